@@ -1,0 +1,134 @@
+#include "models/catalog.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/errors.hpp"
+#include "models/params.hpp"
+
+namespace capsim {
+using nlohmann::json;
+
+namespace {
+
+struct Reader {
+  const std::string& origin;
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw InputError(origin + ": " + path + ": " + what);
+  }
+  const json& field(const json& obj, const std::string& path, const std::string& key) const {
+    if (!obj.contains(key)) fail(path, "missing required key `" + key + "`");
+    return obj[key];
+  }
+  double positive(const json& obj, const std::string& path, const std::string& key) const {
+    const json& v = field(obj, path, key);
+    if (!v.is_number() || v.get<double>() <= 0)
+      fail(path + "." + key, "expected a positive number, found " + v.dump());
+    return v.get<double>();
+  }
+  std::string text(const json& obj, const std::string& path, const std::string& key) const {
+    const json& v = field(obj, path, key);
+    if (!v.is_string()) fail(path + "." + key, "expected a string, found " + v.dump());
+    return v.get<std::string>();
+  }
+  void sourced(const json& obj, const std::string& path) const {
+    const json& s = field(obj, path, "sources");
+    if (!s.is_array() || s.empty()) fail(path + ".sources", "expected a non-empty array of sources, found " + s.dump());
+  }
+};
+
+}  // namespace
+
+Catalog load_catalog_text(std::string_view text, const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(origin + ": not valid JSON: " + e.what());
+  }
+  Reader r{origin};
+  Catalog c;
+  c.origin = origin;
+  if (!doc.is_object()) r.fail("(top level)", "expected an object, found " + doc.dump().substr(0, 40));
+  const json& accs = r.field(doc, "(top level)", "accelerators");
+  const json& nodes = r.field(doc, "(top level)", "node_types");
+  if (!accs.is_object()) r.fail("accelerators", "expected an object keyed by accelerator name");
+  if (!nodes.is_object()) r.fail("node_types", "expected an object keyed by node type name");
+  for (const auto& [key, a] : accs.items()) {
+    std::string path = "accelerators." + key;
+    if (!a.is_object()) r.fail(path, "expected an object");
+    AcceleratorSpec s;
+    s.key = key;
+    s.name = r.text(a, path, "name");
+    s.bf16_dense_flops = r.positive(a, path, "bf16_dense_flops");
+    if (a.contains("fp8_dense_flops") && !a["fp8_dense_flops"].is_null())
+      s.fp8_dense_flops = r.positive(a, path, "fp8_dense_flops");
+    s.tdp_w = r.positive(a, path, "tdp_w");
+    s.memory_gb = r.positive(a, path, "memory_gb");
+    s.memory_bandwidth_tbps = r.positive(a, path, "memory_bandwidth_tbps");
+    s.estimate = a.value("estimate", false);
+    r.sourced(a, path);
+    c.accelerators.emplace(key, s);
+  }
+  for (const auto& [key, n] : nodes.items()) {
+    std::string path = "node_types." + key;
+    if (!n.is_object()) r.fail(path, "expected an object");
+    NodeTypeSpec s;
+    s.key = key;
+    s.name = r.text(n, path, "name");
+    s.accelerator = r.text(n, path, "accelerator");
+    if (!c.accelerators.count(s.accelerator))
+      r.fail(path + ".accelerator", "unknown accelerator \"" + s.accelerator + "\"");
+    double g = r.positive(n, path, "gpus_per_node");
+    if (g != static_cast<int>(g)) r.fail(path + ".gpus_per_node", "expected an integer, found " + n["gpus_per_node"].dump());
+    s.gpus_per_node = static_cast<int>(g);
+    s.idle_power_w = r.positive(n, path, "idle_power_w");
+    s.peak_power_w = r.positive(n, path, "peak_power_w");
+    if (s.peak_power_w < s.idle_power_w)
+      r.fail(path, "peak_power_w (" + std::to_string(s.peak_power_w) + ") is below idle_power_w");
+    s.estimate = n.value("estimate", false);
+    r.sourced(n, path);
+    c.node_types.emplace(key, s);
+  }
+  return c;
+}
+
+Catalog load_catalog_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open the catalog file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_catalog_text(ss.str(), path);
+}
+
+const Catalog& builtin_catalog() {
+  static const Catalog c = load_catalog_text(builtin_catalog_json(), "built-in catalog");
+  return c;
+}
+
+template <class Map>
+static const typename Map::mapped_type& lookup(const Map& m, const std::string& key, const std::string& where,
+                                               const std::string& what, const std::string& origin) {
+  auto it = m.find(key);
+  if (it != m.end()) return it->second;
+  std::vector<std::string> keys;
+  for (const auto& [k, _] : m) keys.push_back(k);
+  std::string hint = params::near_miss(key, keys);
+  std::string all;
+  for (const auto& k : keys) all += (all.empty() ? "" : ", ") + k;
+  throw InputError(where + ": unknown " + what + " \"" + key + "\" in the " + origin +
+                   (hint.empty() ? " (known: " + all + ")" : ", did you mean \"" + hint + "\"?"));
+}
+
+const NodeTypeSpec& Catalog::node_type(const std::string& key, const std::string& where) const {
+  return lookup(node_types, key, where, "node type", origin);
+}
+const AcceleratorSpec& Catalog::accelerator(const std::string& key, const std::string& where) const {
+  return lookup(accelerators, key, where, "accelerator", origin);
+}
+
+}  // namespace capsim

@@ -1,0 +1,99 @@
+#pragma once
+// A scenario: the typed form of a scenario file (format version 1, docs/scenario.md).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/params.hpp"
+
+namespace capsim {
+
+enum class PolicyKind { fcfs, easy };
+
+struct ClusterSpec {
+  std::string node_type;
+  std::string accelerator;
+  int nodes = 0;
+  int gpus_per_node = 0;
+  int pods = 0;
+  double node_idle_w = 0;
+  double node_peak_w = 0;
+  double gpu_bf16_flops = 0;  // peak dense BF16 FLOP/s of one accelerator
+  long long gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }
+};
+
+struct SizeDist {
+  std::vector<int> gpus;
+  std::vector<double> cumulative_weights;
+};
+
+struct DurationDist {
+  enum class Kind { lognormal, exponential, constant } kind = Kind::constant;
+  double median_s = 0, sigma = 0;  // lognormal
+  double mean_s = 0;               // exponential
+  double value_s = 0;              // constant
+};
+
+struct JobClassSpec {
+  std::string name;
+  double share = 1.0;
+  SizeDist sizes;
+  DurationDist durations;
+  double estimate_factor = 1.0;
+  double mfu = 0.4;
+};
+
+struct SyntheticWorkload {
+  double mean_interarrival_s = 0;
+  std::vector<JobClassSpec> classes;
+};
+
+struct SwfWorkload {
+  std::string path;  // absolute
+  double gpus_per_processor = 1.0;
+  double mfu = 0.4;
+};
+
+struct Scenario {
+  std::string file;  // where it was read from
+  std::string name;
+  std::string start;  // ISO 8601 as written
+  long long start_epoch_s = 0;
+  double horizon_s = 0;
+  double warmup_s = 0;
+  std::uint64_t seed = 0;
+  ClusterSpec cluster;
+  double pue = 1.0;
+  std::variant<SyntheticWorkload, SwfWorkload> workload;
+  PolicyKind policy = PolicyKind::easy;
+  double timeseries_interval_s = 3600;
+
+  // Model FLOP utilisation of job class `i` (trace jobs form one class).
+  double class_mfu(int i) const;
+
+  nlohmann::json resolved;  // every default filled; running it gives the same results
+  std::string sha256;       // of resolved.dump() (sorted keys, no whitespace)
+};
+
+// The declarations of every scenario parameter.
+const params::Param& scenario_spec();
+
+struct Override {
+  std::string path;   // dotted, e.g. "cluster.nodes"
+  std::string value;  // parsed as JSON when it parses, else taken as a string
+};
+
+// Reads, validates and resolves a scenario file. Throws InputError (exit 2) on any bad input and
+// TooLargeError (exit 3) when the run would not fit this machine.
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+Scenario load_scenario_json(const nlohmann::json& doc, const std::string& file, const std::string& base_dir,
+                            const std::vector<Override>& overrides = {});
+
+// Parses "PATH=VALUE" as given to --set.
+Override parse_override(const std::string& arg);
+
+}  // namespace capsim

@@ -1,0 +1,79 @@
+#pragma once
+// Scheduling policy behind a narrow interface: events in (submit, complete), decisions out (start these
+// jobs on these GPUs now). No SimGrid here, so policies are tested alone. Rules: docs/scheduling.md.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "models/node_pool.hpp"
+#include "models/scenario.hpp"
+
+namespace capsim {
+
+using JobId = std::int64_t;
+
+struct JobRequest {
+  JobId id = 0;
+  int gpus = 0;
+  double submit_s = 0;
+  double estimate_s = 0;  // requested time: the scheduler's estimate of the run time
+};
+
+struct StartDecision {
+  JobId id = 0;
+  Placement placement;
+};
+
+// The head's reservation at one decision, for checks and traces.
+struct Reservation {
+  JobId head = -1;
+  double shadow_s = std::numeric_limits<double>::infinity();
+};
+
+class Scheduler {
+ public:
+  Scheduler(int nodes, int gpus_per_node, PolicyKind policy);
+
+  // A job arrives. Returns false (and forgets it) if it can never fit the cluster: it is rejected.
+  bool submit(const JobRequest& job);
+  // A running job ends; its GPUs are free for the next decision.
+  void complete(JobId id);
+  // Starts what the policy starts at `now`, in start order; their GPUs are taken.
+  std::vector<StartDecision> decide(double now);
+
+  std::size_t queued() const { return queue_.size(); }
+  std::size_t running() const { return running_.size(); }
+  long long gpus_allocated() const { return total_gpus_ - pool_.free_gpus(); }
+  const NodePool& pool() const { return pool_; }
+  // The reservation made by the last decide() (head -1 if none: FCFS, empty queue, or all started).
+  const Reservation& last_reservation() const { return reservation_; }
+
+ private:
+  struct Running {
+    double planned_end_s;  // start + estimate
+    Placement placement;
+  };
+  void start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out);
+  // Shadow time and head reservation; fills caps for jobs that would still run then.
+  void reserve(const JobRequest& head, double now, NodeCaps& caps);
+
+  PolicyKind policy_;
+  NodePool pool_;
+  long long total_gpus_;
+  std::vector<JobRequest> queue_;  // submit order (ties by id)
+  std::unordered_map<JobId, Running> running_;
+  std::set<std::pair<double, JobId>> by_planned_end_;
+  Reservation reservation_;
+  // Reuse of the last reservation when nothing it depends on changed (same head, same running set, no
+  // estimate exceeded): identical result, much cheaper while arrivals queue behind a blocked head.
+  std::uint64_t running_version_ = 0;
+  std::uint64_t cached_version_ = ~std::uint64_t(0);
+  JobId cached_head_ = -1;
+  NodeCaps cached_caps_;
+  double cached_shadow_ = 0;
+};
+
+}  // namespace capsim

@@ -1,0 +1,59 @@
+#pragma once
+// Jobs and where they come from: a synthetic generator or a trace reader, both streamed in submit order.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/random.hpp"
+#include "models/scenario.hpp"
+
+namespace capsim {
+
+using JobId = std::int64_t;
+
+struct Job {
+  JobId id = 0;              // unique, 0.. in submit order
+  std::int64_t trace_id = -1;  // the source's own job number, -1 if none
+  int class_index = 0;
+  double submit_s = 0;    // from the scenario's start
+  double run_s = 0;       // actual run time
+  double estimate_s = 0;  // requested time, what the scheduler plans with (>= run_s not required)
+  int gpus = 0;
+};
+
+class JobSource {
+ public:
+  virtual ~JobSource() = default;
+  // Next job in submit order (ties keep source order), or nullopt at the end of the stream.
+  virtual std::optional<Job> next() = 0;
+  // Names of the job classes; Job::class_index indexes this.
+  virtual const std::vector<std::string>& class_names() const = 0;
+};
+
+// Poisson arrivals over [0, horizon), each job's class drawn by share, then its size and run time from the
+// class. Times are whole seconds: arrivals at the floor of the Poisson time, run times rounded up (>= 1 s),
+// so completion times in the engine are exact and ties are well defined.
+class SyntheticSource final : public JobSource {
+ public:
+  SyntheticSource(const SyntheticWorkload& w, double horizon_s, std::uint64_t seed);
+  std::optional<Job> next() override;
+  const std::vector<std::string>& class_names() const override { return names_; }
+
+ private:
+  const SyntheticWorkload& w_;
+  double horizon_s_;
+  Rng arrivals_, classes_;
+  std::vector<Rng> sizes_, durations_;
+  std::vector<double> cumulative_share_;
+  std::vector<std::string> names_;
+  double t_ = 0;
+  JobId next_id_ = 0;
+};
+
+double sample_duration(const DurationDist& d, Rng& rng);
+
+std::unique_ptr<JobSource> make_job_source(const Scenario& s);
+
+}  // namespace capsim

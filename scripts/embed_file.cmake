@@ -1,0 +1,5 @@
+# Turns INPUT into a C++ source defining capsim::builtin_catalog_json() (a raw string literal).
+file(READ ${INPUT} content)
+set(delim "cpsm")
+file(WRITE ${OUTPUT}.tmp "// Generated from ${INPUT}; do not edit.\n#include <string_view>\nnamespace capsim {\nstd::string_view builtin_catalog_json() {\n  static constexpr std::string_view text = R\"${delim}(${content})${delim}\";\n  return text;\n}\n}  // namespace capsim\n")
+file(RENAME ${OUTPUT}.tmp ${OUTPUT})

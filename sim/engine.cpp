@@ -1,0 +1,313 @@
+#include "sim/engine.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <unistd.h>
+
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include "models/errors.hpp"
+#include "models/scheduler.hpp"
+#include "models/swf.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace capsim {
+
+const char* to_string(JobStatus s) {
+  switch (s) {
+    case JobStatus::completed: return "completed";
+    case JobStatus::running: return "running";
+    case JobStatus::queued: return "queued";
+    case JobStatus::rejected: return "rejected";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+std::string human_duration(double s) {
+  char buf[64];
+  if (s < 120) std::snprintf(buf, sizeof buf, "%.0f s", s);
+  else if (s < 7200) std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
+  else if (s < 2 * 86400) std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+  else std::snprintf(buf, sizeof buf, "%.1f d", s / 86400);
+  return buf;
+}
+
+// All the state of one run. Actors are cooperative (one runs at a time), so the shared fields below need
+// no locking; the mutexes exist only because SimGrid's condition variables require one.
+class Simulation {
+ public:
+  Simulation(const Scenario& s, const RunOptions& o)
+      : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy),
+        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s) {}
+
+  RunResult run();
+
+ private:
+  struct Worker {
+    sg4::MutexPtr mutex = sg4::Mutex::create();
+    sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
+    JobId job = -1;
+    std::vector<sg4::ExecPtr> execs;
+  };
+
+  void build_platform();
+  void scheduler_actor();
+  void worker_actor(Worker* w);
+  void launch(const StartDecision& d, double now);
+  ClusterState state() const;
+  double plugin_energy() const;
+  void progress(double now, bool final);
+
+  const Scenario& sc_;
+  const RunOptions& opt_;
+  Scheduler sched_;
+  Recorder rec_;
+  std::unique_ptr<JobSource> source_;
+  RunResult result_;
+
+  sg4::Host* controller_ = nullptr;
+  std::vector<sg4::Host*> pods_;
+  std::vector<int> node_pod_;
+  sg4::MutexPtr sched_mutex_;
+  sg4::ConditionVariablePtr sched_cv_;
+  std::vector<JobId> completed_;  // filled by workers, drained by the scheduler
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Worker*> idle_;
+  long long gpus_busy_ = 0;
+  long long jobs_done_ = 0;
+  std::exception_ptr error_;
+  bool interrupted_ = false;
+  Clock::time_point wall_start_ = Clock::now();
+  Clock::time_point last_progress_ = Clock::now();
+};
+
+void Simulation::build_platform() {
+  auto t0 = Clock::now();
+  const ClusterSpec& c = sc_.cluster;
+  auto* zone = sg4::create_star_zone("cluster");
+  controller_ = zone->create_host("controller", 1.0);
+  controller_->set_property("wattage_per_state", "0:0");
+  controller_->set_property("wattage_off", "0");
+  node_pod_.resize(c.nodes);
+  int base = c.nodes / c.pods, extra = c.nodes % c.pods, node = 0;
+  for (int p = 0; p < c.pods; ++p) {
+    int n = base + (p < extra ? 1 : 0);
+    // One multi-core host per pod, one core per GPU at speed 1 (a GPU-second of work per second), so job
+    // completion times are exact. The energy plugin is linear in busy cores, which gives each node's
+    // idle + (peak - idle) x busy/GPUs exactly when summed over the pod.
+    auto* h = zone->create_host("pod-" + std::to_string(p), 1.0);
+    h->set_core_count(n * c.gpus_per_node);
+    char watts[128];
+    std::snprintf(watts, sizeof watts, "%.17g:%.17g", n * c.node_idle_w, n * c.node_peak_w);
+    h->set_property("wattage_per_state", watts);
+    h->set_property("wattage_off", "0");
+    pods_.push_back(h);
+    for (int i = 0; i < n; ++i) node_pod_[node++] = p;
+  }
+  zone->seal();
+  result_.stats.pod_hosts = c.pods;
+  result_.stats.platform_build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+ClusterState Simulation::state() const {
+  ClusterState s;
+  s.gpus_allocated = sched_.gpus_allocated();
+  s.gpus_busy = gpus_busy_;
+  s.jobs_running = static_cast<long long>(sched_.running());
+  s.jobs_queued = static_cast<long long>(sched_.queued());
+  const ClusterSpec& c = sc_.cluster;
+  s.it_power_w = c.nodes * c.node_idle_w + gpus_busy_ * (c.node_peak_w - c.node_idle_w) / c.gpus_per_node;
+  return s;
+}
+
+double Simulation::plugin_energy() const {
+  double e = 0;
+  for (auto* h : pods_) e += sg_host_get_consumed_energy(h);
+  return e;
+}
+
+void Simulation::launch(const StartDecision& d, double now) {
+  JobRecord& r = result_.jobs[d.id];
+  r.start_s = now;
+  r.status = JobStatus::running;
+  r.nodes = static_cast<int>(d.placement.size());
+  // One Exec per pod the job touches, with one thread per busy GPU there.
+  Worker* w;
+  if (idle_.empty()) {
+    workers_.push_back(std::make_unique<Worker>());
+    w = workers_.back().get();
+    sg4::Actor::create("worker", controller_, [this, w] { worker_actor(w); })->daemonize();
+    ++result_.stats.worker_actors;
+  } else {
+    w = idle_.back();
+    idle_.pop_back();
+  }
+  std::size_t i = 0;
+  while (i < d.placement.size()) {
+    int pod = node_pod_[d.placement[i].node];
+    int threads = 0;
+    for (; i < d.placement.size() && node_pod_[d.placement[i].node] == pod; ++i) {
+      threads += d.placement[i].used;
+      r.gpus_held += d.placement[i].held;
+    }
+    if (threads == 0) continue;
+    sg4::ExecPtr e = sg4::Exec::init()->set_flops_amount(r.job.run_s)->set_host(pods_[pod])->set_thread_count(threads);
+    e->start();
+    w->execs.push_back(e);
+    ++result_.stats.execs_started;
+  }
+  gpus_busy_ += r.job.gpus;
+  w->job = d.id;
+  w->cv->notify_one();
+}
+
+void Simulation::worker_actor(Worker* w) {
+  std::unique_lock<sg4::Mutex> lock(*w->mutex);
+  while (true) {
+    while (w->job < 0) w->cv->wait(lock);
+    // All execs of a job run at the same per-core speed and end in the same step; the job ends with the
+    // first. Its end is reported before any further simcall so the scheduler sees every completion of
+    // this instant together.
+    w->execs.front()->wait();
+    completed_.push_back(w->job);
+    sched_cv_->notify_one();
+    for (std::size_t i = 1; i < w->execs.size(); ++i) w->execs[i]->wait();
+    w->execs.clear();
+    w->job = -1;
+    idle_.push_back(w);
+  }
+}
+
+void Simulation::progress(double now, bool final) {
+  if (!opt_.progress) return;
+  auto t = Clock::now();
+  if (!final && t - last_progress_ < std::chrono::milliseconds(500)) return;
+  last_progress_ = t;
+  double wall = std::chrono::duration<double>(t - wall_start_).count();
+  double frac = now / sc_.horizon_s;
+  std::string eta = frac > 0.001 ? human_duration(wall / frac - wall) : "?";
+  std::fprintf(stderr, "\r[capsim] simulated %s / %s (%3.0f%%)  jobs done %lld  queued %zu  ETA %s    %s",
+               human_duration(now).c_str(), human_duration(sc_.horizon_s).c_str(), 100 * frac, jobs_done_,
+               sched_.queued(), final ? "0 s" : eta.c_str(), final ? "\n" : "");
+  std::fflush(stderr);
+}
+
+void Simulation::scheduler_actor() {
+  try {
+    std::unique_lock<sg4::Mutex> lock(*sched_mutex_);
+    if (opt_.handle_signals) {
+      // SimGrid installs its own SIGINT handler (print and exit) when the engine starts; replace it here,
+      // once the engine runs, so an interrupt ends the run cleanly with nothing half-written.
+      std::signal(SIGINT, on_stop_signal);
+      std::signal(SIGTERM, on_stop_signal);
+    }
+    source_ = make_job_source(sc_);
+    result_.class_names = source_->class_names();
+    std::optional<Job> next = source_->next();
+    bool warmup_sampled = sc_.warmup_s <= 0;
+    double energy_at_warmup = 0;
+    long long iterations = 0;
+    while (true) {
+      double wake = sc_.horizon_s;
+      if (next) wake = std::min(wake, next->submit_s);
+      if (!warmup_sampled) wake = std::min(wake, sc_.warmup_s);
+      while (completed_.empty() && sg4::Engine::get_clock() < wake) sched_cv_->wait_until(lock, wake);
+      // Let every actor woken at this instant run first, so all completions of the instant are seen.
+      sg4::this_actor::yield();
+      const double now = sg4::Engine::get_clock();
+      ++result_.stats.scheduler_wakeups;
+      if (g_stop) {
+        interrupted_ = true;
+        return;
+      }
+      // 1. completions, 2. arrivals, 3. one decision.
+      for (JobId id : completed_) {
+        sched_.complete(id);
+        JobRecord& r = result_.jobs[id];
+        r.end_s = now;
+        r.status = JobStatus::completed;
+        gpus_busy_ -= r.job.gpus;
+        ++jobs_done_;
+      }
+      completed_.clear();
+      while (next && next->submit_s <= now) {
+        JobRecord r;
+        r.job = *next;
+        bool accepted = sched_.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s});
+        if (!accepted) r.status = JobStatus::rejected;
+        result_.jobs.push_back(r);
+        next = source_->next();
+      }
+      if (!warmup_sampled && now >= sc_.warmup_s) {
+        energy_at_warmup = plugin_energy();
+        warmup_sampled = true;
+      }
+      if (now >= sc_.horizon_s) {
+        rec_.advance(now);
+        result_.it_energy_total_j = plugin_energy();
+        result_.it_energy_window_j = result_.it_energy_total_j - energy_at_warmup;
+        progress(now, true);
+        break;
+      }
+      for (const StartDecision& d : sched_.decide(now)) launch(d, now);
+      rec_.set(now, state());
+      if ((++iterations & 1023) == 0) progress(now, false);
+    }
+    if (auto* swf = dynamic_cast<SwfSource*>(source_.get())) result_.trace_jobs_skipped = swf->skipped();
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+RunResult Simulation::run() {
+  xbt_log_control_set("root.thres:critical");
+  int argc = 1;
+  char name[] = "capsim";
+  char* argv[] = {name, nullptr};
+  sg4::Engine engine(&argc, argv);
+  // Workers only wait on activities: small stacks without guard pages let tens of thousands coexist.
+  engine.set_config("contexts/stack-size:128");
+  engine.set_config("contexts/guard-size:0");
+  sg_host_energy_plugin_init();
+  build_platform();
+  sched_mutex_ = sg4::Mutex::create();
+  sched_cv_ = sg4::ConditionVariable::create();
+  sg4::Actor::create("scheduler", controller_, [this] { scheduler_actor(); });
+  engine.run();
+  if (error_) std::rethrow_exception(error_);
+  if (interrupted_) {
+    if (opt_.progress) std::fprintf(stderr, "\n");
+    throw Interrupted();
+  }
+  for (auto& r : result_.jobs)
+    if (r.status == JobStatus::running) r.end_s = -1;
+  result_.timeseries = rec_.rows();
+  result_.window_allocated_gpu_s = rec_.window_allocated_gpu_s();
+  result_.window_busy_gpu_s = rec_.window_busy_gpu_s();
+  result_.recorder_it_energy_window_j = rec_.window_it_energy_j();
+  result_.it_peak_w = rec_.window_peak_it_power_w();
+  return std::move(result_);
+}
+
+}  // namespace
+
+RunResult run_simulation(const Scenario& s, const RunOptions& opt) {
+  Simulation sim(s, opt);
+  return sim.run();
+}
+
+}  // namespace capsim

@@ -1,0 +1,54 @@
+#pragma once
+// Runs one scenario on SimGrid. One engine per process (SimGrid allows only one).
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "models/workload.hpp"
+#include "sim/recorder.hpp"
+
+namespace capsim {
+
+enum class JobStatus { completed, running, queued, rejected };
+const char* to_string(JobStatus s);
+
+struct JobRecord {
+  Job job;
+  double start_s = -1;  // first start
+  double end_s = -1;
+  int nodes = 0;
+  long long gpus_held = 0;
+  JobStatus status = JobStatus::queued;
+};
+
+struct EngineStats {
+  long long execs_started = 0;   // SimGrid Exec activities
+  long long worker_actors = 0;   // pooled daemon actors that wait on activities
+  long long scheduler_wakeups = 0;
+  int pod_hosts = 0;
+  double platform_build_s = 0;   // wall time to build the platform
+};
+
+struct RunResult {
+  std::vector<JobRecord> jobs;  // indexed by JobId
+  std::vector<std::string> class_names;
+  double it_energy_window_j = 0;  // from SimGrid's host-energy plugin, over [warmup, horizon]
+  double it_energy_total_j = 0;   // same over [0, horizon]
+  std::vector<TimeseriesRow> timeseries;
+  double window_allocated_gpu_s = 0;
+  double window_busy_gpu_s = 0;
+  double recorder_it_energy_window_j = 0;  // the same energy from the recorder's own power model
+  double it_peak_w = 0;
+  long long trace_jobs_skipped = 0;
+  EngineStats stats;
+};
+
+struct RunOptions {
+  bool progress = false;        // progress line on stderr
+  bool handle_signals = false;  // SIGINT/SIGTERM stop the run (run_simulation then throws Interrupted)
+};
+
+// Throws InputError for trace errors met during the run, Interrupted if stopped.
+RunResult run_simulation(const Scenario& s, const RunOptions& opt);
+
+}  // namespace capsim

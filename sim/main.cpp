@@ -1,0 +1,168 @@
+// The capsim command: validate | run | schema. Exit codes: docs/errors.md.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "models/errors.hpp"
+#include "models/scenario.hpp"
+#include "models/workload.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/summary.hpp"
+#include "sim/engine.hpp"
+
+namespace capsim {
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024.0;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+struct RunArgs {
+  std::string file;
+  std::string out;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool force = false;
+};
+
+std::vector<Override> overrides_of(const RunArgs& a) {
+  std::vector<Override> o;
+  for (const auto& s : a.sets) o.push_back(parse_override(s));
+  if (a.seed) o.push_back({"seed", std::to_string(*a.seed)});
+  return o;
+}
+
+int cmd_validate(const RunArgs& a) {
+  Scenario s = load_scenario(a.file, overrides_of(a));
+  // A trace is read through once, so a bad line is reported now rather than in the middle of a run.
+  long long jobs = 0;
+  auto src = make_job_source(s);
+  while (src->next()) ++jobs;
+  std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, sha256 %s)\n", a.file.c_str(),
+              s.cluster.gpus(), jobs, s.sha256.c_str());
+  return 0;
+}
+
+int cmd_run(const RunArgs& a, const std::string& command_line) {
+  auto wall0 = std::chrono::steady_clock::now();
+  std::string started = utc_now();
+  Scenario s = load_scenario(a.file, overrides_of(a));
+  std::string out = a.out.empty() ? "capsim-out" : a.out;
+  prepare_output_dir(out, a.force);
+
+  RunOptions opt;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.handle_signals = true;
+  RunResult r = run_simulation(s, opt);
+
+  nlohmann::json summary = make_summary(s, r);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  nlohmann::json run = {{"capsim_version", CAPSIM_VERSION},
+                        {"command_line", command_line},
+                        {"host", hostname()},
+                        {"started_at", started},
+                        {"wall_s", wall},
+                        {"peak_memory_mb", peak_rss_mb()},
+                        {"engine",
+                         {{"simgrid_execs", r.stats.execs_started},
+                          {"worker_actors", r.stats.worker_actors},
+                          {"scheduler_wakeups", r.stats.scheduler_wakeups},
+                          {"pod_hosts", r.stats.pod_hosts},
+                          {"platform_build_s", r.stats.platform_build_s}}}};
+  namespace fs = std::filesystem;
+  write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");
+  write_file_atomic((fs::path(out) / "jobs.csv").string(), jobs_csv(r));
+  write_file_atomic((fs::path(out) / "timeseries.csv").string(), timeseries_csv(s, r));
+  write_file_atomic((fs::path(out) / "run.json").string(), run.dump(2) + "\n");
+  write_file_atomic((fs::path(out) / "summary.json").string(), summary.dump(2) + "\n");
+  std::fputs(summary_text(s, summary).c_str(), stdout);
+  std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
+              out.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace capsim
+
+int main(int argc, char** argv) {
+  using namespace capsim;
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{"capsim: simulate GPU clusters at national scale (scenario format: docs/scenario.md)", "capsim"};
+  app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION);
+  app.require_subcommand(1);
+
+  RunArgs a;
+  auto* validate = app.add_subcommand("validate", "Check a scenario file (and its trace) without running it");
+  validate->add_option("FILE", a.file, "Scenario file (JSON)")->required();
+  validate->add_option("--set", a.sets, "Override a value: PATH=VALUE, e.g. cluster.nodes=12500 (repeatable)");
+
+  auto* run = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run->add_option("FILE", a.file, "Scenario file (JSON)")->required();
+  run->add_option("--out", a.out, "Output directory (absent or empty unless --force; default ./capsim-out)");
+  run->add_option("--seed", a.seed, "Seed, overriding the scenario's");
+  run->add_option("--set", a.sets, "Override a value: PATH=VALUE, e.g. cluster.nodes=12500 (repeatable)");
+  run->add_flag("--quiet,-q", a.quiet, "No progress on stderr");
+  run->add_flag("--force", a.force, "Write into a non-empty output directory");
+
+  bool markdown = false;
+  auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
+  schema->add_flag("--markdown", markdown, "Print the field tables of docs/scenario.md instead");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "capsim: %s (see capsim --help)\n", e.what());
+    return static_cast<int>(ExitCode::bad_input);
+  }
+
+  try {
+    if (*validate) return cmd_validate(a);
+    if (*run) return cmd_run(a, command_line);
+    if (*schema) {
+      if (markdown) std::fputs(params::markdown(scenario_spec()).c_str(), stdout);
+      else std::printf("%s\n", params::json_schema(scenario_spec()).dump(2).c_str());
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "capsim: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "capsim: out of memory; the run is too large for this machine\n");
+    return static_cast<int>(ExitCode::too_large);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "capsim: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::internal);
+  }
+  return 0;
+}
