@@ -74,7 +74,8 @@ std::string describe(const json& v) {
 
 std::string fmt_number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
+  if (std::floor(v) == v && std::fabs(v) < 1e17) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 
@@ -143,7 +144,10 @@ struct Resolver {
       auto it = spec.variants.find(which);
       if (it == spec.variants.end()) {
         std::vector<std::string> names;
-        for (const auto& [k, _] : spec.variants) names.push_back("\"" + k + "\"");
+        if (disc && !disc->choices.empty())
+          for (const auto& k : disc->choices) names.push_back("\"" + k + "\"");
+        else
+          for (const auto& [k, _] : spec.variants) names.push_back("\"" + k + "\"");
         fail(child_path(path, spec.discriminator), "one of " + join(names, ", "),
              in.contains(spec.discriminator) ? in[spec.discriminator] : json(which));
       }

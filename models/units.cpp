@@ -105,19 +105,20 @@ ParseResult parse(std::string_view text, Dimension d) {
 
 std::string format(double base_value, Dimension d) {
   auto us = units_of(d);
-  // Prefer the largest unit that divides the value exactly ("30 d" rather than "4.28571 w"), then the
-  // largest unit not above it. Sub-base units (ms) are never chosen.
-  const Unit* exact = nullptr;
+  // The largest unit giving a value of at least 1 with at most three decimals ("10.2 kW", "1.5 h",
+  // "30 d" rather than "4.28571 w"); else the largest unit not above the value. Never sub-base units.
+  const Unit* neat = nullptr;
   const Unit* below = &us.front();
   for (const Unit& u : us) {
     if (u.factor < 1.0) continue;
     double q = base_value / u.factor;
-    if (std::fabs(q) >= 1.0 && std::fabs(q - std::round(q)) < 1e-9 * std::fabs(q) &&
-        (!exact || u.factor > exact->factor))
-      exact = &u;
+    double milli = q * 1000;
+    if (std::fabs(q) >= 1.0 && std::fabs(milli - std::round(milli)) < 1e-6 * std::fabs(milli) &&
+        (!neat || u.factor > neat->factor))
+      neat = &u;
     if (std::fabs(base_value) >= u.factor && u.factor > below->factor) below = &u;
   }
-  const Unit* best = exact ? exact : below;
+  const Unit* best = neat ? neat : below;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.9g %s", base_value / best->factor, std::string(best->symbol).c_str());
   return buf;

@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Turns INPUT into a C++ source defining capsim::builtin_catalog_json() (a raw string literal).
 file(READ ${INPUT} content)
 set(delim "cpsm")

@@ -221,6 +221,7 @@ void Simulation::scheduler_actor() {
     bool warmup_sampled = sc_.warmup_s <= 0;
     double energy_at_warmup = 0;
     long long iterations = 0;
+    rec_.set(0, state());
     while (true) {
       double wake = sc_.horizon_s;
       if (next) wake = std::min(wake, next->submit_s);
@@ -234,7 +235,9 @@ void Simulation::scheduler_actor() {
         interrupted_ = true;
         return;
       }
-      // 1. completions, 2. arrivals, 3. one decision.
+      // 1. completions, 2. arrivals, 3. one decision (only at instants with events: a decision with
+      // nothing changed could still differ once an estimate is exceeded, so extra wake-ups must not decide).
+      bool events = !completed_.empty();
       for (JobId id : completed_) {
         sched_.complete(id);
         JobRecord& r = result_.jobs[id];
@@ -251,6 +254,7 @@ void Simulation::scheduler_actor() {
         if (!accepted) r.status = JobStatus::rejected;
         result_.jobs.push_back(r);
         next = source_->next();
+        events = true;
       }
       if (!warmup_sampled && now >= sc_.warmup_s) {
         energy_at_warmup = plugin_energy();
@@ -263,6 +267,7 @@ void Simulation::scheduler_actor() {
         progress(now, true);
         break;
       }
+      if (!events) continue;
       for (const StartDecision& d : sched_.decide(now)) launch(d, now);
       rec_.set(now, state());
       if ((++iterations & 1023) == 0) progress(now, false);

@@ -1,0 +1,145 @@
+// Checks one engine run (one SimGrid engine per process: ctest starts this binary once per scenario)
+// against laws and independent computations:
+//   usage: capsim_engine_test SCENARIO [--set PATH=VALUE]... [gtest flags]
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "models/scenario.hpp"
+#include "models/workload.hpp"
+#include "sim/engine.hpp"
+#include "tests/reference/event_loop.hpp"
+
+namespace capsim {
+namespace {
+
+Scenario* g_scenario = nullptr;
+RunResult* g_result = nullptr;
+
+const Scenario& sc() { return *g_scenario; }
+const RunResult& res() { return *g_result; }
+
+TEST(Conservation, EveryJobIsAccountedFor) {
+  long long n = 0, completed = 0, running = 0, queued = 0, rejected = 0;
+  for (const auto& j : res().jobs) {
+    ++n;
+    completed += j.status == JobStatus::completed;
+    running += j.status == JobStatus::running;
+    queued += j.status == JobStatus::queued;
+    rejected += j.status == JobStatus::rejected;
+  }
+  EXPECT_EQ(n, completed + running + queued + rejected);
+  // The stream itself, regenerated, has exactly as many jobs as were submitted.
+  auto src = make_job_source(sc());
+  long long generated = 0;
+  while (src->next()) ++generated;
+  EXPECT_EQ(generated, n);
+}
+
+TEST(Conservation, StatusesMatchTimes) {
+  for (const auto& j : res().jobs) {
+    switch (j.status) {
+      case JobStatus::completed:
+        ASSERT_GE(j.start_s, 0) << "job " << j.job.id;
+        ASSERT_EQ(j.end_s, j.start_s + j.job.run_s) << "job " << j.job.id << " must run exactly its run time";
+        ASSERT_LE(j.end_s, sc().horizon_s);
+        break;
+      case JobStatus::running:
+        ASSERT_GE(j.start_s, 0);
+        ASSERT_GT(j.start_s + j.job.run_s, sc().horizon_s) << "job " << j.job.id << " should have ended";
+        break;
+      case JobStatus::queued:
+      case JobStatus::rejected: ASSERT_LT(j.start_s, 0); break;
+    }
+    if (j.start_s >= 0) ASSERT_GE(j.start_s, j.job.submit_s) << "job " << j.job.id << " started before submission";
+    if (j.status == JobStatus::rejected)
+      ASSERT_GT((j.job.gpus + sc().cluster.gpus_per_node - 1) / sc().cluster.gpus_per_node, sc().cluster.nodes);
+  }
+}
+
+TEST(Conservation, AllocatedGpusNeverExceedInstalled) {
+  // Sweep over starts and ends; at one instant ends come first (they free GPUs before starts take them).
+  std::vector<std::pair<double, long long>> ev;
+  for (const auto& j : res().jobs) {
+    if (j.start_s < 0) continue;
+    ev.push_back({j.start_s, j.gpus_held});
+    if (j.end_s >= 0) ev.push_back({j.end_s, -j.gpus_held});
+    long long nodes_needed = (j.job.gpus + sc().cluster.gpus_per_node - 1) / sc().cluster.gpus_per_node;
+    ASSERT_EQ(j.nodes, nodes_needed) << "job " << j.job.id;
+    ASSERT_EQ(j.gpus_held, j.job.gpus <= sc().cluster.gpus_per_node ? j.job.gpus : nodes_needed * sc().cluster.gpus_per_node);
+  }
+  std::sort(ev.begin(), ev.end());
+  long long alloc = 0, peak = 0;
+  for (const auto& [t, d] : ev) {
+    alloc += d;
+    peak = std::max(peak, alloc);
+    ASSERT_LE(alloc, sc().cluster.gpus()) << "at t=" << t;
+  }
+  EXPECT_GT(peak, 0);
+}
+
+// IT energy from the host-energy plugin equals idle power x nodes x window + sum over jobs of
+// (peak - idle) / GPUs-per-node x GPUs x run time inside the window, computed from the job records alone.
+TEST(Energy, PluginMatchesIndependentSum) {
+  const ClusterSpec& c = sc().cluster;
+  double window = sc().horizon_s - sc().warmup_s;
+  double expected = c.nodes * c.node_idle_w * window;
+  for (const auto& j : res().jobs) {
+    if (j.start_s < 0) continue;
+    double end = j.end_s >= 0 ? j.end_s : sc().horizon_s;
+    double overlap = std::max(0.0, std::min(end, sc().horizon_s) - std::max(j.start_s, sc().warmup_s));
+    expected += (c.node_peak_w - c.node_idle_w) / c.gpus_per_node * j.job.gpus * overlap;
+  }
+  EXPECT_NEAR(res().it_energy_window_j, expected, 1e-9 * expected);
+  EXPECT_NEAR(res().recorder_it_energy_window_j, expected, 1e-9 * expected);
+}
+
+TEST(Energy, TimeseriesIntegratesToEnergy) {
+  double e = 0;
+  for (const auto& r : res().timeseries) e += r.it_power_w * (r.end_s - r.start_s);
+  EXPECT_NEAR(e, res().it_energy_total_j, 1e-9 * e);
+  ASSERT_FALSE(res().timeseries.empty());
+  EXPECT_EQ(res().timeseries.back().end_s, sc().horizon_s);
+}
+
+TEST(Energy, PeakIsWithinPhysicalBounds) {
+  const ClusterSpec& c = sc().cluster;
+  EXPECT_GE(res().it_peak_w, c.nodes * c.node_idle_w);
+  EXPECT_LE(res().it_peak_w, c.nodes * c.node_peak_w * (1 + 1e-12));
+  EXPECT_GE(res().it_peak_w * (1 + 1e-12), res().it_energy_window_j / (sc().horizon_s - sc().warmup_s));
+}
+
+// The SimGrid engine and a plain event loop driving the same policy give the same schedule, job by job.
+TEST(Reference, SameScheduleAsPlainEventLoop) {
+  auto src = make_job_source(sc());
+  auto ref = reference::run_reference(*src, sc().cluster.nodes, sc().cluster.gpus_per_node, sc().policy, sc().horizon_s);
+  ASSERT_EQ(ref.jobs.size(), res().jobs.size());
+  for (std::size_t i = 0; i < ref.jobs.size(); ++i) {
+    const auto& a = res().jobs[i];
+    const auto& b = ref.jobs[i];
+    ASSERT_EQ(a.start_s, b.start_s) << "job " << i;
+    ASSERT_EQ(a.end_s, b.end_s) << "job " << i;
+    ASSERT_EQ(a.status == JobStatus::rejected, b.rejected) << "job " << i;
+  }
+}
+
+}  // namespace
+}  // namespace capsim
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s SCENARIO [--set PATH=VALUE]...\n", argv[0]);
+    return 2;
+  }
+  std::vector<capsim::Override> overrides;
+  for (int i = 2; i + 1 < argc; i += 2)
+    if (std::string(argv[i]) == "--set") overrides.push_back(capsim::parse_override(argv[i + 1]));
+  static capsim::Scenario s = capsim::load_scenario(argv[1], overrides);
+  static capsim::RunResult r = capsim::run_simulation(s, {});
+  capsim::g_scenario = &s;
+  capsim::g_result = &r;
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "models/node_pool.hpp"
+#include "models/random.hpp"
+
+namespace capsim {
+namespace {
+
+TEST(IdSet, OrderedQueriesAgreeWithStdSet) {
+  Rng rng(5);
+  const int cap = 10000;
+  IdSet a(cap);
+  std::set<int> b;
+  for (int i = 0; i < 50000; ++i) {
+    int id = static_cast<int>(rng.uniform() * cap);
+    if (rng.uniform() < 0.5) {
+      a.insert(id);
+      b.insert(id);
+    } else {
+      a.erase(id);
+      b.erase(id);
+    }
+    int from = static_cast<int>(rng.uniform() * cap);
+    auto it = b.lower_bound(from);
+    ASSERT_EQ(a.first_from(from), it == b.end() ? -1 : *it);
+    ASSERT_EQ(a.size(), static_cast<int>(b.size()));
+  }
+}
+
+TEST(NodePool, SmallJobsGoBestFitLowestNodeOnTies) {
+  NodePool p(3, 8);
+  auto a = p.place(5);
+  ASSERT_TRUE(a);
+  EXPECT_EQ((*a)[0].node, 0);
+  p.take(*a);  // node 0: 3 free
+  auto b = p.place(3);
+  EXPECT_EQ((*b)[0].node, 0);  // exact fit on node 0 rather than a whole free node
+  auto c = p.place(4);
+  EXPECT_EQ((*c)[0].node, 1);  // does not fit node 0; lowest whole node
+}
+
+TEST(NodePool, LargeJobsHoldWholeNodes) {
+  NodePool p(4, 8);
+  p.take(*p.place(1));  // node 0 partly used
+  auto a = p.place(12);
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].node, 1);
+  EXPECT_EQ((*a)[1].node, 2);
+  EXPECT_EQ((*a)[0].held + (*a)[1].held, 16);
+  EXPECT_EQ((*a)[0].used + (*a)[1].used, 12);
+  p.take(*a);
+  EXPECT_EQ(p.free_gpus(), 32 - 1 - 16);
+  EXPECT_FALSE(p.place(9));  // needs 2 whole nodes, only node 3 is whole
+  p.release(*a);
+  EXPECT_EQ(p.free_gpus(), 31);
+}
+
+TEST(NodePool, CapsLimitWhatANodeOffers) {
+  NodePool p(2, 4);
+  NodeCaps caps{{0, 1}};
+  auto a = p.place(2, &caps);
+  ASSERT_TRUE(a);
+  EXPECT_EQ((*a)[0].node, 1);  // node 0 offers only 1 GPU
+  auto b = p.place(1, &caps);
+  EXPECT_EQ((*b)[0].node, 0);  // node 0 (1 offered) is the best fit for one GPU
+  NodeCaps none{{0, 0}, {1, 3}};
+  EXPECT_FALSE(p.place(4, &none));
+  EXPECT_FALSE(p.place(5, &none));
+}
+
+}  // namespace
+}  // namespace capsim

@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+
+#include "models/catalog.hpp"
+#include "models/errors.hpp"
+#include "models/scenario.hpp"
+
+namespace capsim {
+namespace {
+using nlohmann::json;
+
+json minimal() {
+  return json::parse(R"({"capsim": 1, "horizon": "10 d", "cluster": {"node_type": "h100-sxm-8", "nodes": 4},
+    "workload": {"mean_interarrival": "1 h", "classes": [{"name": "a", "sizes": {"gpus": [1, 8]},
+    "durations": {"median": "1 h"}}]}})");
+}
+
+std::string error_of(const json& doc, std::vector<Override> o = {}) {
+  try {
+    load_scenario_json(doc, "s.json", ".", o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Scenario, FillsDefaultsFromDeclarationsAndCatalog) {
+  Scenario s = load_scenario_json(minimal(), "s.json", ".");
+  const auto& nt = builtin_catalog().node_types.at("h100-sxm-8");
+  EXPECT_EQ(s.cluster.gpus_per_node, nt.gpus_per_node);
+  EXPECT_DOUBLE_EQ(s.cluster.node_idle_w, nt.idle_power_w);
+  EXPECT_DOUBLE_EQ(s.cluster.node_peak_w, nt.peak_power_w);
+  EXPECT_EQ(s.cluster.pods, 1);
+  EXPECT_EQ(s.policy, PolicyKind::easy);
+  EXPECT_DOUBLE_EQ(s.pue, 1.2);
+  EXPECT_EQ(s.resolved["warmup"], "0 s");
+  EXPECT_EQ(s.resolved["workload"]["classes"][0]["durations"]["distribution"], "lognormal");
+  EXPECT_EQ(s.resolved["cluster"]["node_idle_power"], std::to_string(static_cast<int>(nt.idle_power_w)) + " W");
+}
+
+TEST(Scenario, ResolvedScenarioResolvesToItself) {
+  Scenario a = load_scenario_json(minimal(), "s.json", ".");
+  Scenario b = load_scenario_json(a.resolved, "resolved.json", ".");
+  EXPECT_EQ(a.resolved, b.resolved) << json::diff(a.resolved, b.resolved).dump(2);
+  EXPECT_EQ(a.sha256, b.sha256);
+}
+
+TEST(Scenario, OverridesFollowDottedPathsAndParseJson) {
+  Scenario s = load_scenario_json(minimal(), "s.json", ".",
+                                  {{"cluster.nodes", "12"}, {"workload.classes.0.share", "0.3"},
+                                   {"scheduler.policy", "fcfs"}, {"name", "x y"}});
+  EXPECT_EQ(s.cluster.nodes, 12);
+  EXPECT_DOUBLE_EQ(std::get<SyntheticWorkload>(s.workload).classes[0].share, 0.3);
+  EXPECT_EQ(s.policy, PolicyKind::fcfs);
+  EXPECT_EQ(s.name, "x y");
+  EXPECT_EQ(s.resolved["cluster"]["nodes"], 12);
+}
+
+TEST(Scenario, UnknownOverridePathSuggestsTheNearKey) {
+  EXPECT_EQ(error_of(minimal(), {{"cluster.node", "3"}}), "--set cluster.node: unknown key `node` under `cluster`, did you mean `cluster.nodes`?");
+  EXPECT_EQ(error_of(minimal(), {{"horizn", "3 d"}}), "--set horizn: unknown key `horizn`, did you mean `horizon`?");
+  EXPECT_EQ(error_of(minimal(), {{"cluster.nodes=3", "x"}}).substr(0, 22), "--set cluster.nodes=3:");
+}
+
+TEST(Scenario, OverrideValuesAreValidatedLikeTheFile) {
+  EXPECT_EQ(error_of(minimal(), {{"cluster.nodes", "zero"}}), "s.json: cluster.nodes: expected an integer from 1 to 2000000, found \"zero\"");
+}
+
+TEST(Scenario, VariantFieldsDependOnTheDiscriminator) {
+  json d = minimal();
+  d["workload"]["classes"][0]["durations"] = {{"distribution", "exponential"}, {"median", "1 h"}};
+  EXPECT_EQ(error_of(d), "s.json: workload.classes.0.durations.median: unknown key `median`, did you mean `mean`?");
+  d["workload"]["classes"][0]["durations"] = {{"distribution", "weibull"}};
+  EXPECT_EQ(error_of(d), "s.json: workload.classes.0.durations.distribution: expected one of \"lognormal\", \"exponential\", \"constant\", found \"weibull\"");
+}
+
+TEST(Scenario, SchemaIsGeneratedFromTheDeclarations) {
+  json s = params::json_schema(scenario_spec());
+  EXPECT_EQ(s["properties"]["horizon"]["default"], "365 d");
+  EXPECT_EQ(s["additionalProperties"], false);
+  EXPECT_EQ(s["properties"]["scheduler"]["properties"]["policy"]["enum"], json({"fcfs", "easy"}));
+  EXPECT_TRUE(s["properties"]["workload"].contains("oneOf"));
+  std::string md = params::markdown(scenario_spec());
+  EXPECT_NE(md.find("| `horizon` | duration"), std::string::npos);
+}
+
+TEST(Params, Iso8601WithZone) {
+  EXPECT_EQ(*params::parse_iso8601("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*params::parse_iso8601("2026-01-01T09:00:00+09:00"), 1767225600);
+  EXPECT_FALSE(params::parse_iso8601("2026-02-30T00:00:00Z"));
+  EXPECT_FALSE(params::parse_iso8601("2026-01-01T00:00:00"));
+  EXPECT_TRUE(params::parse_iso8601("2024-02-29T00:00:00-05:00"));
+}
+
+TEST(Params, NearMiss) {
+  EXPECT_EQ(params::near_miss("horizn", {"horizon", "warmup"}), "horizon");
+  EXPECT_EQ(params::near_miss("zzzzzz", {"horizon", "warmup"}), "");
+}
+
+TEST(Catalog, EveryEntryIsSourcedAndConsistent) {
+  const Catalog& c = builtin_catalog();
+  ASSERT_GE(c.accelerators.size(), 5u);
+  for (const char* k : {"h100-sxm", "h200-sxm", "b200", "gb200"}) EXPECT_TRUE(c.accelerators.count(k)) << k;
+  bool korean = false;
+  for (const auto& [k, a] : c.accelerators) korean |= k.rfind("rebellions", 0) == 0 || k.rfind("furiosa", 0) == 0;
+  EXPECT_TRUE(korean);
+  for (const auto& [k, n] : c.node_types) {
+    const auto& a = c.accelerators.at(n.accelerator);
+    // A node's peak power covers at least its accelerators at TDP.
+    EXPECT_GE(n.peak_power_w, n.gpus_per_node * a.tdp_w) << k;
+    EXPECT_LT(n.idle_power_w, n.peak_power_w) << k;
+  }
+}
+
+TEST(Catalog, BadCatalogsAreExplained) {
+  try {
+    load_catalog_text(R"({"accelerators": {"x": {"name": "X"}}, "node_types": {}})", "cat.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "cat.json: accelerators.x: missing required key `bf16_dense_flops`");
+  }
+}
+
+}  // namespace
+}  // namespace capsim

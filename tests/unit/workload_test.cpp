@@ -1,0 +1,127 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "models/errors.hpp"
+#include "models/swf.hpp"
+#include "models/workload.hpp"
+#include "reports/stats.hpp"
+
+namespace capsim {
+namespace {
+
+Scenario synthetic() {
+  auto doc = nlohmann::json::parse(R"({"capsim": 1, "horizon": "400 d", "cluster": {"node_type": "h100-sxm-8", "nodes": 4},
+    "workload": {"mean_interarrival": "100 s", "classes": [
+      {"name": "a", "share": 3, "sizes": {"gpus": [1, 2], "weights": [1, 3]}, "durations": {"median": "1 h", "sigma": 1.5}},
+      {"name": "b", "share": 1, "sizes": {"distribution": "powers_of_two", "max_exponent": 3, "ratio": 0.5},
+       "durations": {"distribution": "exponential", "mean": "2 h"}, "estimate_factor": 2}]}})");
+  return load_scenario_json(doc, "s.json", ".");
+}
+
+TEST(Synthetic, DrawsMatchTheirDistributions) {
+  Scenario s = synthetic();
+  auto src = make_job_source(s);
+  std::vector<double> gaps, a_runs, b_runs;
+  long long n = 0, in_a = 0, a_two = 0, b_one = 0, b_jobs = 0;
+  double last = 0;
+  while (auto j = src->next()) {
+    ++n;
+    gaps.push_back(j->submit_s - last);
+    last = j->submit_s;
+    ASSERT_GE(j->run_s, 1);
+    ASSERT_EQ(j->run_s, std::ceil(j->run_s));
+    if (j->class_index == 0) {
+      ++in_a;
+      a_two += j->gpus == 2;
+      a_runs.push_back(j->run_s);
+      ASSERT_EQ(j->estimate_s, j->run_s);
+    } else {
+      ++b_jobs;
+      b_one += j->gpus == 1;
+      b_runs.push_back(j->run_s);
+      ASSERT_EQ(j->estimate_s, 2 * j->run_s);
+    }
+  }
+  // ~345,600 jobs; tolerances are several standard errors.
+  EXPECT_NEAR(stats::mean(gaps), 100, 1.0);
+  EXPECT_NEAR(static_cast<double>(in_a) / n, 0.75, 0.005);
+  EXPECT_NEAR(static_cast<double>(a_two) / in_a, 0.75, 0.005);
+  EXPECT_NEAR(static_cast<double>(b_one) / b_jobs, 8.0 / 15.0, 0.01);  // 1 : 0.5 : 0.25 : 0.125
+  EXPECT_NEAR(stats::percentile(a_runs, 50), 3600, 40);
+  EXPECT_NEAR(stats::mean(b_runs), 7200.5, 7200 * 0.02);
+}
+
+TEST(Synthetic, SeedChangesTheStreamAndNamesAreIndependent) {
+  Scenario s = synthetic();
+  auto a = make_job_source(s);
+  s.seed = 2;
+  auto b = make_job_source(s);
+  int same = 0;
+  for (int i = 0; i < 100; ++i) same += a->next()->submit_s == b->next()->submit_s;
+  EXPECT_LT(same, 10);
+}
+
+std::string write_tmp(const std::string& name, const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST(Swf, ReadsFieldsAndHeader) {
+  SwfWorkload w;
+  w.path = write_tmp("capsim_ok.swf",
+                     "; MaxProcs: 240\n; UnixStartTime: 1027839845\n"
+                     "1 0 5 100.5 4 -1 -1 6 200 -1 1 1 1 -1 -1 1 -1 -1\n"
+                     "2 10 5 50 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 1 -1 -1\n"
+                     "3 20 5 -1 4 -1 -1 4 200 -1 0 1 1 -1 -1 1 -1 -1\n"
+                     "4 30 5 10 -1 -1 -1 -1 50 -1 1 1 1 -1 -1 1 -1 -1\n");
+  w.gpus_per_processor = 0.5;
+  SwfSource src(w, 1e9);
+  auto a = src.next();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->trace_id, 1);
+  EXPECT_EQ(a->gpus, 3);  // requested 6 processors x 0.5
+  EXPECT_EQ(a->run_s, 101);
+  EXPECT_EQ(a->estimate_s, 200);
+  auto b = src.next();
+  EXPECT_EQ(b->gpus, 2);  // falls back to allocated processors
+  EXPECT_EQ(b->estimate_s, 50);  // no requested time: the run time
+  EXPECT_FALSE(src.next());  // job 3 has no run time, job 4 no size: both skipped
+  EXPECT_EQ(src.skipped(), 2);
+  EXPECT_EQ(src.header().at("MaxProcs"), "240");
+}
+
+TEST(Swf, ErrorsNameFileAndLine) {
+  SwfWorkload w;
+  w.path = write_tmp("capsim_bad.swf", "; x\n1 0 5 100 4 -1 -1 6 200 -1 1 1 1 -1 -1 1 -1 -1\n2 1 5 7x 4 -1 -1 6 200 -1 1 1 1 -1 -1 1 -1 -1\n");
+  SwfSource src(w, 1e9);
+  src.next();
+  try {
+    src.next();
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), w.path + ":3: field 4: expected a number, found \"7x\"");
+  }
+}
+
+TEST(Swf, ReadsTheSharedHpc2nLog) {
+  const std::string path = std::string(CAPSIM_SHARED_DIR) + "/data/traces/swf/HPC2N-2002-2.2_excerpt_alea.swf";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared trace absent: " << path;
+  SwfWorkload w;
+  w.path = path;
+  SwfSource src(w, 1e12);
+  long long n = 0, gpu_s = 0;
+  while (auto j = src.next()) {
+    ++n;
+    gpu_s += static_cast<long long>(j->run_s) * j->gpus;
+    ASSERT_LE(j->gpus, 240);
+  }
+  EXPECT_EQ(n + src.skipped(), 3170);
+  EXPECT_EQ(src.header().at("MaxProcs"), "240");
+}
+
+}  // namespace
+}  // namespace capsim
