@@ -6,7 +6,6 @@
 //    GPUs count as allocated (a 12-GPU job on 8-GPU nodes holds 2 nodes and 16 GPUs).
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace capsim {
@@ -21,6 +20,10 @@ class IdSet {
   int size() const { return count_; }
   // Smallest member >= from, or -1.
   int first_from(int from) const;
+  // The k-th smallest (k >= 1) member of the union of this set and `other` (same capacity), or -1.
+  int select_union(int k, const IdSet& other) const;
+  // Smallest member >= from that is not in `excluded` (same capacity), or -1.
+  int first_from_excluding(int from, const IdSet& excluded) const;
 
  private:
   std::vector<std::uint64_t> words_;
@@ -36,8 +39,34 @@ struct NodeShare {
 };
 using Placement = std::vector<NodeShare>;
 
-// Per-node limits on top of free GPUs, used by EASY for jobs that would still run at the shadow time.
-using NodeCaps = std::unordered_map<int, int>;
+// What EASY leaves to jobs that would still run at the shadow time: the head's reserved nodes offer them
+// nothing, except a node the head only partly reserves, which offers min(free, cap). Reserved whole nodes
+// are described by a cutoff (every node that is whole now and numbered up to it) plus a set, so building
+// and querying a reservation of thousands of nodes costs word operations, not per-node ones.
+class NodeCaps {
+ public:
+  explicit NodeCaps(int nodes) : cap_(nodes, 0), capped_(nodes), excluded_(nodes) {}
+  // A node partly reserved: it offers min(free, cap) GPUs.
+  void set(int node, int cap);
+  void reduce(int node, int by) { cap_[node] -= by; }
+  // A node wholly reserved.
+  void exclude(int node);
+  // Every node whole now and numbered up to `cutoff` is reserved.
+  void exclude_whole_up_to(int cutoff) { whole_cutoff_ = cutoff; }
+  void clear();
+  bool capped(int node) const { return capped_.contains(node); }
+  int cap(int node) const { return cap_[node]; }
+  const IdSet& excluded() const { return excluded_; }  // includes the capped nodes
+  int whole_cutoff() const { return whole_cutoff_; }
+  const std::vector<int>& capped_nodes() const { return capped_list_; }
+  bool empty() const { return excluded_list_.empty() && whole_cutoff_ < 0; }
+
+ private:
+  std::vector<int> cap_;
+  IdSet capped_, excluded_;
+  std::vector<int> capped_list_, excluded_list_;
+  int whole_cutoff_ = -1;
+};
 
 class NodePool {
  public:
@@ -48,6 +77,7 @@ class NodePool {
   long long free_gpus() const { return free_gpus_; }
   int free_nodes() const { return buckets_[gpn_].size(); }
   int free_on(int node) const { return free_[node]; }
+  const IdSet& whole_nodes() const { return buckets_[gpn_]; }
   int nodes_needed(int gpus) const { return (gpus + gpn_ - 1) / gpn_; }
   // Whether a job of this size fits an empty pool.
   bool could_ever_fit(int gpus) const { return gpus >= 1 && nodes_needed(gpus) <= nodes(); }

@@ -5,7 +5,8 @@
 namespace capsim {
 
 Scheduler::Scheduler(int nodes, int gpus_per_node, PolicyKind policy)
-    : policy_(policy), pool_(nodes, gpus_per_node), total_gpus_(static_cast<long long>(nodes) * gpus_per_node) {}
+    : policy_(policy), pool_(nodes, gpus_per_node), total_gpus_(static_cast<long long>(nodes) * gpus_per_node),
+      caps_(nodes), gained_(nodes, 0), made_whole_(nodes) {}
 
 bool Scheduler::submit(const JobRequest& job) {
   if (!pool_.could_ever_fit(job.gpus)) return false;
@@ -25,42 +26,92 @@ void Scheduler::complete(JobId id) {
 void Scheduler::start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out) {
   pool_.take(p);
   double end = now + job.estimate_s;
+  long long held = 0;
+  for (const auto& sh : p) held += sh.held;
   by_planned_end_.insert({end, job.id});
-  running_.emplace(job.id, Running{end, p});
+  running_.emplace(job.id, Running{end, held, p});
   ++running_version_;
   out.push_back({job.id, std::move(p)});
 }
 
-void Scheduler::reserve(const JobRequest& head, double now, NodeCaps& caps) {
+void Scheduler::reserve(const JobRequest& head, double now) {
+  // The last reservation is reused when nothing it depends on changed; a long backfill (which lowers
+  // caps) starts a job and so changes the running version.
   bool exceeded = !by_planned_end_.empty() && by_planned_end_.begin()->first < now;
   if (!exceeded && cached_version_ == running_version_ && cached_head_ == head.id) {
-    caps = cached_caps_;
     reservation_.shadow_s = cached_shadow_;
     return;
   }
-  // Release running jobs in order of planned end (an exceeded estimate counts as ending now) until the
-  // head fits; then put them back. Jobs with the same planned end are released together.
-  std::vector<const Placement*> released;
+  for (int n : touched_) gained_[n] = 0;
+  touched_.clear();
+  caps_.clear();
+  caps_built_ = false;
   reservation_.shadow_s = std::numeric_limits<double>::infinity();
+  // Walk running jobs in order of planned end (an exceeded estimate counts as ending now), adding the GPUs
+  // each releases to a projection of the pool (gained_), until the head fits; jobs with the same planned
+  // end are released together. The head does not fit now, so in the projection it can only fit on nodes
+  // that gained GPUs (a small job) or with nodes that became whole (a large job).
+  const int gpn = pool_.gpus_per_node();
+  const bool whole_nodes = head.gpus > gpn;
+  const int need_nodes = pool_.nodes_needed(head.gpus);
+  long long projected_free = pool_.free_gpus();
+  int new_whole = 0;
   for (auto it = by_planned_end_.begin(); it != by_planned_end_.end();) {
     double t = std::max(it->first, now);
     while (it != by_planned_end_.end() && std::max(it->first, now) == t) {
-      const Placement& p = running_.at(it->second).placement;
-      pool_.release(p);
-      released.push_back(&p);
+      const Running& r = running_.at(it->second);
+      for (const auto& sh : r.placement) {
+        if (gained_[sh.node] == 0) touched_.push_back(sh.node);
+        gained_[sh.node] += sh.held;
+        if (pool_.free_on(sh.node) + gained_[sh.node] == gpn) ++new_whole;
+      }
+      projected_free += r.held;
       ++it;
     }
-    if (auto r = pool_.place(head.gpus)) {
+    if (projected_free < head.gpus) continue;
+    bool fits = false;
+    if (whole_nodes) {
+      fits = pool_.free_nodes() + new_whole >= need_nodes;
+    } else {
+      for (int n : touched_) fits |= pool_.free_on(n) + gained_[n] >= head.gpus;
+    }
+    if (fits) {
       reservation_.shadow_s = t;
-      for (const auto& s : *r) caps[s.node] = pool_.free_on(s.node) - s.held;
       break;
     }
   }
-  for (const Placement* p : released) pool_.take(*p);
   cached_version_ = running_version_;
   cached_head_ = head.id;
-  cached_caps_ = caps;
   cached_shadow_ = reservation_.shadow_s;
+}
+
+void Scheduler::build_caps(const JobRequest& head) {
+  caps_built_ = true;
+  if (reservation_.shadow_s == std::numeric_limits<double>::infinity()) return;
+  const int gpn = pool_.gpus_per_node();
+  if (head.gpus > gpn) {
+    // The head's nodes: the lowest-numbered nodes whole in the projection (whole now, or made whole by
+    // releases). Nothing of them is left over at the shadow time.
+    for (int n : touched_)
+      if (pool_.free_on(n) + gained_[n] == gpn) made_whole_.insert(n);
+    int cutoff = pool_.whole_nodes().select_union(pool_.nodes_needed(head.gpus), made_whole_);
+    caps_.exclude_whole_up_to(cutoff);
+    for (int n : touched_) {
+      if (made_whole_.contains(n) && n <= cutoff) caps_.exclude(n);
+      made_whole_.erase(n);
+    }
+  } else {
+    // Best fit among the nodes that gained GPUs: fewest projected free GPUs that hold it, lowest number.
+    int best = -1, best_free = 0;
+    for (int n : touched_) {
+      int f = pool_.free_on(n) + gained_[n];
+      if (f >= head.gpus && (best < 0 || f < best_free || (f == best_free && n < best))) {
+        best = n;
+        best_free = f;
+      }
+    }
+    caps_.set(best, best_free - head.gpus);
+  }
 }
 
 std::vector<StartDecision> Scheduler::decide(double now) {
@@ -76,23 +127,48 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     queue_.erase(queue_.begin(), queue_.begin() + h);
     return out;
   }
+  // Whether a job fits is monotone in its size, and within one decision GPUs only get taken: once a size
+  // failed, every job at least as large fails too (with caps or without), and is skipped unexamined.
+  int smallest = std::numeric_limits<int>::max();
+  for (std::size_t i = h + 1; i < queue_.size(); ++i) smallest = std::min(smallest, queue_[i].gpus);
+  if (smallest > pool_.free_gpus() || !pool_.place(smallest)) {
+    queue_.erase(queue_.begin(), queue_.begin() + h);
+    return out;
+  }
   const JobRequest head = queue_[h];
-  NodeCaps caps;
   reservation_.head = head.id;
-  reserve(head, now, caps);
+  reserve(head, now);
   const double shadow = reservation_.shadow_s;
 
+  int failed_uncapped = std::numeric_limits<int>::max();  // smallest size that did not fit
+  int failed_capped = std::numeric_limits<int>::max();
   std::vector<char> started(queue_.size(), 0);
   for (std::size_t i = h + 1; i < queue_.size(); ++i) {
     if (pool_.free_gpus() == 0) break;
     const JobRequest& j = queue_[i];
     if (j.gpus > pool_.free_gpus()) continue;
     bool ends_by_shadow = now + j.estimate_s <= shadow;
-    auto p = pool_.place(j.gpus, ends_by_shadow ? nullptr : &caps);
-    if (!p) continue;
-    if (!ends_by_shadow)
+    if (j.gpus >= failed_uncapped || (!ends_by_shadow && j.gpus >= failed_capped)) continue;
+    if (!ends_by_shadow && !caps_built_) build_caps(head);
+    auto p = pool_.place(j.gpus, ends_by_shadow ? nullptr : &caps_);
+    if (!p) {
+      (ends_by_shadow ? failed_uncapped : failed_capped) = j.gpus;
+      continue;
+    }
+    if (!ends_by_shadow) {
       for (const auto& s : *p)
-        if (auto c = caps.find(s.node); c != caps.end()) c->second -= s.held;
+        if (caps_.capped(s.node)) caps_.reduce(s.node, s.held);
+    } else {
+      // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
+      // later in this decision see the same projected state as before it started.
+      for (const auto& s : *p) {
+        if (gained_[s.node] == 0) touched_.push_back(s.node);
+        gained_[s.node] += s.held;
+        // A whole node under the cutoff that it takes stays reserved once it leaves the whole bucket.
+        if (caps_built_ && s.node <= caps_.whole_cutoff() && pool_.free_on(s.node) == pool_.gpus_per_node())
+          caps_.exclude(s.node);
+      }
+    }
     start(j, std::move(*p), now, out);
     started[i] = 1;
   }

@@ -54,11 +54,14 @@ class Scheduler {
  private:
   struct Running {
     double planned_end_s;  // start + estimate
+    long long held;        // GPUs allocated
     Placement placement;
   };
   void start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out);
-  // Shadow time and head reservation; fills caps for jobs that would still run then.
-  void reserve(const JobRequest& head, double now, NodeCaps& caps);
+  // Shadow time and head reservation; sets caps_ for jobs that would still run at the shadow time.
+  void reserve(const JobRequest& head, double now);
+  // The head's reserved nodes as caps, from the projection of the last reserve(); built on first need.
+  void build_caps(const JobRequest& head);
 
   PolicyKind policy_;
   NodePool pool_;
@@ -72,8 +75,12 @@ class Scheduler {
   std::uint64_t running_version_ = 0;
   std::uint64_t cached_version_ = ~std::uint64_t(0);
   JobId cached_head_ = -1;
-  NodeCaps cached_caps_;
   double cached_shadow_ = 0;
+  NodeCaps caps_;
+  bool caps_built_ = false;
+  std::vector<int> gained_;  // per node: GPUs released in the projection of the last reserve()
+  std::vector<int> touched_;
+  IdSet made_whole_;
 };
 
 }  // namespace capsim

@@ -61,6 +61,8 @@ class Simulation {
     sg4::MutexPtr mutex = sg4::Mutex::create();
     sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
     JobId job = -1;
+    double work = 0;                             // GPU-seconds per GPU (the run time at full speed)
+    std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there)
     std::vector<sg4::ExecPtr> execs;
   };
 
@@ -165,11 +167,10 @@ void Simulation::launch(const StartDecision& d, double now) {
       r.gpus_held += d.placement[i].held;
     }
     if (threads == 0) continue;
-    sg4::ExecPtr e = sg4::Exec::init()->set_flops_amount(r.job.run_s)->set_host(pods_[pod])->set_thread_count(threads);
-    e->start();
-    w->execs.push_back(e);
+    w->pod_threads.emplace_back(pod, threads);
     ++result_.stats.execs_started;
   }
+  w->work = r.job.run_s;
   gpus_busy_ += r.job.gpus;
   w->job = d.id;
   w->cv->notify_one();
@@ -179,6 +180,12 @@ void Simulation::worker_actor(Worker* w) {
   std::unique_lock<sg4::Mutex> lock(*w->mutex);
   while (true) {
     while (w->job < 0) w->cv->wait(lock);
+    // The worker starts the job's activities itself (at the same instant): SimGrid 3.32 keeps each
+    // actor's activities in a list searched linearly, so thousands started by the scheduler would make
+    // every completion cost a long walk.
+    for (auto [pod, threads] : w->pod_threads)
+      w->execs.push_back(sg4::Exec::init()->set_flops_amount(w->work)->set_host(pods_[pod])->set_thread_count(threads)->start());
+    w->pod_threads.clear();
     // All execs of a job run at the same per-core speed and end in the same step; the job ends with the
     // first. Its end is reported before any further simcall so the scheduler sees every completion of
     // this instant together.

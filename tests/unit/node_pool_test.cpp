@@ -29,6 +29,55 @@ TEST(IdSet, OrderedQueriesAgreeWithStdSet) {
   }
 }
 
+TEST(IdSet, FirstFromExcludingSkipsExcludedMembers) {
+  Rng rng(9);
+  const int cap = 5000;
+  IdSet a(cap), ex(cap);
+  std::set<int> b, e;
+  for (int i = 0; i < 3000; ++i) {
+    int id = static_cast<int>(rng.uniform() * cap);
+    a.insert(id);
+    b.insert(id);
+    if (rng.uniform() < 0.7) {
+      ex.insert(id);
+      e.insert(id);
+    }
+  }
+  for (int from = 0; from < cap; from += 7) {
+    int want = -1;
+    for (auto it = b.lower_bound(from); it != b.end(); ++it)
+      if (!e.count(*it)) {
+        want = *it;
+        break;
+      }
+    ASSERT_EQ(a.first_from_excluding(from, ex), want) << from;
+  }
+}
+
+TEST(IdSet, SelectUnion) {
+  IdSet a(300), b(300);
+  for (int x : {3, 70, 200}) a.insert(x);
+  for (int x : {5, 70, 130}) b.insert(x);
+  std::vector<int> want{3, 5, 70, 130, 200};
+  for (int k = 1; k <= 5; ++k) EXPECT_EQ(a.select_union(k, b), want[k - 1]);
+  EXPECT_EQ(a.select_union(6, b), -1);
+}
+
+TEST(NodePool, WholeNodeCutoffReservesLowNodes) {
+  NodePool p(6, 2);
+  p.take(*p.place(1));  // node 0 partly busy
+  NodeCaps caps(6);
+  caps.exclude_whole_up_to(2);  // whole nodes 1, 2 reserved
+  caps.exclude(0);              // node 0 reserved too
+  auto a = p.place(4, &caps);
+  ASSERT_TRUE(a);
+  EXPECT_EQ((*a)[0].node, 3);
+  EXPECT_EQ((*a)[1].node, 4);
+  auto b = p.place(1, &caps);
+  EXPECT_EQ((*b)[0].node, 3);  // node 0 (1 free) is excluded, so the lowest whole node past the cutoff
+  EXPECT_EQ((*p.place(1))[0].node, 0);
+}
+
 TEST(NodePool, SmallJobsGoBestFitLowestNodeOnTies) {
   NodePool p(3, 8);
   auto a = p.place(5);
@@ -60,13 +109,16 @@ TEST(NodePool, LargeJobsHoldWholeNodes) {
 
 TEST(NodePool, CapsLimitWhatANodeOffers) {
   NodePool p(2, 4);
-  NodeCaps caps{{0, 1}};
+  NodeCaps caps(2);
+  caps.set(0, 1);
   auto a = p.place(2, &caps);
   ASSERT_TRUE(a);
   EXPECT_EQ((*a)[0].node, 1);  // node 0 offers only 1 GPU
   auto b = p.place(1, &caps);
   EXPECT_EQ((*b)[0].node, 0);  // node 0 (1 offered) is the best fit for one GPU
-  NodeCaps none{{0, 0}, {1, 3}};
+  NodeCaps none(2);
+  none.set(0, 0);
+  none.set(1, 3);
   EXPECT_FALSE(p.place(4, &none));
   EXPECT_FALSE(p.place(5, &none));
 }
