@@ -14,13 +14,23 @@ bool Scheduler::submit(const JobRequest& job) {
   return true;
 }
 
-void Scheduler::complete(JobId id) {
+void Scheduler::complete(JobId id, double now) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
-  pool_.release(it->second.placement);
-  by_planned_end_.erase({it->second.planned_end_s, id});
+  const Running& r = it->second;
+  pool_.release(r.placement);
+  if (projection_valid_) {
+    // A job ending exactly at its planned end was already free in the projection (its planned end is at
+    // or before the shadow time): move its GPUs from "projected" to "free now" and nothing else changes.
+    // Ending earlier makes the head fit sooner, perhaps: the projection is redone.
+    if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_) {
+      for (const auto& s : r.placement) gained_[s.node] -= s.held;
+    } else {
+      projection_valid_ = false;
+    }
+  }
+  by_planned_end_.erase({r.planned_end_s, id});
   running_.erase(it);
-  ++running_version_;
 }
 
 void Scheduler::start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out) {
@@ -30,16 +40,16 @@ void Scheduler::start(const JobRequest& job, Placement p, double now, std::vecto
   for (const auto& sh : p) held += sh.held;
   by_planned_end_.insert({end, job.id});
   running_.emplace(job.id, Running{end, held, p});
-  ++running_version_;
   out.push_back({job.id, std::move(p)});
 }
 
 void Scheduler::reserve(const JobRequest& head, double now) {
-  // The last reservation is reused when nothing it depends on changed; a long backfill (which lowers
-  // caps) starts a job and so changes the running version.
+  // The projection, shadow time and reserved nodes of the last call still hold if the head is the same,
+  // no estimate is exceeded (those count as ending "now", which moves) and nothing invalidated them since
+  // (see complete() and decide()). Reusing them gives the same decisions as recomputing.
   bool exceeded = !by_planned_end_.empty() && by_planned_end_.begin()->first < now;
-  if (!exceeded && cached_version_ == running_version_ && cached_head_ == head.id) {
-    reservation_.shadow_s = cached_shadow_;
+  if (!exceeded && projection_valid_ && projection_head_ == head.id) {
+    reservation_.shadow_s = projection_shadow_;
     return;
   }
   for (int n : touched_) gained_[n] = 0;
@@ -80,9 +90,9 @@ void Scheduler::reserve(const JobRequest& head, double now) {
       break;
     }
   }
-  cached_version_ = running_version_;
-  cached_head_ = head.id;
-  cached_shadow_ = reservation_.shadow_s;
+  projection_valid_ = true;
+  projection_head_ = head.id;
+  projection_shadow_ = reservation_.shadow_s;
 }
 
 void Scheduler::build_caps(const JobRequest& head) {
@@ -122,6 +132,7 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     auto p = pool_.place(queue_[h].gpus);
     if (!p) break;
     start(queue_[h], std::move(*p), now, out);
+    projection_valid_ = false;  // the head changed
   }
   if (h == queue_.size() || policy_ == PolicyKind::fcfs || pool_.free_gpus() == 0) {
     queue_.erase(queue_.begin(), queue_.begin() + h);
@@ -158,6 +169,9 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     if (!ends_by_shadow) {
       for (const auto& s : *p)
         if (caps_.capped(s.node)) caps_.reduce(s.node, s.held);
+      // A small head's best-fit node may change once a long job takes GPUs elsewhere; a large head's
+      // reserved nodes cannot (long jobs only take nodes outside them).
+      if (head.gpus <= pool_.gpus_per_node()) projection_valid_ = false;
     } else {
       // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
       // later in this decision see the same projected state as before it started.

@@ -39,8 +39,8 @@ class Scheduler {
 
   // A job arrives. Returns false (and forgets it) if it can never fit the cluster: it is rejected.
   bool submit(const JobRequest& job);
-  // A running job ends; its GPUs are free for the next decision.
-  void complete(JobId id);
+  // A running job ends at `now`; its GPUs are free for the next decision.
+  void complete(JobId id, double now);
   // Starts what the policy starts at `now`, in start order; their GPUs are taken.
   std::vector<StartDecision> decide(double now);
 
@@ -72,10 +72,9 @@ class Scheduler {
   Reservation reservation_;
   // Reuse of the last reservation when nothing it depends on changed (same head, same running set, no
   // estimate exceeded): identical result, much cheaper while arrivals queue behind a blocked head.
-  std::uint64_t running_version_ = 0;
-  std::uint64_t cached_version_ = ~std::uint64_t(0);
-  JobId cached_head_ = -1;
-  double cached_shadow_ = 0;
+  bool projection_valid_ = false;
+  JobId projection_head_ = -1;
+  double projection_shadow_ = 0;
   NodeCaps caps_;
   bool caps_built_ = false;
   std::vector<int> gained_;  // per node: GPUs released in the projection of the last reserve()

@@ -246,7 +246,7 @@ void Simulation::scheduler_actor() {
       // nothing changed could still differ once an estimate is exceeded, so extra wake-ups must not decide).
       bool events = !completed_.empty();
       for (JobId id : completed_) {
-        sched_.complete(id);
+        sched_.complete(id, now);
         JobRecord& r = result_.jobs[id];
         r.end_s = now;
         r.status = JobStatus::completed;

@@ -21,7 +21,7 @@ class BruteScheduler {
     queue_.push_back(j);
     return true;
   }
-  void complete(JobId id) {
+  void complete(JobId id, double) {
     auto it = running_.find(id);
     for (const auto& s : it->second.placement) free_[s.node] += s.held;
     running_.erase(it);

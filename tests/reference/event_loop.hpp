@@ -38,7 +38,7 @@ RefResult run_reference(JobSource& src, int nodes, int gpn, PolicyKind policy, d
     while (!ends.empty() && ends.top().first <= t) {
       JobId id = ends.top().second;
       ends.pop();
-      sched.complete(id);
+      sched.complete(id, t);
       out.jobs[id].end_s = t;
     }
     while (next && next->submit_s <= t) {
