@@ -1,0 +1,21 @@
+#!/bin/sh
+# End-to-end benchmark: prints wall time, peak memory and SimGrid activity counts for the pinned workload
+# (bench/year-100k-gpus.json: 100,000 GPUs, one year, ~1,000,000 jobs, EASY, energy on, all outputs), and
+# the platform build time of a 1,000,000-GPU cluster. Then the microbenchmarks.
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/build.sh
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+field() { sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p" "$2" | head -1; }
+show() {  # name, run.json
+  printf '%-26s wall %7.2f s   peak memory %5.0f MB   platform build %.3f s   SimGrid execs %s   worker actors %s   scheduler wake-ups %s\n' \
+    "$1" "$(field wall_s "$2")" "$(field peak_memory_mb "$2")" "$(field platform_build_s "$2")" \
+    "$(field simgrid_execs "$2")" "$(field worker_actors "$2")" "$(field scheduler_wakeups "$2")"
+}
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+./build/capsim run bench/year-100k-gpus.json --out "$out/year" --quiet >/dev/null
+show "year, 100k GPUs, 1M jobs" "$out/year/run.json"
+./build/capsim run bench/platform-1m-gpus.json --out "$out/platform" --quiet >/dev/null
+show "platform, 1M GPUs" "$out/platform/run.json"
+./build/bench/capsim_bench --benchmark_min_time=0.5
