@@ -370,6 +370,13 @@ std::optional<long long> parse_iso8601(const std::string& t) {
   return days * 86400 + h * 3600LL + m * 60LL + s - offset;
 }
 
+std::optional<int> parse_iso8601_offset(const std::string& text) {
+  auto local = parse_iso8601(text.substr(0, 19) + "Z");
+  auto utc = parse_iso8601(text);
+  if (!local || !utc) return std::nullopt;
+  return static_cast<int>(*local - *utc);
+}
+
 namespace {
 
 json schema_of(const Param& p);

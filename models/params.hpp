@@ -66,6 +66,8 @@ std::string near_miss(const std::string& key, const std::vector<std::string>& ca
 
 // Parses "2026-01-01T00:00:00+09:00" (or Z); returns seconds since the Unix epoch, or nullopt.
 std::optional<long long> parse_iso8601(const std::string& text);
+// The UTC offset of such a date-time in seconds (+09:00 -> 32400), or nullopt if it does not parse.
+std::optional<int> parse_iso8601_offset(const std::string& text);
 
 nlohmann::json json_schema(const Param& spec);
 std::string markdown(const Param& spec);

@@ -1,5 +1,6 @@
 #include "models/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/swf.hpp"
@@ -11,33 +12,94 @@ double sample_duration(const DurationDist& d, Rng& rng) {
     case DurationDist::Kind::lognormal: return rng.lognormal(d.median_s, d.sigma);
     case DurationDist::Kind::exponential: return rng.exponential(d.mean_s);
     case DurationDist::Kind::constant: return d.value_s;
+    case DurationDist::Kind::empirical: return d.values_s[rng.categorical(d.cumulative_weights)];
   }
   return d.value_s;
 }
 
+namespace {
+constexpr double kYear = 365 * 86400.0;
+double max_of(const std::vector<double>& v) { return v.empty() ? 1.0 : *std::max_element(v.begin(), v.end()); }
+}  // namespace
+
 SyntheticSource::SyntheticSource(const SyntheticWorkload& w, double horizon_s, std::uint64_t seed)
-    : w_(w), horizon_s_(horizon_s), arrivals_(seed, "arrivals"), classes_(seed, "classes") {
-  double acc = 0;
-  for (const auto& c : w.classes) {
+    : w_(w), horizon_s_(horizon_s) {
+  double total_share = 0;
+  for (const auto& c : w.classes) total_share += c.share;
+  double growth_max = std::max(1.0, std::pow(1 + w.growth_per_year, horizon_s / kYear));
+  for (std::size_t i = 0; i < w.classes.size(); ++i) {
+    const JobClassSpec& c = w.classes[i];
     names_.push_back(c.name);
-    cumulative_share_.push_back(acc += c.share);
-    sizes_.emplace_back(seed, "sizes/" + c.name);
-    durations_.emplace_back(seed, "durations/" + c.name);
+    ClassStream st{Rng(seed, "arrivals/" + c.name), Rng(seed, "thinning/" + c.name), Rng(seed, "sizes/" + c.name),
+                   Rng(seed, "durations/" + c.name)};
+    st.base_rate = c.share / total_share / w.mean_interarrival_s;
+    st.max_rate = st.base_rate * max_of(c.hourly) * max_of(c.weekday) * growth_max;
+    streams_.push_back(std::move(st));
+  }
+  for (std::size_t i = 0; i < streams_.size(); ++i) advance(i);
+}
+
+double SyntheticSource::rate_factor(const JobClassSpec& c, double t) const {
+  double f = 1.0;
+  if (w_.growth_per_year != 0) f *= std::pow(1 + w_.growth_per_year, t / kYear);
+  if (!c.hourly.empty() || !c.weekday.empty()) {
+    // Local calendar: `start` is simulated time 0; the offset gives local hours. 1970-01-01 was a Thursday.
+    long long local = static_cast<long long>(std::floor(t)) + w_.start_epoch_s + w_.utc_offset_s;
+    long long day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int hour = static_cast<int>((local - day * 86400) / 3600);
+    int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 0 = Monday
+    if (!c.hourly.empty()) f *= c.hourly[hour];
+    if (!c.weekday.empty()) f *= c.weekday[weekday];
+  }
+  return f;
+}
+
+void SyntheticSource::advance(std::size_t i) {
+  ClassStream& st = streams_[i];
+  const JobClassSpec& c = w_.classes[i];
+  double t = st.next_t;
+  while (true) {
+    if (st.max_rate <= 0) {
+      st.next_t = INFINITY;
+      return;
+    }
+    t += st.arrivals.exponential(1.0 / st.max_rate);
+    if (t >= horizon_s_) {
+      st.next_t = INFINITY;
+      return;
+    }
+    // Thinning (Lewis and Shedler): keep a candidate with probability rate(t) / max_rate.
+    if (st.max_rate == st.base_rate || st.thinning.uniform() * st.max_rate <= st.base_rate * rate_factor(c, t)) {
+      st.next_t = t;
+      return;
+    }
   }
 }
 
+int SyntheticSource::draw_size(const JobClassSpec& c, Rng& rng) {
+  if (c.sizes.lognormal_max > 0) {
+    double g = std::ceil(rng.lognormal(c.sizes.lognormal_median, c.sizes.lognormal_sigma));
+    return static_cast<int>(std::clamp(g, 1.0, static_cast<double>(c.sizes.lognormal_max)));
+  }
+  return c.sizes.gpus[rng.categorical(c.sizes.cumulative_weights)];
+}
+
 std::optional<Job> SyntheticSource::next() {
-  t_ += arrivals_.exponential(w_.mean_interarrival_s);
-  double submit = std::floor(t_);
-  if (submit >= horizon_s_) return std::nullopt;
+  // The class with the earliest next arrival (lowest index on ties).
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < streams_.size(); ++i)
+    if (streams_[i].next_t < streams_[best].next_t) best = i;
+  ClassStream& st = streams_[best];
+  if (!(st.next_t < horizon_s_)) return std::nullopt;
+  const JobClassSpec& c = w_.classes[best];
   Job j;
   j.id = next_id_++;
-  j.submit_s = submit;
-  j.class_index = static_cast<int>(classes_.categorical(cumulative_share_));
-  const JobClassSpec& c = w_.classes[j.class_index];
-  j.gpus = c.sizes.gpus[sizes_[j.class_index].categorical(c.sizes.cumulative_weights)];
-  j.run_s = std::max(1.0, std::ceil(sample_duration(c.durations, durations_[j.class_index])));
+  j.submit_s = std::floor(st.next_t);
+  j.class_index = static_cast<int>(best);
+  j.gpus = draw_size(c, st.sizes);
+  j.run_s = std::max(1.0, std::ceil(sample_duration(c.durations, st.durations)));
   j.estimate_s = std::ceil(j.run_s * c.estimate_factor);
+  advance(best);
   return j;
 }
 

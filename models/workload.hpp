@@ -32,9 +32,10 @@ class JobSource {
   virtual const std::vector<std::string>& class_names() const = 0;
 };
 
-// Poisson arrivals over [0, horizon), each job's class drawn by share, then its size and run time from the
-// class. Times are whole seconds: arrivals at the floor of the Poisson time, run times rounded up (>= 1 s),
-// so completion times in the engine are exact and ties are well defined.
+// Each class arrives as its own Poisson process over [0, horizon): its share of the total rate, shaped by
+// its daily and weekly profile (local time of `start`) and by demand growth, drawn by thinning. Sizes and
+// run times are drawn from the class. Times are whole seconds: arrivals at the floor of the Poisson time,
+// run times rounded up (>= 1 s), so completion times in the engine are exact and ties are well defined.
 class SyntheticSource final : public JobSource {
  public:
   SyntheticSource(const SyntheticWorkload& w, double horizon_s, std::uint64_t seed);
@@ -42,13 +43,20 @@ class SyntheticSource final : public JobSource {
   const std::vector<std::string>& class_names() const override { return names_; }
 
  private:
+  struct ClassStream {
+    Rng arrivals, thinning, sizes, durations;
+    double base_rate = 0;  // jobs per second before profile and growth
+    double max_rate = 0;   // bound of the shaped rate over the horizon, for thinning
+    double next_t = 0;     // next accepted arrival (exact), or +inf
+  };
+  double rate_factor(const JobClassSpec& c, double t) const;
+  void advance(std::size_t c);
+  int draw_size(const JobClassSpec& c, Rng& rng);
+
   const SyntheticWorkload& w_;
   double horizon_s_;
-  Rng arrivals_, classes_;
-  std::vector<Rng> sizes_, durations_;
-  std::vector<double> cumulative_share_;
+  std::vector<ClassStream> streams_;
   std::vector<std::string> names_;
-  double t_ = 0;
   JobId next_id_ = 0;
 };
 

@@ -64,8 +64,18 @@ TEST(Queueing, MeanWaitMatchesErlangC) {
               g_servers, waits.size(), wq, ci.mean, ci.low, ci.high);
   EXPECT_LE(ci.low, wq);
   EXPECT_GE(ci.high, wq);
-  // The interval must be informative, not trivially wide.
-  EXPECT_LT(ci.high - ci.low, std::max(wq, 1.0));
+  // The interval must be able to fail: it excludes no wait at all and a wait twice the Erlang-C value.
+  EXPECT_GT(ci.low, 0.0);
+  EXPECT_LT(ci.high, 2 * wq);
+
+  // The probability of waiting is Erlang C itself: the same interval check on the fraction that waited.
+  std::vector<double> waited;
+  for (double w : waits) waited.push_back(w > 0 ? 1.0 : 0.0);
+  auto pw = stats::batch_means_ci(waited, 20);
+  double c = erlang_c(g_servers, a);
+  std::printf("P(wait) Erlang-C %.4f  simulated %.4f  95%% CI [%.4f, %.4f]\n", c, pw.mean, pw.low, pw.high);
+  EXPECT_LE(pw.low, c);
+  EXPECT_GE(pw.high, c);
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ TEST(Scenario, VariantFieldsDependOnTheDiscriminator) {
   d["workload"]["classes"][0]["durations"] = {{"distribution", "exponential"}, {"median", "1 h"}};
   EXPECT_EQ(error_of(d), "s.json: workload.classes.0.durations.median: unknown key `median`, did you mean `mean`?");
   d["workload"]["classes"][0]["durations"] = {{"distribution", "weibull"}};
-  EXPECT_EQ(error_of(d), "s.json: workload.classes.0.durations.distribution: expected one of \"lognormal\", \"exponential\", \"constant\", found \"weibull\"");
+  EXPECT_EQ(error_of(d), "s.json: workload.classes.0.durations.distribution: expected one of \"lognormal\", \"exponential\", \"constant\", \"empirical\", found \"weibull\"");
 }
 
 TEST(Scenario, SchemaIsGeneratedFromTheDeclarations) {

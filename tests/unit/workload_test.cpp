@@ -64,6 +64,47 @@ TEST(Synthetic, SeedChangesTheStreamAndNamesAreIndependent) {
   EXPECT_LT(same, 10);
 }
 
+TEST(Synthetic, ProfilesAndGrowthShapeTheArrivalRate) {
+  // Start at local midnight on a Monday (2026-01-05, +09:00). Class a arrives only 09:00-18:00 on
+  // weekdays; class b is flat and its demand doubles each year.
+  auto doc = nlohmann::json::parse(R"({"capsim": 1, "start": "2026-01-05T00:00:00+09:00", "horizon": "730 d",
+    "cluster": {"node_type": "h100-sxm-8", "nodes": 4},
+    "workload": {"mean_interarrival": "60 s", "growth_per_year": 1.0, "classes": [
+      {"name": "a", "share": 1, "sizes": {"gpus": [1]}, "durations": {"distribution": "constant", "value": "1 s"},
+       "profile": {"hourly": [0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0], "weekday": [1,1,1,1,1,0,0]}},
+      {"name": "b", "share": 1, "sizes": {"distribution": "lognormal", "median": 4, "sigma": 1, "max": 64},
+       "durations": {"distribution": "empirical", "values": ["1 h", "3 h"], "weights": [3, 1]}}]}})");
+  Scenario s = load_scenario_json(doc, "s.json", ".");
+  auto src = make_job_source(s);
+  long long a_year[2] = {0, 0}, b_year[2] = {0, 0}, b_long = 0, b_n = 0, b_size_le4 = 0;
+  while (auto j = src->next()) {
+    int year = j->submit_s < 365 * 86400.0 ? 0 : 1;
+    if (j->class_index == 0) {
+      long long day = static_cast<long long>(j->submit_s) / 86400;
+      int hour = static_cast<int>(static_cast<long long>(j->submit_s) % 86400 / 3600);
+      ASSERT_GE(hour, 9);
+      ASSERT_LT(hour, 18);
+      ASSERT_LT(day % 7, 5) << "weekend arrival";
+      ++a_year[year];
+    } else {
+      ++b_year[year];
+      ++b_n;
+      b_long += j->run_s == 3 * 3600;
+      b_size_le4 += j->gpus <= 4;
+      ASSERT_LE(j->gpus, 64);
+    }
+  }
+  // Growth 2x per year, continuously: year 2 / year 1 = 2 for both classes.
+  EXPECT_NEAR(static_cast<double>(b_year[1]) / b_year[0], 2.0, 0.03);
+  EXPECT_NEAR(static_cast<double>(a_year[1]) / a_year[0], 2.0, 0.05);
+  // The profile reshapes but keeps the mean: a's first-year count ~ half of the rate x (integral of growth).
+  double expected_first_year = 0.5 / 60 * 365 * 86400 * (1.0 / std::log(2.0));
+  EXPECT_NEAR(a_year[0] / expected_first_year, 1.0, 0.03);
+  EXPECT_NEAR(b_year[0] / expected_first_year, 1.0, 0.02);
+  EXPECT_NEAR(static_cast<double>(b_long) / b_n, 0.25, 0.01);
+  EXPECT_NEAR(static_cast<double>(b_size_le4) / b_n, 0.5, 0.01);  // median 4 GPUs (ceil keeps P(<= 4) = 1/2)
+}
+
 std::string write_tmp(const std::string& name, const std::string& text) {
   auto p = std::filesystem::temp_directory_path() / name;
   std::ofstream(p) << text;
