@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/catalog.hpp"
+#include "models/cost_catalog.hpp"
 #include "models/errors.hpp"
 #include "models/sha256.hpp"
 
@@ -58,9 +59,64 @@ Param make_spec() {
   Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, catalog}, "The GPU cluster.");
   cluster.optional = false;
 
-  Param pue = number("pue", 1.2, "Power usage effectiveness: facility power / IT power (constant).");
+  Param pue = number("pue", 1.2, "Power usage effectiveness (facility / IT power) when `pue_model` is \"constant\".");
   range(pue, 1.0, 3.0);
-  Param facility = object("facility", {pue}, "Facility around the IT load.");
+  Param pue_model = string("pue_model", "constant",
+                           "\"constant\": facility power = IT power x `pue`. \"climate\": facility power = IT power x (1 + cooling share at the site's hourly temperature) + fixed power (needs `site`; see `cooling`).");
+  choices(pue_model, {"constant", "climate"});
+  Param overhead = number("it_overhead_share", 0.0, "Network and storage power as a share of the compute nodes' power; it is part of IT power.");
+  range(overhead, 0.0, 1.0);
+  Param wue = number("wue_l_per_kwh", json(), "Water use per kWh of IT energy (litres).");
+  range(wue, 0.0, 20.0);
+  wue.optional = true;
+  wue.default_note = "the site's, if it has one";
+  Param free_share = number("free_share", 0.03, "Cooling power as a share of IT power at or below `free_cooling_below_c` (pumps, fans, dry coolers).");
+  range(free_share, 0.0, 2.0);
+  Param per_c = number("share_per_c", 0.004, "Added cooling share per degree C above `free_cooling_below_c` (mechanical cooling).");
+  range(per_c, 0.0, 0.2);
+  Param threshold = number("free_cooling_below_c", 20.0, "Outside dry-bulb temperature (C) up to which free cooling suffices.");
+  range(threshold, -50.0, 60.0);
+  Param fixed_share = number("fixed_share", 0.04, "Fixed facility power (UPS losses, lighting, controls) as a share of the design IT power, drawn whatever the load.");
+  range(fixed_share, 0.0, 1.0);
+  Param diurnal = number("diurnal_half_range_c", 4.0, "Half the daily temperature range (C) used to expand monthly means to hours (peak at 15:00).");
+  range(diurnal, 0.0, 20.0);
+  Param cooling = object("cooling", {free_share, per_c, threshold, fixed_share, diurnal},
+                         "Cooling design for `pue_model` \"climate\". The defaults describe a direct-liquid-cooled hall (an assumption, see docs/scenario.md).");
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling}, "Facility around the IT load.");
+
+  Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
+  site.optional = true;
+  site.default_note = "none: no climate, tariff or carbon of a place";
+  Param site_catalog = string("site_catalog", json(), "Site catalog file (relative to the scenario file).");
+  site_catalog.optional = true;
+  site_catalog.default_note = "the built-in site catalog";
+
+  auto money = [](std::string name, std::string help) {
+    Param p = string(std::move(name), json(), std::move(help) + " Money: \"AMOUNT CUR\", e.g. \"317000 USD\".");
+    p.optional = true;
+    p.default_note = "from the cost catalog";
+    return p;
+  };
+  Param currency = string("currency", "USD", "Currency of the reported costs (a currency of the cost catalog; costs are also reported in USD).");
+  Param node_price = money("node_price", "Price of one node (servers with their accelerators and NICs).");
+  Param network = money("network_per_gpu", "Network switches and cables per GPU.");
+  Param facility_mw = money("facility_per_mw", "Facility construction (and land) per MW of design IT power; default: the site's, else the cost catalog's.");
+  facility_mw.default_note = "the site's, else the cost catalog's";
+  Param electricity = money("electricity_price", "Price of one kWh when the scenario has no site (a site brings its tariff).");
+  Param staff = money("staff_per_mw_year", "Operations staff cost per MW of design IT power per year.");
+  auto catalog_number = [](std::string name, double lo, double hi, std::string help) {
+    Param p = number(std::move(name), json(), std::move(help));
+    range(p, lo, hi);
+    p.optional = true;
+    p.default_note = "from the cost catalog";
+    return p;
+  };
+  Param server_life = catalog_number("server_life_years", 1, 20, "Depreciation period of nodes and network (years, straight line).");
+  Param facility_life = catalog_number("facility_life_years", 1, 60, "Depreciation period of the facility (years, straight line).");
+  Param maintenance = catalog_number("maintenance_share_per_year", 0, 1, "Maintenance per year as a share of node and network capex.");
+  Param discount = catalog_number("discount_rate", 0, 1, "Discount rate per year for the net present value.");
+  Param costs = object("costs", {currency, node_price, network, facility_mw, electricity, staff, server_life, facility_life, maintenance, discount},
+                       "Capex and opex assumptions (defaults and their sources: scenarios/catalog/costs.json).");
 
   // Job classes of the synthetic workload.
   Param cls_name = string("name", json(), "Class name used in outputs.");
@@ -158,7 +214,7 @@ Param make_spec() {
   range(ts, 1.0, 365 * kDay);
   Param outputs = object("outputs", {ts}, "Output options.");
 
-  Param root = object("", {version, name, description, start, horizon, warmup, seed, cluster, facility, workload, scheduler, outputs},
+  Param root = object("", {version, name, description, start, horizon, warmup, seed, site, site_catalog, cluster, facility, costs, workload, scheduler, outputs},
                       "A capsim scenario.");
   return root;
 }
@@ -387,7 +443,68 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
     throw InputError(where("cluster.node_peak_power") + ": expected at least node_idle_power (" +
                      c["node_idle_power"].get<std::string>() + "), found " + c["node_peak_power"].dump());
 
-  s.pue = r["facility"]["pue"];
+  // Site and facility.
+  if (r.contains("site")) {
+    SiteCatalog file_sites;
+    const SiteCatalog* sites = &builtin_site_catalog();
+    if (r.contains("site_catalog")) {
+      r["site_catalog"] = rel(r["site_catalog"]);
+      file_sites = load_site_catalog_file(r["site_catalog"]);
+      sites = &file_sites;
+    }
+    s.site = sites->site(r["site"], where("site"));
+  }
+  json& f = r["facility"];
+  s.pue = f["pue"];
+  s.facility.climate = f["pue_model"] == "climate";
+  if (s.facility.climate && !s.site)
+    throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
+  s.facility.it_overhead_share = f["it_overhead_share"];
+  const json& co = f["cooling"];
+  s.facility.cooling = CoolingModel{co["free_share"], co["share_per_c"], co["free_cooling_below_c"], co["fixed_share"]};
+  s.facility.diurnal_half_range_c = co["diurnal_half_range_c"];
+  if (!f.contains("wue_l_per_kwh") && s.site && s.site->wue_l_per_kwh) f["wue_l_per_kwh"] = *s.site->wue_l_per_kwh;
+  if (f.contains("wue_l_per_kwh")) s.facility.wue_l_per_kwh = f["wue_l_per_kwh"].get<double>();
+
+  // Costs: fill what the scenario leaves to the site and the cost catalog.
+  const CostCatalog& cc = builtin_cost_catalog();
+  json& k = r["costs"];
+  s.costs.fx = cc.fx;
+  s.costs.currency = k["currency"];
+  if (!cc.fx.per_usd.count(s.costs.currency))
+    throw InputError(where("costs.currency") + ": expected a currency of the cost catalog (" + cc.currencies() + "), found \"" + s.costs.currency + "\"");
+  auto money_at = [&](const char* key, const std::optional<Money>& fallback, const std::string& why) {
+    std::string p = std::string("costs.") + key;
+    if (!k.contains(key)) {
+      if (!fallback) throw InputError(where(p) + ": missing: " + why);
+      k[key] = format_money(*fallback);
+    }
+    auto m = parse_money(k[key]);
+    if (!m) throw InputError(where(p) + ": expected money like \"317000 USD\", found " + k[key].dump());
+    if (!cc.fx.per_usd.count(m->currency))
+      throw InputError(where(p) + ": expected a currency of the cost catalog (" + cc.currencies() + "), found \"" + m->currency + "\"");
+    if (m->amount < 0) throw InputError(where(p) + ": expected a non-negative amount, found " + k[key].dump());
+    return *m;
+  };
+  std::optional<Money> catalog_node;
+  if (auto it = cc.node_prices.find(s.cluster.node_type); it != cc.node_prices.end()) catalog_node = it->second;
+  s.costs.node_price = money_at("node_price", catalog_node, "the cost catalog has no price for node type \"" + s.cluster.node_type + "\"; set costs.node_price");
+  s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "");
+  std::optional<Money> site_facility;
+  if (s.site) site_facility = Money{s.site->construction_per_mw + s.site->land_per_mw, s.site->construction_currency};
+  s.costs.facility_per_mw = money_at("facility_per_mw", site_facility ? site_facility : std::optional<Money>(cc.facility_per_mw), "");
+  s.costs.electricity_price = money_at("electricity_price", cc.electricity_price, "");
+  s.costs.staff_per_mw_year = money_at("staff_per_mw_year", cc.staff_per_mw_year, "");
+  auto number_at = [&](const char* key, double fallback) {
+    if (!k.contains(key)) k[key] = fallback;
+    return k[key].get<double>();
+  };
+  s.costs.server_life_y = number_at("server_life_years", cc.server_life_years);
+  s.costs.facility_life_y = number_at("facility_life_years", cc.facility_life_years);
+  s.costs.maintenance_share = number_at("maintenance_share_per_year", cc.maintenance_share_per_year);
+  s.costs.discount_rate = number_at("discount_rate", cc.discount_rate);
+  if (s.site && !cc.fx.per_usd.count(s.site->tariff.currency))
+    throw InputError(where("site") + ": the site's tariff currency " + s.site->tariff.currency + " is not in the cost catalog");
 
   const json& w = r["workload"];
   if (w["source"] == "synthetic") {

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/cost.hpp"
 #include "models/params.hpp"
+#include "models/site.hpp"
 
 namespace capsim {
 
@@ -66,6 +68,21 @@ struct SwfWorkload {
   double mfu = 0.4;
 };
 
+struct FacilitySpec {
+  bool climate = false;  // PUE from the site's climate (else constant `Scenario::pue`)
+  CoolingModel cooling;
+  double diurnal_half_range_c = 4;
+  double it_overhead_share = 0;  // network and storage power / compute node power
+  std::optional<double> wue_l_per_kwh;
+};
+
+struct CostSpec {
+  std::string currency = "USD";
+  ExchangeRates fx;
+  Money node_price, network_per_gpu, facility_per_mw, electricity_price, staff_per_mw_year;
+  double server_life_y = 5, facility_life_y = 20, maintenance_share = 0.05, discount_rate = 0.07;
+};
+
 struct Scenario {
   std::string file;  // where it was read from
   std::string name;
@@ -76,6 +93,9 @@ struct Scenario {
   std::uint64_t seed = 0;
   ClusterSpec cluster;
   double pue = 1.0;
+  std::optional<SiteSpec> site;
+  FacilitySpec facility;
+  CostSpec costs;
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
   double timeseries_interval_s = 3600;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/calendar.hpp"
 #include "models/swf.hpp"
 
 namespace capsim {
@@ -43,13 +44,9 @@ double SyntheticSource::rate_factor(const JobClassSpec& c, double t) const {
   double f = 1.0;
   if (w_.growth_per_year != 0) f *= std::pow(1 + w_.growth_per_year, t / kYear);
   if (!c.hourly.empty() || !c.weekday.empty()) {
-    // Local calendar: `start` is simulated time 0; the offset gives local hours. 1970-01-01 was a Thursday.
-    long long local = static_cast<long long>(std::floor(t)) + w_.start_epoch_s + w_.utc_offset_s;
-    long long day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-    int hour = static_cast<int>((local - day * 86400) / 3600);
-    int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 0 = Monday
-    if (!c.hourly.empty()) f *= c.hourly[hour];
-    if (!c.weekday.empty()) f *= c.weekday[weekday];
+    LocalTime lt = local_time(t, w_.start_epoch_s, w_.utc_offset_s);
+    if (!c.hourly.empty()) f *= c.hourly[lt.hour];
+    if (!c.weekday.empty()) f *= c.weekday[lt.weekday];
   }
   return f;
 }

@@ -1,9 +1,12 @@
 #include "reports/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
+#include "models/calendar.hpp"
+#include "models/cost.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {
@@ -29,6 +32,76 @@ json wait_stats(const std::vector<double>& w) {
           {"p50", stats::percentile(w, 50)},
           {"p95", stats::percentile(w, 95)},
           {"p99", stats::percentile(w, 99)}};
+}
+
+// Electricity cost, carbon, water and costs, from the hourly facility energy of the window.
+void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
+  const double window_s = s.horizon_s - s.warmup_s;
+  const double year_s = 365 * 86400.0;
+  const int offset = *params::parse_iso8601_offset(s.start);
+  const ExchangeRates& fx = s.costs.fx;
+  std::size_t years = static_cast<std::size_t>(std::ceil(window_s / year_s - 1e-9));
+  std::vector<double> electricity_usd(years, 0.0), year_fraction(years, 0.0);
+  for (std::size_t y = 0; y < years; ++y) year_fraction[y] = std::min(1.0, window_s / year_s - y);
+  double carbon_t = 0, it_kwh = 0;
+  for (std::size_t h = 0; h < r.hourly_window_facility_j.size(); ++h) {
+    double kwh = r.hourly_window_facility_j[h] / 3.6e6;
+    it_kwh += r.hourly_window_it_j[h] / 3.6e6;
+    if (kwh == 0) continue;
+    double price_usd;
+    if (s.site) {
+      LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, offset);
+      price_usd = fx.to_usd({s.site->tariff.price(lt.month, lt.hour), s.site->tariff.currency});
+      carbon_t += kwh * s.site->carbon_g_per_kwh / 1e6;
+    } else {
+      price_usd = fx.to_usd(s.costs.electricity_price);
+    }
+    std::size_t y = std::min(years - 1, static_cast<std::size_t>(std::max(0.0, h * 3600.0 - s.warmup_s) / year_s));
+    electricity_usd[y] += kwh * price_usd;
+  }
+  if (s.site) {
+    out["site"] = {{"key", s.site->key}, {"name", s.site->name}, {"grid_limit_mw", s.site->grid_limit_w / 1e6}};
+    out["carbon"] = {{"tco2", carbon_t}, {"gco2_per_kwh", s.site->carbon_g_per_kwh}};
+  }
+  if (s.facility.wue_l_per_kwh) out["water"] = {{"m3", it_kwh * *s.facility.wue_l_per_kwh / 1000}};
+
+  const ClusterSpec& c = s.cluster;
+  const double design_mw = r.facility.design_it_w / 1e6;
+  CostInputs in;
+  in.hardware_capex_usd = c.nodes * fx.to_usd(s.costs.node_price) + c.gpus() * fx.to_usd(s.costs.network_per_gpu);
+  in.facility_capex_usd = design_mw * fx.to_usd(s.costs.facility_per_mw);
+  in.server_life_y = s.costs.server_life_y;
+  in.facility_life_y = s.costs.facility_life_y;
+  in.maintenance_share_per_year = s.costs.maintenance_share;
+  in.staff_per_year_usd = design_mw * fx.to_usd(s.costs.staff_per_mw_year);
+  in.electricity_usd_by_year = electricity_usd;
+  in.year_fraction = year_fraction;
+  in.discount_rate = s.costs.discount_rate;
+  CostResult cr = compute_costs(in);
+  const double gpu_hours = out["gpu_hours"]["delivered"].get<double>();
+  const double exaflop = out["compute"]["delivered_exaflop"].get<double>();
+  const double window_years = window_s / year_s;
+  auto block = [&](double per_usd) {
+    json cf = json::array();
+    for (double x : cr.cash_flow_usd) cf.push_back(x * per_usd);
+    double total_window = cr.total_per_year_usd * window_years;
+    return json{{"capex", cr.capex_usd * per_usd},
+                {"capex_hardware", in.hardware_capex_usd * per_usd},
+                {"capex_facility", in.facility_capex_usd * per_usd},
+                {"depreciation_per_year", cr.depreciation_per_year_usd * per_usd},
+                {"electricity_per_year", cr.electricity_per_year_usd * per_usd},
+                {"opex_per_year", cr.opex_per_year_usd * per_usd},
+                {"total_per_year", cr.total_per_year_usd * per_usd},
+                {"per_gpu_hour_delivered", gpu_hours > 0 ? total_window * per_usd / gpu_hours : 0.0},
+                {"per_exaflop_delivered", exaflop > 0 ? total_window * per_usd / exaflop : 0.0},
+                {"npv", cr.npv_usd * per_usd},
+                {"cash_flows", cf}};
+  };
+  json cost = block(fx.per_usd.at(s.costs.currency));
+  cost["currency"] = s.costs.currency;
+  cost["per_usd"] = fx.per_usd.at(s.costs.currency);
+  cost["usd"] = block(1.0);
+  out["cost"] = cost;
 }
 
 }  // namespace
@@ -67,7 +140,10 @@ json make_summary(const Scenario& s, const RunResult& r) {
       c.waits.push_back(j.start_s - j.job.submit_s);
     }
   }
-  const double it_mwh = r.it_energy_window_j / 3.6e9;
+  const FacilityModel& fm = r.facility;
+  const double it_mwh = r.it_energy_window_j * fm.it_factor / 3.6e9;
+  double facility_j = 0;
+  for (double e : r.hourly_window_facility_j) facility_j += e;
   json out;
   out["capsim_version"] = CAPSIM_VERSION;
   out["name"] = s.name;
@@ -82,10 +158,15 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["utilization"] = {{"allocated", r.window_allocated_gpu_s / (gpus * window_s)},
                         {"busy", r.window_busy_gpu_s / (gpus * window_s)}};
   out["gpu_hours"] = {{"delivered", r.window_allocated_gpu_s / 3600.0}};
-  out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", it_mwh * s.pue}};
-  out["power"] = {{"it_mean_mw", r.it_energy_window_j / window_s / 1e6}, {"it_peak_mw", r.it_peak_w / 1e6}};
-  out["pue"] = {{"mean", s.pue}};
+  out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_j / 3.6e9}};
+  out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
+                  {"it_peak_mw", r.it_peak_w / 1e6},
+                  {"facility_mean_mw", facility_j / window_s / 1e6},
+                  {"facility_peak_mw", r.facility_peak_w / 1e6},
+                  {"it_design_mw", fm.design_it_w / 1e6}};
+  out["pue"] = {{"mean", it_mwh > 0 ? facility_j / 3.6e9 / it_mwh : s.pue}};
   out["compute"] = {{"delivered_exaflop", delivered_flop / 1e18}};
+  add_site_and_costs(out, s, r);
   json cls = json::object();
   for (std::size_t i = 0; i < classes.size(); ++i) {
     const ClassAcc& c = classes[i];
@@ -130,7 +211,7 @@ std::string timeseries_csv(const Scenario& s, const RunResult& r) {
   for (const auto& row : r.timeseries) {
     out += num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
            num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' +
-           num(row.it_power_w * s.pue / 1e6) + '\n';
+           num(row.facility_power_w / 1e6) + '\n';
   }
   return out;
 }

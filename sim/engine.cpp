@@ -51,8 +51,8 @@ std::string human_duration(double s) {
 class Simulation {
  public:
   Simulation(const Scenario& s, const RunOptions& o)
-      : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy),
-        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s) {}
+      : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility_(make_facility_model(s)),
+        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility_) {}
 
   RunResult run();
 
@@ -77,6 +77,7 @@ class Simulation {
   const Scenario& sc_;
   const RunOptions& opt_;
   Scheduler sched_;
+  FacilityModel facility_;
   Recorder rec_;
   std::unique_ptr<JobSource> source_;
   RunResult result_;
@@ -132,7 +133,7 @@ ClusterState Simulation::state() const {
   s.jobs_running = static_cast<long long>(sched_.running());
   s.jobs_queued = static_cast<long long>(sched_.queued());
   const ClusterSpec& c = sc_.cluster;
-  s.it_power_w = c.nodes * c.node_idle_w + gpus_busy_ * (c.node_peak_w - c.node_idle_w) / c.gpus_per_node;
+  s.compute_power_w = c.nodes * c.node_idle_w + gpus_busy_ * (c.node_peak_w - c.node_idle_w) / c.gpus_per_node;
   return s;
 }
 
@@ -310,8 +311,12 @@ RunResult Simulation::run() {
   result_.timeseries = rec_.rows();
   result_.window_allocated_gpu_s = rec_.window_allocated_gpu_s();
   result_.window_busy_gpu_s = rec_.window_busy_gpu_s();
-  result_.recorder_it_energy_window_j = rec_.window_it_energy_j();
-  result_.it_peak_w = rec_.window_peak_it_power_w();
+  result_.recorder_it_energy_window_j = rec_.window_compute_energy_j();
+  result_.it_peak_w = rec_.window_peak_compute_power_w() * facility_.it_factor;
+  result_.facility_peak_w = rec_.window_peak_facility_power_w();
+  result_.hourly_window_it_j = rec_.hourly_window_it_j();
+  result_.hourly_window_facility_j = rec_.hourly_window_facility_j();
+  result_.facility = facility_;
   return std::move(result_);
 }
 

@@ -32,13 +32,17 @@ struct EngineStats {
 struct RunResult {
   std::vector<JobRecord> jobs;  // indexed by JobId
   std::vector<std::string> class_names;
-  double it_energy_window_j = 0;  // from SimGrid's host-energy plugin, over [warmup, horizon]
-  double it_energy_total_j = 0;   // same over [0, horizon]
+  // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
+  double it_energy_window_j = 0;  // over [warmup, horizon]
+  double it_energy_total_j = 0;   // over [0, horizon]
   std::vector<TimeseriesRow> timeseries;
   double window_allocated_gpu_s = 0;
   double window_busy_gpu_s = 0;
   double recorder_it_energy_window_j = 0;  // the same energy from the recorder's own power model
-  double it_peak_w = 0;
+  double it_peak_w = 0;                    // IT (with network and storage), instantaneous, in the window
+  double facility_peak_w = 0;
+  std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
+  FacilityModel facility;
   long long trace_jobs_skipped = 0;
   EngineStats stats;
 };

@@ -5,51 +5,62 @@
 
 namespace capsim {
 
-Recorder::Recorder(double horizon_s, double warmup_s, double interval_s)
-    : horizon_s_(horizon_s), warmup_s_(warmup_s), interval_s_(interval_s) {
+Recorder::Recorder(double horizon_s, double warmup_s, double interval_s, const FacilityModel& facility)
+    : horizon_s_(horizon_s), warmup_s_(warmup_s), interval_s_(interval_s), facility_(facility) {
   std::size_t n = static_cast<std::size_t>(std::ceil(horizon_s / interval_s));
   bins_.resize(std::max<std::size_t>(n, 1));
   for (std::size_t i = 0; i < bins_.size(); ++i) {
     bins_[i].start_s = static_cast<double>(i) * interval_s;
     bins_[i].end_s = std::min(horizon_s, static_cast<double>(i + 1) * interval_s);
   }
+  hourly_it_j_.assign(facility.multiplier.size(), 0.0);
+  hourly_facility_j_.assign(facility.multiplier.size(), 0.0);
+}
+
+void Recorder::account(double a, double b) {
+  const double dt = b - a;
+  const std::size_t hour = facility_.hour_of(a);
+  const double it_w = state_.compute_power_w * facility_.it_factor;
+  const double facility_w = facility_.facility_w(state_.compute_power_w, hour);
+  total_compute_j_ += state_.compute_power_w * dt;
+  TimeseriesRow& r = bins_[std::min(bins_.size() - 1, static_cast<std::size_t>(a / interval_s_))];
+  r.gpus_allocated += state_.gpus_allocated * dt;
+  r.gpus_busy += state_.gpus_busy * dt;
+  r.jobs_running += state_.jobs_running * dt;
+  r.jobs_queued += state_.jobs_queued * dt;
+  r.it_power_w += it_w * dt;
+  r.facility_power_w += facility_w * dt;
+  if (a >= warmup_s_) {
+    window_allocated_gpu_s_ += state_.gpus_allocated * dt;
+    window_busy_gpu_s_ += state_.gpus_busy * dt;
+    window_compute_j_ += state_.compute_power_w * dt;
+    hourly_it_j_[hour] += it_w * dt;
+    hourly_facility_j_[hour] += facility_w * dt;
+    peak_compute_w_ = std::max(peak_compute_w_, state_.compute_power_w);
+    peak_facility_w_ = std::max(peak_facility_w_, facility_w);
+  }
 }
 
 void Recorder::advance(double t) {
   t = std::min(t, horizon_s_);
-  if (t <= last_t_) return;
-  double a = last_t_;
-  // Window totals.
-  double wa = std::max(a, warmup_s_);
-  if (t > wa) {
-    double dt = t - wa;
-    window_allocated_gpu_s_ += state_.gpus_allocated * dt;
-    window_busy_gpu_s_ += state_.gpus_busy * dt;
-    window_energy_j_ += state_.it_power_w * dt;
-    peak_w_ = std::max(peak_w_, state_.it_power_w);
+  // Split at the warm-up, hour and bin boundaries.
+  while (last_t_ < t) {
+    double b = t;
+    if (last_t_ < warmup_s_) b = std::min(b, warmup_s_);
+    b = std::min(b, (std::floor(last_t_ / 3600.0) + 1) * 3600.0);
+    b = std::min(b, (std::floor(last_t_ / interval_s_) + 1) * interval_s_);
+    account(last_t_, b);
+    last_t_ = b;
   }
-  total_energy_j_ += state_.it_power_w * (t - a);
-  // Bins (sums of value x time; turned into means in rows()).
-  std::size_t i = static_cast<std::size_t>(a / interval_s_);
-  while (a < t && i < bins_.size()) {
-    double b = std::min(t, bins_[i].end_s);
-    double dt = b - a;
-    TimeseriesRow& r = bins_[i];
-    r.gpus_allocated += state_.gpus_allocated * dt;
-    r.gpus_busy += state_.gpus_busy * dt;
-    r.jobs_running += state_.jobs_running * dt;
-    r.jobs_queued += state_.jobs_queued * dt;
-    r.it_power_w += state_.it_power_w * dt;
-    a = b;
-    ++i;
-  }
-  last_t_ = t;
 }
 
 void Recorder::set(double t, const ClusterState& s) {
   advance(t);
   state_ = s;
-  if (t >= warmup_s_ && t < horizon_s_) peak_w_ = std::max(peak_w_, s.it_power_w);
+  if (t >= warmup_s_ && t < horizon_s_) {
+    peak_compute_w_ = std::max(peak_compute_w_, s.compute_power_w);
+    peak_facility_w_ = std::max(peak_facility_w_, facility_.facility_w(s.compute_power_w, facility_.hour_of(t)));
+  }
 }
 
 std::vector<TimeseriesRow> Recorder::rows() const {
@@ -61,6 +72,7 @@ std::vector<TimeseriesRow> Recorder::rows() const {
     r.jobs_running /= len;
     r.jobs_queued /= len;
     r.it_power_w /= len;
+    r.facility_power_w /= len;
   }
   return out;
 }

@@ -1,7 +1,10 @@
 #pragma once
-// Integrates the cluster's piecewise-constant state (it changes only at events) into fixed-interval bins
-// and window totals, lazily: each state is accounted for when the next one replaces it.
+// Integrates the cluster's piecewise-constant state (it changes only at events) into fixed-interval bins,
+// hourly facility energy and window totals, lazily: each state is accounted for when the next one
+// replaces it, split at hour boundaries where the facility multiplier changes.
 #include <vector>
+
+#include "models/facility.hpp"
 
 namespace capsim {
 
@@ -10,17 +13,18 @@ struct ClusterState {
   long long gpus_busy = 0;       // running a job's work (draw active power)
   long long jobs_running = 0;
   long long jobs_queued = 0;
-  double it_power_w = 0;
+  double compute_power_w = 0;    // compute nodes
 };
 
 struct TimeseriesRow {
   double start_s = 0, end_s = 0;
-  double gpus_allocated = 0, gpus_busy = 0, jobs_running = 0, jobs_queued = 0, it_power_w = 0;  // interval means
+  // interval means
+  double gpus_allocated = 0, gpus_busy = 0, jobs_running = 0, jobs_queued = 0, it_power_w = 0, facility_power_w = 0;
 };
 
 class Recorder {
  public:
-  Recorder(double horizon_s, double warmup_s, double interval_s);
+  Recorder(double horizon_s, double warmup_s, double interval_s, const FacilityModel& facility);
   // The state from `t` on (after all events at t were processed).
   void set(double t, const ClusterState& s);
   // Accounts for the current state up to `t` (call with the horizon at the end).
@@ -29,17 +33,24 @@ class Recorder {
   std::vector<TimeseriesRow> rows() const;
   double window_allocated_gpu_s() const { return window_allocated_gpu_s_; }
   double window_busy_gpu_s() const { return window_busy_gpu_s_; }
-  double window_it_energy_j() const { return window_energy_j_; }
-  double total_it_energy_j() const { return total_energy_j_; }
-  double window_peak_it_power_w() const { return peak_w_; }
+  double window_compute_energy_j() const { return window_compute_j_; }
+  double total_compute_energy_j() const { return total_compute_j_; }
+  double window_peak_compute_power_w() const { return peak_compute_w_; }
+  double window_peak_facility_power_w() const { return peak_facility_w_; }
+  // Per hour of the horizon, the part inside the window.
+  const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
+  const std::vector<double>& hourly_window_facility_j() const { return hourly_facility_j_; }
 
  private:
+  void account(double a, double b);  // the current state over [a, b), within one hour and one bin
   double horizon_s_, warmup_s_, interval_s_;
+  const FacilityModel& facility_;
   double last_t_ = 0;
   ClusterState state_;
   std::vector<TimeseriesRow> bins_;
-  double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_energy_j_ = 0, total_energy_j_ = 0;
-  double peak_w_ = 0;
+  std::vector<double> hourly_it_j_, hourly_facility_j_;
+  double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
+  double peak_compute_w_ = 0, peak_facility_w_ = 0;
 };
 
 }  // namespace capsim

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "models/facility.hpp"
 #include "models/scenario.hpp"
 #include "models/workload.hpp"
 #include "sim/engine.hpp"
@@ -99,16 +100,38 @@ TEST(Energy, PluginMatchesIndependentSum) {
 TEST(Energy, TimeseriesIntegratesToEnergy) {
   double e = 0;
   for (const auto& r : res().timeseries) e += r.it_power_w * (r.end_s - r.start_s);
-  EXPECT_NEAR(e, res().it_energy_total_j, 1e-9 * e);
+  EXPECT_NEAR(e, res().it_energy_total_j * res().facility.it_factor, 1e-9 * e);
   ASSERT_FALSE(res().timeseries.empty());
   EXPECT_EQ(res().timeseries.back().end_s, sc().horizon_s);
 }
 
 TEST(Energy, PeakIsWithinPhysicalBounds) {
   const ClusterSpec& c = sc().cluster;
-  EXPECT_GE(res().it_peak_w, c.nodes * c.node_idle_w);
-  EXPECT_LE(res().it_peak_w, c.nodes * c.node_peak_w * (1 + 1e-12));
-  EXPECT_GE(res().it_peak_w * (1 + 1e-12), res().it_energy_window_j / (sc().horizon_s - sc().warmup_s));
+  const double k = res().facility.it_factor;  // IT power / compute power
+  EXPECT_GE(res().it_peak_w, k * c.nodes * c.node_idle_w);
+  EXPECT_LE(res().it_peak_w, k * c.nodes * c.node_peak_w * (1 + 1e-12));
+  EXPECT_GE(res().it_peak_w * (1 + 1e-12), k * res().it_energy_window_j / (sc().horizon_s - sc().warmup_s));
+  EXPECT_GE(res().facility_peak_w, res().it_peak_w);
+}
+
+// Facility energy is the hourly sum of IT energy x the hour's multiplier plus the fixed power; with a
+// constant PUE it is IT energy x PUE. IT energy is the plugin's compute energy x (1 + network share).
+TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
+  const FacilityModel& f = res().facility;
+  double it = 0, facility = 0, expected = 0;
+  for (std::size_t h = 0; h < res().hourly_window_it_j.size(); ++h) {
+    it += res().hourly_window_it_j[h];
+    facility += res().hourly_window_facility_j[h];
+    double covered = std::max(0.0, std::min((h + 1) * 3600.0, sc().horizon_s) - std::max(h * 3600.0, sc().warmup_s));
+    expected += res().hourly_window_it_j[h] * f.multiplier[h] + f.fixed_w * covered;
+    if (!sc().facility.climate) ASSERT_EQ(f.multiplier[h], sc().pue);
+  }
+  EXPECT_NEAR(it, res().it_energy_window_j * (1 + sc().facility.it_overhead_share), 1e-9 * it);
+  EXPECT_NEAR(facility, expected, 1e-9 * facility);
+  if (!sc().facility.climate) EXPECT_NEAR(facility, it * sc().pue, 1e-9 * facility);
+  double ts = 0;
+  for (const auto& r : res().timeseries) ts += r.facility_power_w * (r.end_s - r.start_s);
+  if (sc().warmup_s == 0) EXPECT_NEAR(ts, facility, 1e-9 * facility);
 }
 
 // The SimGrid engine and a plain event loop driving the same policy give the same schedule, job by job.

@@ -6,12 +6,15 @@ namespace capsim {
 namespace {
 
 TEST(Recorder, IntegratesStepsIntoBinsAndWindow) {
-  Recorder r(10, 2, 4);  // horizon 10 s, warm-up 2 s, bins [0,4) [4,8) [8,10)
+  FacilityModel f;
+  f.multiplier = {1.5};
+  f.fixed_w = 10;
+  Recorder r(10, 2, 4, f);  // horizon 10 s, warm-up 2 s, bins [0,4) [4,8) [8,10)
   ClusterState s;
-  s.it_power_w = 100;
+  s.compute_power_w = 100;
   s.gpus_allocated = 2;
   r.set(0, s);
-  s.it_power_w = 300;
+  s.compute_power_w = 300;
   s.gpus_allocated = 6;
   r.set(3, s);
   r.advance(10);
@@ -20,21 +23,26 @@ TEST(Recorder, IntegratesStepsIntoBinsAndWindow) {
   EXPECT_DOUBLE_EQ(rows[0].it_power_w, (3 * 100 + 1 * 300) / 4.0);
   EXPECT_DOUBLE_EQ(rows[1].it_power_w, 300);
   EXPECT_DOUBLE_EQ(rows[2].end_s, 10);
-  EXPECT_DOUBLE_EQ(r.total_it_energy_j(), 3 * 100 + 7 * 300);
-  EXPECT_DOUBLE_EQ(r.window_it_energy_j(), 1 * 100 + 7 * 300);
+  EXPECT_DOUBLE_EQ(r.total_compute_energy_j(), 3 * 100 + 7 * 300);
+  EXPECT_DOUBLE_EQ(r.window_compute_energy_j(), 1 * 100 + 7 * 300);
   EXPECT_DOUBLE_EQ(r.window_allocated_gpu_s(), 1 * 2 + 7 * 6);
-  EXPECT_DOUBLE_EQ(r.window_peak_it_power_w(), 300);
+  EXPECT_DOUBLE_EQ(r.window_peak_compute_power_w(), 300);
+  EXPECT_DOUBLE_EQ(r.window_peak_facility_power_w(), 300 * 1.5 + 10);
+  EXPECT_DOUBLE_EQ(r.hourly_window_facility_j()[0], (1 * 100 + 7 * 300) * 1.5 + 8 * 10);
+  EXPECT_DOUBLE_EQ(rows[1].facility_power_w, 300 * 1.5 + 10);
 }
 
 TEST(Recorder, PeakIgnoresStatesBeforeTheWarmup) {
-  Recorder r(10, 5, 10);
+  FacilityModel f;
+  f.multiplier = {1.0};
+  Recorder r(10, 5, 10, f);
   ClusterState s;
-  s.it_power_w = 900;
+  s.compute_power_w = 900;
   r.set(0, s);
-  s.it_power_w = 100;
+  s.compute_power_w = 100;
   r.set(4, s);
   r.advance(10);
-  EXPECT_DOUBLE_EQ(r.window_peak_it_power_w(), 100);
+  EXPECT_DOUBLE_EQ(r.window_peak_compute_power_w(), 100);
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#include "models/facility.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/calendar.hpp"
+
+namespace capsim {
+
+std::size_t FacilityModel::hour_of(double t_s) const {
+  auto h = static_cast<std::size_t>(std::max(0.0, std::floor(t_s / 3600.0)));
+  return std::min(h, multiplier.size() - 1);
+}
+
+FacilityModel make_facility_model(const Scenario& s) {
+  FacilityModel m;
+  m.it_factor = 1 + s.facility.it_overhead_share;
+  m.design_it_w = s.cluster.nodes * s.cluster.node_peak_w * m.it_factor;
+  std::size_t hours = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(s.horizon_s / 3600.0)));
+  if (!s.facility.climate) {
+    m.multiplier.assign(hours, s.pue);
+    return m;
+  }
+  m.fixed_w = s.facility.cooling.fixed_share * m.design_it_w;
+  int offset = *params::parse_iso8601_offset(s.start);
+  m.multiplier.resize(hours);
+  m.temperature_c.resize(hours);
+  for (std::size_t h = 0; h < hours; ++h) {
+    LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, offset);
+    double t = hourly_temperature_c(s.site->monthly_mean_c, lt.month, lt.day, lt.days_in_month, lt.hour,
+                                    s.facility.diurnal_half_range_c);
+    m.temperature_c[h] = t;
+    m.multiplier[h] = 1 + s.facility.cooling.cooling_share(t);
+  }
+  return m;
+}
+
+}  // namespace capsim

@@ -1,0 +1,175 @@
+#include "models/site.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/errors.hpp"
+#include "models/params.hpp"
+
+namespace capsim {
+using nlohmann::json;
+
+double Tariff::price(int month, int hour) const {
+  for (const auto& b : bands) {
+    if (std::find(b.months.begin(), b.months.end(), month) == b.months.end()) continue;
+    for (auto [from, to] : b.hours)
+      if (hour >= from && hour < to) return b.price_per_kwh;
+  }
+  return flat_per_kwh;
+}
+
+double CoolingModel::cooling_share(double outside_c) const {
+  return free + per_c * std::max(0.0, outside_c - threshold_c);
+}
+
+double hourly_temperature_c(const std::array<double, 12>& m, int month, int day, int days_in_month, int hour,
+                            double half_range) {
+  // Position within the year in months, with mid-month (day (n+1)/2) at integer + 0.5.
+  double pos = (month - 1) + (day - 0.5) / days_in_month;  // 0..12
+  double x = pos - 0.5;                                    // mid-January at 0
+  int i = static_cast<int>(std::floor(x));
+  double f = x - i;
+  double a = m[((i % 12) + 12) % 12], b = m[(((i + 1) % 12) + 12) % 12];
+  double daily = a + (b - a) * f;
+  return daily + half_range * std::cos(2 * M_PI * (hour - 15) / 24.0);
+}
+
+namespace {
+
+struct Reader {
+  const std::string& origin;
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw InputError(origin + ": " + path + ": " + what);
+  }
+  const json& field(const json& o, const std::string& path, const std::string& key) const {
+    if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");
+    return o[key];
+  }
+  double number(const json& o, const std::string& path, const std::string& key, bool positive = true) const {
+    const json& v = field(o, path, key);
+    if (!v.is_number() || (positive && v.get<double>() <= 0) || v.get<double>() < 0)
+      fail(path + "." + key, std::string("expected a ") + (positive ? "positive" : "non-negative") + " number, found " + v.dump());
+    return v.get<double>();
+  }
+  std::string text(const json& o, const std::string& path, const std::string& key) const {
+    const json& v = field(o, path, key);
+    if (!v.is_string()) fail(path + "." + key, "expected a string, found " + v.dump());
+    return v.get<std::string>();
+  }
+};
+
+Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
+  Tariff out;
+  out.currency = r.text(t, path, "currency");
+  std::string kind = r.text(t, path, "kind");
+  if (kind == "flat") {
+    out.flat_per_kwh = r.number(t, path, "price_per_kwh");
+  } else if (kind == "time_of_use") {
+    out.flat_per_kwh = r.number(t, path, "default_price_per_kwh");
+    const json& bands = r.field(t, path, "bands");
+    if (!bands.is_array()) r.fail(path + ".bands", "expected an array");
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+      std::string bp = path + ".bands." + std::to_string(i);
+      TariffBand b;
+      b.price_per_kwh = r.number(bands[i], bp, "price_per_kwh");
+      for (const auto& m : r.field(bands[i], bp, "months")) {
+        if (!m.is_number_integer() || m.get<int>() < 1 || m.get<int>() > 12) r.fail(bp + ".months", "expected months 1-12, found " + m.dump());
+        b.months.push_back(m.get<int>());
+      }
+      for (const auto& h : r.field(bands[i], bp, "hours")) {
+        if (!h.is_array() || h.size() != 2 || !h[0].is_number_integer() || !h[1].is_number_integer() || h[0].get<int>() < 0 ||
+            h[1].get<int>() > 24 || h[0].get<int>() >= h[1].get<int>())
+          r.fail(bp + ".hours", "expected [from, to) hour pairs within 0-24, found " + h.dump());
+        b.hours.emplace_back(h[0].get<int>(), h[1].get<int>());
+      }
+      out.bands.push_back(b);
+    }
+  } else {
+    r.fail(path + ".kind", "expected \"flat\" or \"time_of_use\", found \"" + kind + "\"");
+  }
+  return out;
+}
+
+}  // namespace
+
+SiteCatalog load_site_catalog_text(std::string_view text, const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(origin + ": not valid JSON: " + e.what());
+  }
+  Reader r{origin};
+  SiteCatalog c;
+  c.origin = origin;
+  const json& sites = r.field(doc, "(top level)", "sites");
+  if (!sites.is_object()) r.fail("sites", "expected an object keyed by site name");
+  for (const auto& [key, s] : sites.items()) {
+    std::string path = "sites." + key;
+    SiteSpec o;
+    o.key = key;
+    o.name = r.text(s, path, "name");
+    o.region = r.text(s, path, "region");
+    o.country = r.text(s, path, "country");
+    o.grid_limit_w = r.number(s, path, "grid_limit_mw") * 1e6;
+    o.grid_available = r.text(s, path, "grid_available");
+    o.tariff = read_tariff(r, r.field(s, path, "tariff"), path + ".tariff");
+    o.carbon_g_per_kwh = r.number(s, path, "carbon_gco2_per_kwh", false);
+    const json& monthly = r.field(r.field(s, path, "climate"), path + ".climate", "monthly_mean_c");
+    if (!monthly.is_array() || monthly.size() != 12) r.fail(path + ".climate.monthly_mean_c", "expected 12 monthly means");
+    for (int i = 0; i < 12; ++i) {
+      if (!monthly[i].is_number()) r.fail(path + ".climate.monthly_mean_c." + std::to_string(i), "expected a number");
+      o.monthly_mean_c[i] = monthly[i].get<double>();
+    }
+    if (s.contains("wue_l_per_kwh")) o.wue_l_per_kwh = r.number(s, path, "wue_l_per_kwh", false);
+    const json& cc = r.field(s, path, "construction_cost_per_mw");
+    o.construction_per_mw = r.number(cc, path + ".construction_cost_per_mw", "amount");
+    o.construction_currency = r.text(cc, path + ".construction_cost_per_mw", "currency");
+    if (s.contains("land_cost_per_mw")) {
+      const json& lc = s["land_cost_per_mw"];
+      double land = r.number(lc, path + ".land_cost_per_mw", "amount", false);
+      if (r.text(lc, path + ".land_cost_per_mw", "currency") != o.construction_currency)
+        r.fail(path + ".land_cost_per_mw.currency", "expected the construction cost's currency " + o.construction_currency);
+      o.land_per_mw = land;
+    }
+    const json& src = r.field(s, path, "sources");
+    if (!src.is_array() || src.empty()) r.fail(path + ".sources", "expected a non-empty array of sources");
+    if (s.contains("estimates"))
+      for (const auto& e : s["estimates"]) o.estimates.push_back(e.get<std::string>());
+    c.sites.emplace(key, o);
+  }
+  return c;
+}
+
+SiteCatalog load_site_catalog_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open the site catalog");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_site_catalog_text(ss.str(), path);
+}
+
+const SiteCatalog& builtin_site_catalog() {
+  static const SiteCatalog c = load_site_catalog_text(builtin_sites_json(), "built-in site catalog");
+  return c;
+}
+
+const SiteSpec& SiteCatalog::site(const std::string& key, const std::string& where) const {
+  auto it = sites.find(key);
+  if (it != sites.end()) return it->second;
+  std::vector<std::string> keys;
+  std::string all;
+  for (const auto& [k, _] : sites) {
+    keys.push_back(k);
+    all += (all.empty() ? "" : ", ") + k;
+  }
+  std::string hint = params::near_miss(key, keys);
+  throw InputError(where + ": unknown site \"" + key + "\" in the " + origin +
+                   (hint.empty() ? " (known: " + all + ")" : ", did you mean \"" + hint + "\"?"));
+}
+
+}  // namespace capsim

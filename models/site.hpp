@@ -1,0 +1,66 @@
+#pragma once
+// Sites (scenarios/catalog/sites.json): grid connection, electricity tariff, grid carbon intensity, climate,
+// construction cost; and the facility model that turns IT power into facility power at a site.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace capsim {
+
+struct TariffBand {
+  std::vector<int> months;                  // 1-12
+  std::vector<std::pair<int, int>> hours;   // [from, to) local hours
+  double price_per_kwh = 0;
+};
+
+struct Tariff {
+  std::string currency;
+  double flat_per_kwh = 0;  // used when bands is empty, and for hours no band covers
+  std::vector<TariffBand> bands;
+  // Price of one kWh in `currency` at a local month (1-12) and hour (0-23).
+  double price(int month, int hour) const;
+};
+
+struct SiteSpec {
+  std::string key, name, region, country;
+  double grid_limit_w = 0;
+  std::string grid_available;  // ISO date
+  Tariff tariff;
+  double carbon_g_per_kwh = 0;
+  std::array<double, 12> monthly_mean_c{};
+  std::optional<double> wue_l_per_kwh;
+  double construction_per_mw = 0;  // in construction_currency
+  double land_per_mw = 0;
+  std::string construction_currency;
+  std::vector<std::string> estimates;  // field names whose values are estimates
+};
+
+struct SiteCatalog {
+  std::string origin;
+  std::map<std::string, SiteSpec> sites;
+  const SiteSpec& site(const std::string& key, const std::string& where) const;
+};
+
+std::string_view builtin_sites_json();
+SiteCatalog load_site_catalog_text(std::string_view text, const std::string& origin);
+SiteCatalog load_site_catalog_file(const std::string& path);
+const SiteCatalog& builtin_site_catalog();
+
+// Hourly dry-bulb temperature from monthly means: linear between mid-month values (the year wraps), plus
+// a daily cycle of +/- diurnal_half_range_c peaking at 15:00 local time. An estimate, flagged as such.
+double hourly_temperature_c(const std::array<double, 12>& monthly_mean_c, int month, int day_of_month,
+                            int days_in_month, int hour, double diurnal_half_range_c);
+
+// Facility power = IT power x (1 + cooling share(T)) + fixed power. The cooling share is `free` below
+// `threshold_c` (free cooling) and rises by `per_c` per degree above it; the fixed power (UPS, lighting,
+// controls) is `fixed_share` of the design IT power. PUE = facility / IT therefore falls with load and
+// rises with outside temperature.
+struct CoolingModel {
+  double free = 0.03, per_c = 0.004, threshold_c = 20, fixed_share = 0.04;
+  double cooling_share(double outside_c) const;
+};
+
+}  // namespace capsim
