@@ -31,6 +31,7 @@ Param number(std::string n, json d, std::string h) { return simple(Kind::number,
 Param integer(std::string n, json d, std::string h) { return simple(Kind::integer, std::move(n), std::move(d), std::move(h)); }
 Param string(std::string n, json d, std::string h) { return simple(Kind::string, std::move(n), std::move(d), std::move(h)); }
 Param datetime(std::string n, json d, std::string h) { return simple(Kind::datetime, std::move(n), std::move(d), std::move(h)); }
+Param boolean(std::string n, json d, std::string h) { return simple(Kind::boolean, std::move(n), std::move(d), std::move(h)); }
 Param object(std::string name, std::vector<Param> fields, std::string help) {
   Param p = simple(Kind::object, std::move(name), json(), std::move(help));
   p.fields = std::move(fields);

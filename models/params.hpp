@@ -43,6 +43,7 @@ Param number(std::string name, nlohmann::json def, std::string help);
 Param integer(std::string name, nlohmann::json def, std::string help);
 Param string(std::string name, nlohmann::json def, std::string help);
 Param datetime(std::string name, nlohmann::json def, std::string help);
+Param boolean(std::string name, nlohmann::json def, std::string help);
 Param object(std::string name, std::vector<Param> fields, std::string help);
 Param array(std::string name, Param items, std::string help);
 

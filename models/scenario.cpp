@@ -82,7 +82,16 @@ Param make_spec() {
   range(diurnal, 0.0, 20.0);
   Param cooling = object("cooling", {free_share, per_c, threshold, fixed_share, diurnal},
                          "Cooling design for `pue_model` \"climate\". The defaults describe a direct-liquid-cooled hall (an assumption, see docs/scenario.md).");
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling}, "Facility around the IT load.");
+  Param cap = quantity("power_cap", Dimension::power, json(),
+                       "Facility power the site may draw. Above it the cluster throttles: every node runs at the highest speed level (1.0, 0.95, ... 0.1) that keeps facility power within the cap, so running jobs take longer.");
+  range(cap, 0.0, 1e11, true);
+  cap.optional = true;
+  cap.default_note = "no cap (see `cap_at_grid_limit`)";
+  Param cap_grid = boolean("cap_at_grid_limit", false, "Cap facility power at the site's grid connection limit (needs `site`; `power_cap` wins if both are set).");
+  Param alpha = number("throttle_power_exponent", 2.0,
+                       "A throttled GPU at speed s draws idle + (peak - idle) x s^exponent (an assumption: 2 means 70 % of the active power keeps about 84 % of the speed).");
+  range(alpha, 1.0, 3.0);
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, alpha}, "Facility around the IT load.");
 
   Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
   site.optional = true;
@@ -460,6 +469,13 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   if (s.facility.climate && !s.site)
     throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
   s.facility.it_overhead_share = f["it_overhead_share"];
+  s.facility.throttle_exponent = f["throttle_power_exponent"];
+  if (f.contains("power_cap")) {
+    s.facility.power_cap_w = quantity_value(f["power_cap"], Dimension::power);
+  } else if (f["cap_at_grid_limit"].get<bool>()) {
+    if (!s.site) throw InputError(where("facility.cap_at_grid_limit") + ": expected a `site` (its grid limit is the cap), found none");
+    s.facility.power_cap_w = s.site->grid_limit_w;
+  }
   const json& co = f["cooling"];
   s.facility.cooling = CoolingModel{co["free_share"], co["share_per_c"], co["free_cooling_below_c"], co["fixed_share"]};
   s.facility.diurnal_half_range_c = co["diurnal_half_range_c"];

@@ -74,6 +74,8 @@ struct FacilitySpec {
   double diurnal_half_range_c = 4;
   double it_overhead_share = 0;  // network and storage power / compute node power
   std::optional<double> wue_l_per_kwh;
+  std::optional<double> power_cap_w;  // facility power cap
+  double throttle_exponent = 2;       // active power at speed s: s^exponent of full
 };
 
 struct CostSpec {

@@ -119,11 +119,14 @@ json make_summary(const Scenario& s, const RunResult& r) {
   long long submitted = 0, completed = 0, running = 0, queued = 0, rejected = 0;
   std::vector<double> waits;
   double delivered_flop = 0;
+  // Under a power cap, throttled GPUs deliver less than their busy time: the shortfall is spread over the
+  // jobs in proportion to their busy GPU-seconds.
+  const double delivered_share = r.window_busy_gpu_s > 0 ? 1 - r.throttled_gpu_s / r.window_busy_gpu_s : 1;
   for (const JobRecord& j : r.jobs) {
     double overlap = window_overlap(s, j);
     ClassAcc& c = classes[j.job.class_index];
     c.gpu_s += overlap * j.gpus_held;
-    double flop = overlap * j.job.gpus * s.cluster.gpu_bf16_flops * s.class_mfu(j.job.class_index);
+    double flop = overlap * j.job.gpus * delivered_share * s.cluster.gpu_bf16_flops * s.class_mfu(j.job.class_index);
     c.flop += flop;
     delivered_flop += flop;
     if (j.job.submit_s < s.warmup_s) continue;  // metrics count jobs submitted after the warm-up
@@ -163,7 +166,10 @@ json make_summary(const Scenario& s, const RunResult& r) {
                   {"it_peak_mw", r.it_peak_w / 1e6},
                   {"facility_mean_mw", facility_j / window_s / 1e6},
                   {"facility_peak_mw", r.facility_peak_w / 1e6},
-                  {"it_design_mw", fm.design_it_w / 1e6}};
+                  {"it_design_mw", fm.design_it_w / 1e6},
+                  {"hours_capped", r.capped_s / 3600},
+                  {"throttled_gpu_hours", r.throttled_gpu_s / 3600}};
+  if (s.facility.power_cap_w) out["power"]["cap_mw"] = *s.facility.power_cap_w / 1e6;
   out["pue"] = {{"mean", it_mwh > 0 ? facility_j / 3.6e9 / it_mwh : s.pue}};
   out["compute"] = {{"delivered_exaflop", delivered_flop / 1e18}};
   add_site_and_costs(out, s, r);

@@ -52,7 +52,11 @@ class Simulation {
  public:
   Simulation(const Scenario& s, const RunOptions& o)
       : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility_(make_facility_model(s)),
-        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility_) {}
+        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility_) {
+    speed_levels_ = {1.0};
+    if (s.facility.power_cap_w)
+      for (int k = 1; k <= 18; ++k) speed_levels_.push_back(1.0 - 0.05 * k);
+  }
 
   RunResult run();
 
@@ -72,6 +76,8 @@ class Simulation {
   void launch(const StartDecision& d, double now);
   ClusterState state() const;
   double plugin_energy() const;
+  double compute_power(std::size_t level) const;
+  void apply_power_cap(double now);
   void progress(double now, bool final);
 
   const Scenario& sc_;
@@ -91,6 +97,9 @@ class Simulation {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Worker*> idle_;
   long long gpus_busy_ = 0;
+  // Speed levels (pstates) of every node: only full speed without a power cap.
+  std::vector<double> speed_levels_;
+  std::size_t level_ = 0;
   long long jobs_done_ = 0;
   std::exception_ptr error_;
   bool interrupted_ = false;
@@ -112,10 +121,18 @@ void Simulation::build_platform() {
     // One multi-core host per pod, one core per GPU at speed 1 (a GPU-second of work per second), so job
     // completion times are exact. The energy plugin is linear in busy cores, which gives each node's
     // idle + (peak - idle) x busy/GPUs exactly when summed over the pod.
-    auto* h = zone->create_host("pod-" + std::to_string(p), 1.0);
+    // With a power cap, each speed level is a pstate whose active power follows speed^exponent.
+    std::vector<double> speeds;
+    std::string watts;
+    for (double sp : speed_levels_) {
+      speeds.push_back(sp);
+      char buf[128];
+      double dyn = (c.node_peak_w - c.node_idle_w) * std::pow(sp, sc_.facility.throttle_exponent);
+      std::snprintf(buf, sizeof buf, "%s%.17g:%.17g", watts.empty() ? "" : ",", n * c.node_idle_w, n * (c.node_idle_w + dyn));
+      watts += buf;
+    }
+    auto* h = zone->create_host("pod-" + std::to_string(p), speeds);
     h->set_core_count(n * c.gpus_per_node);
-    char watts[128];
-    std::snprintf(watts, sizeof watts, "%.17g:%.17g", n * c.node_idle_w, n * c.node_peak_w);
     h->set_property("wattage_per_state", watts);
     h->set_property("wattage_off", "0");
     pods_.push_back(h);
@@ -133,8 +150,27 @@ ClusterState Simulation::state() const {
   s.jobs_running = static_cast<long long>(sched_.running());
   s.jobs_queued = static_cast<long long>(sched_.queued());
   const ClusterSpec& c = sc_.cluster;
-  s.compute_power_w = c.nodes * c.node_idle_w + gpus_busy_ * (c.node_peak_w - c.node_idle_w) / c.gpus_per_node;
+  s.speed = speed_levels_[level_];
+  s.compute_power_w = compute_power(level_);
   return s;
+}
+
+double Simulation::compute_power(std::size_t level) const {
+  const ClusterSpec& c = sc_.cluster;
+  double dyn = (c.node_peak_w - c.node_idle_w) / c.gpus_per_node * std::pow(speed_levels_[level], sc_.facility.throttle_exponent);
+  return c.nodes * c.node_idle_w + gpus_busy_ * dyn;
+}
+
+void Simulation::apply_power_cap(double now) {
+  if (!sc_.facility.power_cap_w) return;
+  // The fastest speed level whose facility power fits the cap (the slowest if none does).
+  const std::size_t hour = facility_.hour_of(now);
+  std::size_t level = 0;
+  while (level + 1 < speed_levels_.size() && facility_.facility_w(compute_power(level), hour) > *sc_.facility.power_cap_w)
+    ++level;
+  if (level == level_) return;
+  level_ = level;
+  for (auto* h : pods_) h->set_pstate(static_cast<int>(level));
 }
 
 double Simulation::plugin_energy() const {
@@ -229,11 +265,15 @@ void Simulation::scheduler_actor() {
     bool warmup_sampled = sc_.warmup_s <= 0;
     double energy_at_warmup = 0;
     long long iterations = 0;
+    apply_power_cap(0);
     rec_.set(0, state());
     while (true) {
       double wake = sc_.horizon_s;
       if (next) wake = std::min(wake, next->submit_s);
       if (!warmup_sampled) wake = std::min(wake, sc_.warmup_s);
+      // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
+      const bool hourly = sc_.facility.power_cap_w && sc_.facility.climate;
+      if (hourly) wake = std::min(wake, (std::floor(sg4::Engine::get_clock() / 3600.0) + 1) * 3600.0);
       while (completed_.empty() && sg4::Engine::get_clock() < wake) sched_cv_->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
@@ -275,8 +315,15 @@ void Simulation::scheduler_actor() {
         progress(now, true);
         break;
       }
-      if (!events) continue;
+      if (!events) {
+        if (hourly) {
+          apply_power_cap(now);
+          rec_.set(now, state());
+        }
+        continue;
+      }
       for (const StartDecision& d : sched_.decide(now)) launch(d, now);
+      apply_power_cap(now);
       rec_.set(now, state());
       if ((++iterations & 1023) == 0) progress(now, false);
     }
@@ -314,6 +361,8 @@ RunResult Simulation::run() {
   result_.recorder_it_energy_window_j = rec_.window_compute_energy_j();
   result_.it_peak_w = rec_.window_peak_compute_power_w() * facility_.it_factor;
   result_.facility_peak_w = rec_.window_peak_facility_power_w();
+  result_.capped_s = rec_.window_capped_s();
+  result_.throttled_gpu_s = rec_.window_throttled_gpu_s();
   result_.hourly_window_it_j = rec_.hourly_window_it_j();
   result_.hourly_window_facility_j = rec_.hourly_window_facility_j();
   result_.facility = facility_;

@@ -41,6 +41,8 @@ struct RunResult {
   double recorder_it_energy_window_j = 0;  // the same energy from the recorder's own power model
   double it_peak_w = 0;                    // IT (with network and storage), instantaneous, in the window
   double facility_peak_w = 0;
+  double capped_s = 0;            // time in the window with nodes throttled under the power cap
+  double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   FacilityModel facility;
   long long trace_jobs_skipped = 0;

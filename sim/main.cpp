@@ -16,6 +16,7 @@
 #include "reports/atomic_file.hpp"
 #include "reports/summary.hpp"
 #include "sim/engine.hpp"
+#include "sim/study.hpp"
 
 namespace capsim {
 namespace {
@@ -129,6 +130,16 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet,-q", a.quiet, "No progress on stderr");
   run->add_flag("--force", a.force, "Write into a non-empty output directory");
 
+  StudyArgs sa;
+  auto* study = app.add_subcommand("study", "Run the scenarios of a study file side by side (one process per run)");
+  study->add_option("FILE", sa.file, "Study file (JSON)")->required();
+  study->add_option("--out", sa.out, "Output directory (absent or empty unless --force; default ./capsim-study)");
+  study->add_option("--jobs,-j", sa.jobs, "Runs in parallel (default: the number of cores)")->check(CLI::Range(1, 1024));
+  study->add_option("--replications,-r", sa.replications, "Runs per scenario with derived seeds; means with 95% CIs")
+      ->check(CLI::Range(1, 1000));
+  study->add_flag("--quiet,-q", sa.quiet, "No progress on stderr");
+  study->add_flag("--force", sa.force, "Write into a non-empty output directory");
+
   bool markdown = false;
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
   schema->add_flag("--markdown", markdown, "Print the field tables of docs/scenario.md instead");
@@ -149,6 +160,11 @@ int main(int argc, char** argv) {
   try {
     if (*validate) return cmd_validate(a);
     if (*run) return cmd_run(a, command_line);
+    if (*study) {
+      if (sa.out.empty()) sa.out = "capsim-study";
+      sa.self = std::filesystem::read_symlink("/proc/self/exe").string();
+      return run_study(sa);
+    }
     if (*schema) {
       if (markdown) std::fputs(params::markdown(scenario_spec()).c_str(), stdout);
       else std::printf("%s\n", params::json_schema(scenario_spec()).dump(2).c_str());
