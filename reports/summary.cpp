@@ -125,7 +125,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   for (const JobRecord& j : r.jobs) {
     double overlap = window_overlap(s, j);
     ClassAcc& c = classes[j.job.class_index];
-    c.gpu_s += overlap * j.gpus_held;
+    c.gpu_s += overlap * j.gpus_held * delivered_share;
     double flop = overlap * j.job.gpus * delivered_share * s.cluster.gpu_bf16_flops * s.class_mfu(j.job.class_index);
     c.flop += flop;
     delivered_flop += flop;
@@ -160,7 +160,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["wait_s"] = wait_stats(waits);
   out["utilization"] = {{"allocated", r.window_allocated_gpu_s / (gpus * window_s)},
                         {"busy", r.window_busy_gpu_s / (gpus * window_s)}};
-  out["gpu_hours"] = {{"delivered", r.window_allocated_gpu_s / 3600.0}};
+  out["gpu_hours"] = {{"delivered", r.window_delivered_gpu_s / 3600.0}, {"allocated", r.window_allocated_gpu_s / 3600.0}};
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_j / 3.6e9}};
   out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
                   {"it_peak_mw", r.it_peak_w / 1e6},

@@ -357,6 +357,7 @@ RunResult Simulation::run() {
     if (r.status == JobStatus::running) r.end_s = -1;
   result_.timeseries = rec_.rows();
   result_.window_allocated_gpu_s = rec_.window_allocated_gpu_s();
+  result_.window_delivered_gpu_s = rec_.window_delivered_gpu_s();
   result_.window_busy_gpu_s = rec_.window_busy_gpu_s();
   result_.recorder_it_energy_window_j = rec_.window_compute_energy_j();
   result_.it_peak_w = rec_.window_peak_compute_power_w() * facility_.it_factor;

@@ -1,0 +1,29 @@
+cmake_minimum_required(VERSION 3.25)
+# A 100,000-H100 cluster at PUE 1.2 lands near published figures.
+# Source: SemiAnalysis, "100,000 H100 Clusters" (June 2024), as summarised in ../shared/data/costs
+# (cluster_it_power_100k_h100 = 150 MW critical IT, i.e. about 1,275 W per GPU at server level plus about
+# 10 % for storage and network). At full load and PUE 1.2 that is 180 MW of facility power and
+# 150 MW x 8,760 h x 1.2 = 1.58 TWh a year (the figure usually quoted for such a cluster).
+# Tolerances: design IT power within 10 % of 150 MW; peak facility power within [0.85, 1.05] x 180 MW (the
+# workload keeps about 80 % of GPUs busy, with peaks near full); yearly facility energy at the simulated
+# mean power within [0.70, 1.00] x 1.58 TWh (it scales with utilisation, which is about 80 % here).
+set(d ${WORK}/plausibility)
+file(REMOVE_RECURSE ${d})
+execute_process(COMMAND ${CAPSIM} run ${SCENARIO} --out ${d} --quiet RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run failed (${rc}): ${err}")
+endif()
+file(READ ${d}/summary.json s)
+string(JSON design GET "${s}" power it_design_mw)
+string(JSON peak GET "${s}" power facility_peak_mw)
+string(JSON mean GET "${s}" power facility_mean_mw)
+function(check name value low high)
+  if(value LESS low OR value GREATER high)
+    message(FATAL_ERROR "${name} = ${value}, expected between ${low} and ${high}")
+  endif()
+  message(STATUS "${name} = ${value} (expected ${low} .. ${high})")
+endfunction()
+check("design IT power (MW)" ${design} 135 165)
+check("peak facility power (MW)" ${peak} 153 189)
+# TWh per year = MW x 8760 / 1e6; compare MW: [0.70, 1.00] x 180 MW mean facility power.
+check("mean facility power (MW)" ${mean} 126 180)
