@@ -1,12 +1,11 @@
 #include "models/catalog.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "models/errors.hpp"
+#include "models/json_file.hpp"
 #include "models/params.hpp"
 
 namespace capsim {
@@ -44,12 +43,7 @@ struct Reader {
 }  // namespace
 
 Catalog load_catalog_text(std::string_view text, const std::string& origin) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(origin + ": not valid JSON: " + e.what());
-  }
+  json doc = parse_json_text(text, origin);
   Reader r{origin};
   Catalog c;
   c.origin = origin;
@@ -97,38 +91,18 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
   return c;
 }
 
-Catalog load_catalog_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open the catalog file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_catalog_text(ss.str(), path);
-}
+Catalog load_catalog_file(const std::string& path) { return load_catalog_text(read_text_file(path), path); }
 
 const Catalog& builtin_catalog() {
   static const Catalog c = load_catalog_text(builtin_catalog_json(), "built-in catalog");
   return c;
 }
 
-template <class Map>
-static const typename Map::mapped_type& lookup(const Map& m, const std::string& key, const std::string& where,
-                                               const std::string& what, const std::string& origin) {
-  auto it = m.find(key);
-  if (it != m.end()) return it->second;
-  std::vector<std::string> keys;
-  for (const auto& [k, _] : m) keys.push_back(k);
-  std::string hint = params::near_miss(key, keys);
-  std::string all;
-  for (const auto& k : keys) all += (all.empty() ? "" : ", ") + k;
-  throw InputError(where + ": unknown " + what + " \"" + key + "\" in the " + origin +
-                   (hint.empty() ? " (known: " + all + ")" : ", did you mean \"" + hint + "\"?"));
-}
-
 const NodeTypeSpec& Catalog::node_type(const std::string& key, const std::string& where) const {
-  return lookup(node_types, key, where, "node type", origin);
+  return lookup_or_suggest(node_types, key, where, "node type", origin);
 }
 const AcceleratorSpec& Catalog::accelerator(const std::string& key, const std::string& where) const {
-  return lookup(accelerators, key, where, "accelerator", origin);
+  return lookup_or_suggest(accelerators, key, where, "accelerator", origin);
 }
 
 }  // namespace capsim

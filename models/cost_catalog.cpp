@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.hpp"
+#include "models/json_file.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -22,12 +23,7 @@ std::string CostCatalog::currencies() const {
 }
 
 CostCatalog load_cost_catalog_text(std::string_view text, const std::string& origin) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(origin + ": not valid JSON: " + e.what());
-  }
+  json doc = parse_json_text(text, origin);
   auto fail = [&](const std::string& path, const std::string& what) { throw InputError(origin + ": " + path + ": " + what); };
   auto get = [&](const json& o, const std::string& path, const std::string& key) -> const json& {
     if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");

@@ -2,12 +2,11 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "models/catalog.hpp"
 #include "models/cost_catalog.hpp"
 #include "models/errors.hpp"
+#include "models/json_file.hpp"
 #include "models/sha256.hpp"
 
 namespace capsim {
@@ -228,35 +227,6 @@ Param make_spec() {
   return root;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the file (" + std::string(std::strerror(errno)) + ")");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-json parse_json(const std::string& text, const std::string& file) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // Turn the byte offset into line:column, which is what editors jump to.
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    std::string what = e.what();
-    auto pos = what.find(": ", what.find("parse error"));
-    std::string detail = pos == std::string::npos ? what : what.substr(pos + 2);
-    throw InputError(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not valid JSON: " + detail);
-  }
-}
-
 std::vector<std::string> split_path(const std::string& p) {
   std::vector<std::string> out;
   std::string cur;
@@ -387,8 +357,8 @@ Override parse_override(const std::string& arg) {
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
-  std::string text = read_file(path);
-  json doc = parse_json(text, path);
+  std::string text = read_text_file(path);
+  json doc = parse_json_text(text, path);
   std::string dir = std::filesystem::absolute(path).parent_path().string();
   return load_scenario_json(doc, path, dir, overrides);
 }

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "models/errors.hpp"
+#include "models/json_file.hpp"
 #include "models/params.hpp"
 
 namespace capsim {
@@ -97,12 +96,7 @@ Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
 }  // namespace
 
 SiteCatalog load_site_catalog_text(std::string_view text, const std::string& origin) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(origin + ": not valid JSON: " + e.what());
-  }
+  json doc = parse_json_text(text, origin);
   Reader r{origin};
   SiteCatalog c;
   c.origin = origin;
@@ -145,13 +139,7 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
   return c;
 }
 
-SiteCatalog load_site_catalog_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open the site catalog");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_site_catalog_text(ss.str(), path);
-}
+SiteCatalog load_site_catalog_file(const std::string& path) { return load_site_catalog_text(read_text_file(path), path); }
 
 const SiteCatalog& builtin_site_catalog() {
   static const SiteCatalog c = load_site_catalog_text(builtin_sites_json(), "built-in site catalog");
@@ -159,17 +147,7 @@ const SiteCatalog& builtin_site_catalog() {
 }
 
 const SiteSpec& SiteCatalog::site(const std::string& key, const std::string& where) const {
-  auto it = sites.find(key);
-  if (it != sites.end()) return it->second;
-  std::vector<std::string> keys;
-  std::string all;
-  for (const auto& [k, _] : sites) {
-    keys.push_back(k);
-    all += (all.empty() ? "" : ", ") + k;
-  }
-  std::string hint = params::near_miss(key, keys);
-  throw InputError(where + ": unknown site \"" + key + "\" in the " + origin +
-                   (hint.empty() ? " (known: " + all + ")" : ", did you mean \"" + hint + "\"?"));
+  return lookup_or_suggest(sites, key, where, "site", origin);
 }
 
 }  // namespace capsim

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.hpp"
+#include "models/json_file.hpp"
 #include "models/params.hpp"
 #include "models/random.hpp"
 #include "models/scenario.hpp"
@@ -101,16 +103,7 @@ void on_study_signal(int) { g_study_stop = 1; }
 
 int run_study(const StudyArgs& a) {
   // Read and check the study file.
-  std::ifstream in(a.file);
-  if (!in) throw InputError(a.file + ": cannot open the study file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json st;
-  try {
-    st = json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    throw InputError(a.file + ": not valid JSON: " + std::string(e.what()));
-  }
+  json st = parse_json_text(read_text_file(a.file), a.file);
   auto fail = [&](const std::string& path, const std::string& what) { throw InputError(a.file + ": " + path + ": " + what); };
   if (!st.is_object() || st.value("capsim_study", 0) != 1) fail("capsim_study", "expected study format version 1");
   for (const auto& [k, _] : st.items()) {
