@@ -21,8 +21,15 @@ struct ExchangeRates {
   double from_usd(double usd, const std::string& currency) const { return usd * per_usd.at(currency); }
 };
 
+struct Purchase {
+  double usd = 0;
+  int year = 0;                 // 0 = bought at the start of the window
+  double years_in_service = 0;  // by the end of the window
+};
+
 struct CostInputs {
-  double hardware_capex_usd = 0;  // nodes and network
+  double hardware_capex_usd = 0;  // nodes and network, all purchases
+  std::vector<Purchase> hardware; // when bought; empty means all at year 0
   double facility_capex_usd = 0;  // building, power and cooling plant, land
   double server_life_y = 5, facility_life_y = 20;
   double maintenance_share_per_year = 0.05;  // of hardware capex
@@ -42,9 +49,10 @@ struct CostResult {
   std::vector<double> cash_flow_usd;    // year 0 (capex), then each year of the window
 };
 
-// Year 0 pays the capex; each year y of the window pays its opex (electricity as simulated, maintenance and
-// staff pro rata); the equipment's remaining book value (straight line) comes back at the end of the last
-// year. Cash flows of year y are discounted by (1 + rate)^y.
+// Year 0 pays the facility and the hardware bought at the start; hardware bought later (buildout phases)
+// is paid in the year it arrives. Each year y of the window pays its opex (electricity as simulated,
+// maintenance and staff pro rata); the remaining book value (straight line from each purchase) comes back
+// at the end of the last year. Cash flows of year y are discounted by (1 + rate)^y.
 CostResult compute_costs(const CostInputs& in);
 
 }  // namespace capsim

@@ -97,16 +97,30 @@ void NodeCaps::clear() {
 }
 
 NodePool::NodePool(int nodes, int gpus_per_node)
-    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), buckets_(gpus_per_node + 1, IdSet(nodes)),
+    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), available_(nodes, 1), buckets_(gpus_per_node + 1, IdSet(nodes)),
       free_gpus_(static_cast<long long>(nodes) * gpus_per_node) {
   for (int n = 0; n < nodes; ++n) buckets_[gpn_].insert(n);
 }
 
 void NodePool::move(int node, int new_free) {
-  buckets_[free_[node]].erase(node);
-  free_gpus_ += new_free - free_[node];
+  if (available_[node]) {
+    buckets_[free_[node]].erase(node);
+    free_gpus_ += new_free - free_[node];
+    buckets_[new_free].insert(node);
+  }
   free_[node] = new_free;
-  buckets_[new_free].insert(node);
+}
+
+void NodePool::set_available(int node, bool on) {
+  if (static_cast<bool>(available_[node]) == on) return;
+  available_[node] = on;
+  if (on) {
+    buckets_[free_[node]].insert(node);
+    free_gpus_ += free_[node];
+  } else {
+    buckets_[free_[node]].erase(node);
+    free_gpus_ -= free_[node];
+  }
 }
 
 std::optional<Placement> NodePool::place(int gpus, const NodeCaps* caps) const {

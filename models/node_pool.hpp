@@ -77,6 +77,9 @@ class NodePool {
   long long free_gpus() const { return free_gpus_; }
   int free_nodes() const { return buckets_[gpn_].size(); }
   int free_on(int node) const { return free_[node]; }
+  bool available(int node) const { return available_[node]; }
+  // A node out of service (not yet arrived, or retired) takes no job; its GPUs are not free ones.
+  void set_available(int node, bool on);
   const IdSet& whole_nodes() const { return buckets_[gpn_]; }
   int nodes_needed(int gpus) const { return (gpus + gpn_ - 1) / gpn_; }
   // Whether a job of this size fits an empty pool.
@@ -91,7 +94,8 @@ class NodePool {
   void move(int node, int new_free);
   int gpn_;
   std::vector<int> free_;
-  std::vector<IdSet> buckets_;  // buckets_[f]: nodes with exactly f free GPUs
+  std::vector<char> available_;
+  std::vector<IdSet> buckets_;  // buckets_[f]: available nodes with exactly f free GPUs
   long long free_gpus_ = 0;
 };
 

@@ -55,7 +55,32 @@ Param make_spec() {
   Param catalog = string("catalog", json(), "Hardware catalog file (relative to the scenario file).");
   catalog.optional = true;
   catalog.default_note = "the built-in catalog";
-  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, catalog}, "The GPU cluster.");
+  Param lifetime = quantity("lifetime", Dimension::time, json(), "Service life of these nodes: from their arrival plus this, they take no new jobs and switch off once idle.");
+  range(lifetime, 0.0, 100 * 365 * kDay, true);
+  lifetime.optional = true;
+  lifetime.default_note = "beyond the horizon";
+  Param t_nodes = integer("nodes", json(), "Nodes in the tranche.");
+  range(t_nodes, 1, 2e6);
+  Param t_type = string("node_type", json(), "Node type of the tranche (another generation, possibly); it must have the cluster's GPUs per node.");
+  t_type.optional = true;
+  t_type.default_note = "`cluster.node_type`";
+  Param t_arrives = datetime("arrives", json(), "Date-time the tranche enters service (after `start`; at or after the horizon it never does in this run).");
+  Param t_pods = integer("pods", json(), "Pods of the tranche.");
+  range(t_pods, 1, 2e6);
+  t_pods.optional = true;
+  t_pods.default_note = "ceil(nodes / 32)";
+  Param t_idle = idle, t_peak = peak;
+  Param t_price = string("node_price", json(), "Price of one node of the tranche. Money: \"AMOUNT CUR\".");
+  t_price.optional = true;
+  t_price.default_note = "from the cost catalog";
+  Param t_name = string("name", "", "Label of the tranche.");
+  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_price},
+                         "Nodes added on a date.");
+  Param tranches = array("tranches", tranche, "Buildout phases: nodes that arrive after `start`, in any order (the nodes above arrive at `start`).");
+  tranches.optional = true;
+  tranches.default_note = "none";
+  tranches.max_items = 64;
+  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, catalog, lifetime, tranches}, "The GPU cluster.");
   cluster.optional = false;
 
   Param pue = number("pue", 1.2, "Power usage effectiveness (facility / IT power) when `pue_model` is \"constant\".");
@@ -404,23 +429,57 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
   const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));
   if (!c.contains("gpus_per_node")) c["gpus_per_node"] = nt.gpus_per_node;
-  if (!c.contains("node_idle_power")) c["node_idle_power"] = watts(nt.idle_power_w);
-  if (!c.contains("node_peak_power")) c["node_peak_power"] = watts(nt.peak_power_w);
   s.cluster.node_type = nt.key;
   s.cluster.accelerator = acc.key;
   s.cluster.gpu_bf16_flops = acc.bf16_dense_flops;
-  s.cluster.nodes = c["nodes"];
   s.cluster.gpus_per_node = c["gpus_per_node"];
-  if (!c.contains("pods")) c["pods"] = (s.cluster.nodes + 31) / 32;
-  s.cluster.pods = c["pods"];
-  if (s.cluster.pods > s.cluster.nodes)
-    throw InputError(where("cluster.pods") + ": expected at most cluster.nodes (" + std::to_string(s.cluster.nodes) +
-                     ") pods, found " + std::to_string(s.cluster.pods));
-  s.cluster.node_idle_w = quantity_value(c["node_idle_power"], Dimension::power);
-  s.cluster.node_peak_w = quantity_value(c["node_peak_power"], Dimension::power);
-  if (s.cluster.node_peak_w < s.cluster.node_idle_w)
-    throw InputError(where("cluster.node_peak_power") + ": expected at least node_idle_power (" +
-                     c["node_idle_power"].get<std::string>() + "), found " + c["node_peak_power"].dump());
+  // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order.
+  auto add_tranche = [&](json& t, const std::string& path, const NodeTypeSpec& type, double arrive_s) {
+    Tranche tr;
+    tr.name = t.value("name", "");
+    tr.node_type = type.key;
+    const AcceleratorSpec& a = cat->accelerator(type.accelerator, where(path + ".node_type"));
+    tr.accelerator = a.key;
+    tr.bf16_flops = a.bf16_dense_flops;
+    tr.speed = a.bf16_dense_flops / s.cluster.gpu_bf16_flops;
+    tr.nodes = t["nodes"];
+    if (!t.contains("node_idle_power")) t["node_idle_power"] = watts(type.idle_power_w);
+    if (!t.contains("node_peak_power")) t["node_peak_power"] = watts(type.peak_power_w);
+    tr.idle_w = quantity_value(t["node_idle_power"], Dimension::power);
+    tr.peak_w = quantity_value(t["node_peak_power"], Dimension::power);
+    if (tr.peak_w < tr.idle_w)
+      throw InputError(where(path + ".node_peak_power") + ": expected at least node_idle_power (" +
+                       t["node_idle_power"].get<std::string>() + "), found " + t["node_peak_power"].dump());
+    if (!t.contains("pods")) t["pods"] = (tr.nodes + 31) / 32;
+    tr.pods = t["pods"];
+    if (tr.pods > tr.nodes)
+      throw InputError(where(path + ".pods") + ": expected at most " + std::to_string(tr.nodes) + " pods (one per node), found " +
+                       std::to_string(tr.pods));
+    tr.arrive_s = arrive_s;
+    if (t.contains("lifetime")) tr.retire_s = arrive_s + quantity_value(t["lifetime"], Dimension::time);
+    tr.first_node = s.cluster.nodes;
+    s.cluster.nodes += tr.nodes;
+    s.cluster.pods += tr.pods;
+    s.cluster.tranches.push_back(tr);
+  };
+  add_tranche(c, "cluster", nt, 0.0);
+  s.cluster.node_idle_w = s.cluster.tranches[0].idle_w;
+  s.cluster.node_peak_w = s.cluster.tranches[0].peak_w;
+  if (c.contains("tranches")) {
+    for (std::size_t i = 0; i < c["tranches"].size(); ++i) {
+      json& t = c["tranches"][i];
+      std::string path = "cluster.tranches." + std::to_string(i);
+      if (!t.contains("node_type")) t["node_type"] = nt.key;
+      const NodeTypeSpec& tt = cat->node_type(t["node_type"], where(path + ".node_type"));
+      if (tt.gpus_per_node != s.cluster.gpus_per_node)
+        throw InputError(where(path + ".node_type") + ": expected a node type with " + std::to_string(s.cluster.gpus_per_node) +
+                         " GPUs per node like the cluster's, found \"" + tt.key + "\" with " + std::to_string(tt.gpus_per_node));
+      double arrive = static_cast<double>(*parse_iso8601(t["arrives"]) - s.start_epoch_s);
+      if (arrive <= 0)
+        throw InputError(where(path + ".arrives") + ": expected a date-time after start (" + s.start + "), found " + t["arrives"].dump());
+      add_tranche(t, path, tt, arrive);
+    }
+  }
 
   // Site and facility.
   if (r.contains("site")) {
@@ -475,6 +534,23 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   std::optional<Money> catalog_node;
   if (auto it = cc.node_prices.find(s.cluster.node_type); it != cc.node_prices.end()) catalog_node = it->second;
   s.costs.node_price = money_at("node_price", catalog_node, "the cost catalog has no price for node type \"" + s.cluster.node_type + "\"; set costs.node_price");
+  s.cluster.tranches[0].node_price = s.costs.node_price;
+  for (std::size_t i = 1; i < s.cluster.tranches.size(); ++i) {
+    Tranche& tr = s.cluster.tranches[i];
+    json& t = r["cluster"]["tranches"][i - 1];
+    std::string p = "cluster.tranches." + std::to_string(i - 1) + ".node_price";
+    if (!t.contains("node_price")) {
+      auto it = cc.node_prices.find(tr.node_type);
+      if (it == cc.node_prices.end())
+        throw InputError(where(p) + ": missing: the cost catalog has no price for node type \"" + tr.node_type + "\"; set it");
+      t["node_price"] = format_money(it->second);
+    }
+    auto m = parse_money(t["node_price"]);
+    if (!m || !cc.fx.per_usd.count(m->currency) || m->amount < 0)
+      throw InputError(where(p) + ": expected money like \"317000 USD\" in a currency of the cost catalog (" + cc.currencies() + "), found " +
+                       t["node_price"].dump());
+    tr.node_price = *m;
+  }
   s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "");
   std::optional<Money> site_facility;
   if (s.site) site_facility = Money{s.site->construction_per_mw + s.site->land_per_mw, s.site->construction_currency};

@@ -24,7 +24,8 @@ void Scheduler::complete(JobId id, double now) {
     // or before the shadow time): move its GPUs from "projected" to "free now" and nothing else changes.
     // Ending earlier makes the head fit sooner, perhaps: the projection is redone.
     if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_) {
-      for (const auto& s : r.placement) gained_[s.node] -= s.held;
+      for (const auto& s : r.placement)
+        if (pool_.available(s.node)) gained_[s.node] -= s.held;
     } else {
       projection_valid_ = false;
     }
@@ -33,13 +34,16 @@ void Scheduler::complete(JobId id, double now) {
   running_.erase(it);
 }
 
+void Scheduler::set_available(int first_node, int count, bool on) {
+  for (int n = first_node; n < first_node + count; ++n) pool_.set_available(n, on);
+  projection_valid_ = false;
+}
+
 void Scheduler::start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out) {
   pool_.take(p);
   double end = now + job.estimate_s;
-  long long held = 0;
-  for (const auto& sh : p) held += sh.held;
   by_planned_end_.insert({end, job.id});
-  running_.emplace(job.id, Running{end, held, p});
+  running_.emplace(job.id, Running{end, p});
   out.push_back({job.id, std::move(p)});
 }
 
@@ -71,11 +75,13 @@ void Scheduler::reserve(const JobRequest& head, double now) {
     while (it != by_planned_end_.end() && std::max(it->first, now) == t) {
       const Running& r = running_.at(it->second);
       for (const auto& sh : r.placement) {
+        if (!pool_.available(sh.node)) continue;  // a retired node hosts nothing after its jobs end
         if (gained_[sh.node] == 0) touched_.push_back(sh.node);
         gained_[sh.node] += sh.held;
         if (pool_.free_on(sh.node) + gained_[sh.node] == gpn) ++new_whole;
       }
-      projected_free += r.held;
+      for (const auto& sh : r.placement)
+        if (pool_.available(sh.node)) projected_free += sh.held;
       ++it;
     }
     if (projected_free < head.gpus) continue;

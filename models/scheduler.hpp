@@ -41,6 +41,8 @@ class Scheduler {
   bool submit(const JobRequest& job);
   // A running job ends at `now`; its GPUs are free for the next decision.
   void complete(JobId id, double now);
+  // Nodes enter or leave service (buildout phases, retirement): those out of service take no new job.
+  void set_available(int first_node, int count, bool on);
   // Starts what the policy starts at `now`, in start order; their GPUs are taken.
   std::vector<StartDecision> decide(double now);
 
@@ -54,7 +56,6 @@ class Scheduler {
  private:
   struct Running {
     double planned_end_s;  // start + estimate
-    long long held;        // GPUs allocated
     Placement placement;
   };
   void start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out);

@@ -68,7 +68,13 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   const ClusterSpec& c = s.cluster;
   const double design_mw = r.facility.design_it_w / 1e6;
   CostInputs in;
-  in.hardware_capex_usd = c.nodes * fx.to_usd(s.costs.node_price) + c.gpus() * fx.to_usd(s.costs.network_per_gpu);
+  // Each tranche is bought in the year it arrives (years counted from the window's start).
+  for (const Tranche& t : c.tranches) {
+    double usd = t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * c.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
+    in.hardware.push_back({usd, static_cast<int>(std::max(0.0, std::floor((t.arrive_s - s.warmup_s) / year_s))),
+                           std::max(0.0, (s.horizon_s - std::max(t.arrive_s, s.warmup_s)) / year_s)});
+    in.hardware_capex_usd += usd;
+  }
   in.facility_capex_usd = design_mw * fx.to_usd(s.costs.facility_per_mw);
   in.server_life_y = s.costs.server_life_y;
   in.facility_life_y = s.costs.facility_life_y;
@@ -119,14 +125,15 @@ json make_summary(const Scenario& s, const RunResult& r) {
   long long submitted = 0, completed = 0, running = 0, queued = 0, rejected = 0;
   std::vector<double> waits;
   double delivered_flop = 0;
-  // Under a power cap, throttled GPUs deliver less than their busy time: the shortfall is spread over the
-  // jobs in proportion to their busy GPU-seconds.
-  const double delivered_share = r.window_busy_gpu_s > 0 ? 1 - r.throttled_gpu_s / r.window_busy_gpu_s : 1;
+  // Work done (reference GPU-seconds: faster generations do more per second, throttled GPUs less) is
+  // shared among jobs in proportion to their busy GPU-seconds in the window.
+  const double work_per_busy_s = r.window_busy_gpu_s > 0 ? r.window_busy_work_gpu_s / r.window_busy_gpu_s : 1;
+  const double delivered_per_held_s = r.window_allocated_gpu_s > 0 ? r.window_delivered_gpu_s / r.window_allocated_gpu_s : 1;
   for (const JobRecord& j : r.jobs) {
     double overlap = window_overlap(s, j);
     ClassAcc& c = classes[j.job.class_index];
-    c.gpu_s += overlap * j.gpus_held * delivered_share;
-    double flop = overlap * j.job.gpus * delivered_share * s.cluster.gpu_bf16_flops * s.class_mfu(j.job.class_index);
+    c.gpu_s += overlap * j.gpus_held * delivered_per_held_s;
+    double flop = overlap * j.job.gpus * work_per_busy_s * s.cluster.gpu_bf16_flops * s.class_mfu(j.job.class_index);
     c.flop += flop;
     delivered_flop += flop;
     if (j.job.submit_s < s.warmup_s) continue;  // metrics count jobs submitted after the warm-up
@@ -158,8 +165,8 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"running_at_end", running},
                  {"queued_at_end", queued}, {"rejected", rejected}};
   out["wait_s"] = wait_stats(waits);
-  out["utilization"] = {{"allocated", r.window_allocated_gpu_s / (gpus * window_s)},
-                        {"busy", r.window_busy_gpu_s / (gpus * window_s)}};
+  const double service_gpu_s = r.window_service_gpu_s > 0 ? r.window_service_gpu_s : gpus * window_s;
+  out["utilization"] = {{"allocated", r.window_allocated_gpu_s / service_gpu_s}, {"busy", r.window_busy_gpu_s / service_gpu_s}};
   out["gpu_hours"] = {{"delivered", r.window_delivered_gpu_s / 3600.0}, {"allocated", r.window_allocated_gpu_s / 3600.0}};
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_j / 3.6e9}};
   out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
@@ -212,12 +219,24 @@ std::string jobs_csv(const RunResult& r) {
   return out;
 }
 
-std::string timeseries_csv(const Scenario& s, const RunResult& r) {
+std::string timeseries_csv(const RunResult& r) {
   std::string out = "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw\n";
   for (const auto& row : r.timeseries) {
     out += num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
            num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' +
            num(row.facility_power_w / 1e6) + '\n';
+  }
+  return out;
+}
+
+// "3125 x h200-sxm-8 + 3125 x b200-8 from day 181"
+std::string tranches_text(const Scenario& s) {
+  std::string out;
+  for (const Tranche& t : s.cluster.tranches) {
+    if (!out.empty()) out += " + ";
+    out += std::to_string(t.nodes) + " x " + t.node_type;
+    if (t.arrive_s > 0) out += " from day " + std::to_string(static_cast<long long>(t.arrive_s / 86400));
+    if (t.retire_s < s.horizon_s) out += " to day " + std::to_string(static_cast<long long>(t.retire_s / 86400));
   }
   return out;
 }
@@ -228,7 +247,7 @@ std::string summary_text(const Scenario& s, const json& m) {
   std::string out;
   std::snprintf(buf, sizeof buf,
                 "capsim %s  scenario %s  seed %llu\n"
-                "cluster      %lld GPUs (%d x %s), PUE %.2f, policy %s\n"
+                "cluster      %lld GPUs (%s), PUE %.2f, policy %s\n"
                 "horizon      %.1f d (warm-up %.1f d excluded)\n"
                 "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
                 "wait         mean %.0f s, p50 %.0f s, p95 %.0f s, p99 %.0f s\n"
@@ -236,8 +255,8 @@ std::string summary_text(const Scenario& s, const json& m) {
                 "power        IT mean %.3f MW, IT peak %.3f MW\n"
                 "energy       IT %.1f MWh, facility %.1f MWh\n",
                 m["capsim_version"].get<std::string>().c_str(), s.name.empty() ? s.file.c_str() : s.name.c_str(),
-                static_cast<unsigned long long>(s.seed), m["gpus_installed"].get<long long>(), s.cluster.nodes,
-                s.cluster.node_type.c_str(), s.pue, s.policy == PolicyKind::easy ? "EASY" : "FCFS",
+                static_cast<unsigned long long>(s.seed), m["gpus_installed"].get<long long>(), tranches_text(s).c_str(),
+                s.facility.climate ? m["pue"]["mean"].get<double>() : s.pue, s.policy == PolicyKind::easy ? "EASY" : "FCFS",
                 s.horizon_s / 86400, s.warmup_s / 86400, j["submitted"].get<long long>(), j["completed"].get<long long>(),
                 j["running_at_end"].get<long long>(), j["queued_at_end"].get<long long>(), j["rejected"].get<long long>(),
                 m["wait_s"]["mean"].get<double>(), m["wait_s"]["p50"].get<double>(), m["wait_s"]["p95"].get<double>(),

@@ -11,7 +11,7 @@ namespace capsim {
 
 nlohmann::json make_summary(const Scenario& s, const RunResult& r);
 std::string jobs_csv(const RunResult& r);
-std::string timeseries_csv(const Scenario& s, const RunResult& r);
+std::string timeseries_csv(const RunResult& r);
 // The readable summary printed on stdout.
 std::string summary_text(const Scenario& s, const nlohmann::json& summary);
 

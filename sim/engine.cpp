@@ -1,6 +1,8 @@
 #include "sim/engine.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
@@ -65,9 +67,17 @@ class Simulation {
     sg4::MutexPtr mutex = sg4::Mutex::create();
     sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
     JobId job = -1;
-    double work = 0;                             // GPU-seconds per GPU (the run time at full speed)
-    std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there)
+    double work = 0;                             // reference GPU-seconds per GPU (the run time on tranche 0's GPUs)
+    std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there), fastest pods first
     std::vector<sg4::ExecPtr> execs;
+  };
+  struct Pod {
+    sg4::Host* host = nullptr;
+    int tranche = 0;
+    int nodes = 0;
+    int busy = 0;     // GPUs running jobs
+    int held = 0;     // GPUs allocated
+    bool on = true;
   };
 
   void build_platform();
@@ -78,6 +88,11 @@ class Simulation {
   double plugin_energy() const;
   double compute_power(std::size_t level) const;
   void apply_power_cap(double now);
+  void service_changes(double now);  // tranche arrivals and retirements due at `now`
+  double next_service_change(double now) const;
+  void set_pod_on(int pod, bool on);
+  void add_to_pod(int pod, int busy, int held, double job_speed);
+  double pod_speed(int pod) const { return sc_.cluster.tranches[pods_[pod].tranche].speed; }
   void progress(double now, bool final);
 
   const Scenario& sc_;
@@ -89,14 +104,28 @@ class Simulation {
   RunResult result_;
 
   sg4::Host* controller_ = nullptr;
-  std::vector<sg4::Host*> pods_;
+  std::vector<Pod> pods_;
   std::vector<int> node_pod_;
+  struct PodShare {
+    int pod, busy, held;
+    double speed;  // the job's: its slowest pod's
+  };
+  std::vector<std::vector<PodShare>> job_pods_;  // by job, while it runs
+  std::vector<char> tranche_in_service_, tranche_retired_;
+  // Aggregates kept up to date as pods and jobs change (at full speed; the level scales them).
+  double idle_on_w_ = 0;       // idle power of the pods that are on
+  double dyn_busy_w_ = 0;      // active power of busy GPUs
+  double busy_rate_ = 0;       // reference GPU-seconds of work per second of busy GPUs
+  double held_rate_ = 0;       // the same for allocated GPUs
+  long long gpus_in_service_ = 0;
   sg4::MutexPtr sched_mutex_;
   sg4::ConditionVariablePtr sched_cv_;
   std::vector<JobId> completed_;  // filled by workers, drained by the scheduler
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Worker*> idle_;
   long long gpus_busy_ = 0;
+  long long gpus_held_ = 0;
+  double last_service_check_ = 0;
   // Speed levels (pstates) of every node: only full speed without a power cap.
   std::vector<double> speed_levels_;
   std::size_t level_ = 0;
@@ -115,50 +144,109 @@ void Simulation::build_platform() {
   controller_->set_property("wattage_per_state", "0:0");
   controller_->set_property("wattage_off", "0");
   node_pod_.resize(c.nodes);
-  int base = c.nodes / c.pods, extra = c.nodes % c.pods, node = 0;
-  for (int p = 0; p < c.pods; ++p) {
-    int n = base + (p < extra ? 1 : 0);
-    // One multi-core host per pod, one core per GPU at speed 1 (a GPU-second of work per second), so job
-    // completion times are exact. The energy plugin is linear in busy cores, which gives each node's
-    // idle + (peak - idle) x busy/GPUs exactly when summed over the pod.
-    // With a power cap, each speed level is a pstate whose active power follows speed^exponent.
-    std::vector<double> speeds;
-    std::string watts;
-    for (double sp : speed_levels_) {
-      speeds.push_back(sp);
-      char buf[128];
-      double dyn = (c.node_peak_w - c.node_idle_w) * std::pow(sp, sc_.facility.throttle_exponent);
-      std::snprintf(buf, sizeof buf, "%s%.17g:%.17g", watts.empty() ? "" : ",", n * c.node_idle_w, n * (c.node_idle_w + dyn));
-      watts += buf;
+  for (std::size_t t = 0; t < c.tranches.size(); ++t) {
+    const Tranche& tr = c.tranches[t];
+    int base = tr.nodes / tr.pods, extra = tr.nodes % tr.pods, node = tr.first_node;
+    for (int p = 0; p < tr.pods; ++p) {
+      int n = base + (p < extra ? 1 : 0);
+      // One multi-core host per pod, one core per GPU; a core's speed is the tranche's speed relative to
+      // the reference accelerator (1 for tranche 0), so a job's work is its run time in reference
+      // GPU-seconds and completion times are exact. The energy plugin is linear in busy cores, which gives
+      // each node's idle + (peak - idle) x busy/GPUs exactly when summed over the pod. With a power cap,
+      // each speed level is a pstate whose active power follows speed^exponent.
+      std::vector<double> speeds;
+      std::string watts;
+      for (double level : speed_levels_) {
+        speeds.push_back(tr.speed * level);
+        char buf[128];
+        double dyn = (tr.peak_w - tr.idle_w) * std::pow(level, sc_.facility.throttle_exponent);
+        std::snprintf(buf, sizeof buf, "%s%.17g:%.17g", watts.empty() ? "" : ",", n * tr.idle_w, n * (tr.idle_w + dyn));
+        watts += buf;
+      }
+      auto* h = zone->create_host("pod-" + std::to_string(pods_.size()), speeds);
+      h->set_core_count(n * c.gpus_per_node);
+      h->set_property("wattage_per_state", watts);
+      h->set_property("wattage_off", "0");
+      pods_.push_back(Pod{h, static_cast<int>(t), n, 0, 0, true});
+      for (int i = 0; i < n; ++i) node_pod_[node++] = static_cast<int>(pods_.size()) - 1;
     }
-    auto* h = zone->create_host("pod-" + std::to_string(p), speeds);
-    h->set_core_count(n * c.gpus_per_node);
-    h->set_property("wattage_per_state", watts);
-    h->set_property("wattage_off", "0");
-    pods_.push_back(h);
-    for (int i = 0; i < n; ++i) node_pod_[node++] = p;
   }
   zone->seal();
-  result_.stats.pod_hosts = c.pods;
+  for (const Pod& p : pods_) {
+    idle_on_w_ += p.nodes * c.tranches[p.tranche].idle_w;
+  }
+  gpus_in_service_ = c.gpus();
+  tranche_in_service_.assign(c.tranches.size(), 1);
+  tranche_retired_.assign(c.tranches.size(), 0);
+  result_.stats.pod_hosts = static_cast<int>(pods_.size());
   result_.stats.platform_build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void Simulation::set_pod_on(int pod, bool on) {
+  Pod& p = pods_[pod];
+  if (p.on == on) return;
+  p.on = on;
+  const double idle = p.nodes * sc_.cluster.tranches[p.tranche].idle_w;
+  idle_on_w_ += on ? idle : -idle;
+  if (on) p.host->turn_on();
+  else p.host->turn_off();
+}
+
+void Simulation::add_to_pod(int pod, int busy, int held, double job_speed) {
+  Pod& p = pods_[pod];
+  const Tranche& tr = sc_.cluster.tranches[p.tranche];
+  p.busy += busy;
+  p.held += held;
+  dyn_busy_w_ += busy * (tr.peak_w - tr.idle_w) / sc_.cluster.gpus_per_node;
+  busy_rate_ += busy * job_speed;
+  held_rate_ += held * job_speed;
+  // A retired pod switches off once its last job ends.
+  if (p.held == 0 && tranche_retired_[p.tranche]) set_pod_on(pod, false);
+}
+
+void Simulation::service_changes(double now) {
+  const ClusterSpec& c = sc_.cluster;
+  for (std::size_t t = 0; t < c.tranches.size(); ++t) {
+    const Tranche& tr = c.tranches[t];
+    bool should_serve = tr.arrive_s <= now && now < tr.retire_s;
+    if (should_serve == static_cast<bool>(tranche_in_service_[t])) continue;
+    tranche_in_service_[t] = should_serve;
+    sched_.set_available(tr.first_node, tr.nodes, should_serve);
+    gpus_in_service_ += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
+    if (now >= tr.retire_s) tranche_retired_[t] = 1;
+    for (std::size_t p = 0; p < pods_.size(); ++p) {
+      if (pods_[p].tranche != static_cast<int>(t)) continue;
+      if (should_serve) set_pod_on(static_cast<int>(p), true);
+      else if (pods_[p].held == 0) set_pod_on(static_cast<int>(p), false);
+    }
+  }
+}
+
+double Simulation::next_service_change(double now) const {
+  double next = std::numeric_limits<double>::infinity();
+  for (const Tranche& tr : sc_.cluster.tranches) {
+    if (tr.arrive_s > now) next = std::min(next, tr.arrive_s);
+    if (tr.retire_s > now) next = std::min(next, tr.retire_s);
+  }
+  return next;
 }
 
 ClusterState Simulation::state() const {
   ClusterState s;
-  s.gpus_allocated = sched_.gpus_allocated();
+  s.gpus_allocated = gpus_held_;
   s.gpus_busy = gpus_busy_;
   s.jobs_running = static_cast<long long>(sched_.running());
   s.jobs_queued = static_cast<long long>(sched_.queued());
-  const ClusterSpec& c = sc_.cluster;
   s.speed = speed_levels_[level_];
   s.compute_power_w = compute_power(level_);
+  s.gpus_in_service = gpus_in_service_;
+  s.busy_work_rate = busy_rate_ * s.speed;
+  s.held_work_rate = held_rate_ * s.speed;
   return s;
 }
 
 double Simulation::compute_power(std::size_t level) const {
-  const ClusterSpec& c = sc_.cluster;
-  double dyn = (c.node_peak_w - c.node_idle_w) / c.gpus_per_node * std::pow(speed_levels_[level], sc_.facility.throttle_exponent);
-  return c.nodes * c.node_idle_w + gpus_busy_ * dyn;
+  return idle_on_w_ + dyn_busy_w_ * std::pow(speed_levels_[level], sc_.facility.throttle_exponent);
 }
 
 void Simulation::apply_power_cap(double now) {
@@ -170,12 +258,12 @@ void Simulation::apply_power_cap(double now) {
     ++level;
   if (level == level_) return;
   level_ = level;
-  for (auto* h : pods_) h->set_pstate(static_cast<int>(level));
+  for (auto& p : pods_) p.host->set_pstate(static_cast<int>(level));
 }
 
 double Simulation::plugin_energy() const {
   double e = 0;
-  for (auto* h : pods_) e += sg_host_get_consumed_energy(h);
+  for (const auto& p : pods_) e += sg_host_get_consumed_energy(p.host);
   return e;
 }
 
@@ -195,19 +283,28 @@ void Simulation::launch(const StartDecision& d, double now) {
     w = idle_.back();
     idle_.pop_back();
   }
+  // A job spread over generations runs at the pace of its slowest GPUs (they synchronise): every pod
+  // gets the work its speed does in the job's run time, so all its execs end together.
+  double job_speed = std::numeric_limits<double>::infinity();
+  for (const auto& share : d.placement) job_speed = std::min(job_speed, pod_speed(node_pod_[share.node]));
+  std::vector<PodShare>& shares = job_pods_[d.id];
   std::size_t i = 0;
   while (i < d.placement.size()) {
     int pod = node_pod_[d.placement[i].node];
-    int threads = 0;
+    int threads = 0, pod_held = 0;
     for (; i < d.placement.size() && node_pod_[d.placement[i].node] == pod; ++i) {
       threads += d.placement[i].used;
-      r.gpus_held += d.placement[i].held;
+      pod_held += d.placement[i].held;
     }
+    r.gpus_held += pod_held;
+    shares.push_back({pod, threads, pod_held, job_speed});
+    add_to_pod(pod, threads, pod_held, job_speed);
     if (threads == 0) continue;
     w->pod_threads.emplace_back(pod, threads);
     ++result_.stats.execs_started;
   }
-  w->work = r.job.run_s;
+  w->work = r.job.run_s / job_speed;  // seconds at the job's pace
+  gpus_held_ += r.gpus_held;
   gpus_busy_ += r.job.gpus;
   w->job = d.id;
   w->cv->notify_one();
@@ -221,15 +318,22 @@ void Simulation::worker_actor(Worker* w) {
     // actor's activities in a list searched linearly, so thousands started by the scheduler would make
     // every completion cost a long walk.
     for (auto [pod, threads] : w->pod_threads)
-      w->execs.push_back(sg4::Exec::init()->set_flops_amount(w->work)->set_host(pods_[pod])->set_thread_count(threads)->start());
-    w->pod_threads.clear();
-    // All execs of a job run at the same per-core speed and end in the same step; the job ends with the
-    // first. Its end is reported before any further simcall so the scheduler sees every completion of
-    // this instant together.
-    w->execs.front()->wait();
+      w->execs.push_back(sg4::Exec::init()
+                             ->set_flops_amount(w->work * pod_speed(pod))
+                             ->set_host(pods_[pod].host)
+                             ->set_thread_count(threads)
+                             ->start());
+    // Execs on pods of one speed end in the same step, and the job's end is reported right after the first
+    // wait returns, before any further simcall, so the scheduler sees every completion of an instant
+    // together. A job over several generations waits on each (their ends may differ by rounding).
+    std::size_t last = 0;
+    for (std::size_t i = 1; i < w->pod_threads.size(); ++i)
+      if (pod_speed(w->pod_threads[i].first) != pod_speed(w->pod_threads[0].first)) last = w->pod_threads.size() - 1;
+    for (std::size_t i = 0; i <= last; ++i) w->execs[i]->wait();
     completed_.push_back(w->job);
     sched_cv_->notify_one();
-    for (std::size_t i = 1; i < w->execs.size(); ++i) w->execs[i]->wait();
+    for (std::size_t i = last + 1; i < w->execs.size(); ++i) w->execs[i]->wait();
+    w->pod_threads.clear();
     w->execs.clear();
     w->job = -1;
     idle_.push_back(w);
@@ -265,6 +369,7 @@ void Simulation::scheduler_actor() {
     bool warmup_sampled = sc_.warmup_s <= 0;
     double energy_at_warmup = 0;
     long long iterations = 0;
+    service_changes(0);
     apply_power_cap(0);
     rec_.set(0, state());
     while (true) {
@@ -274,6 +379,7 @@ void Simulation::scheduler_actor() {
       // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
       const bool hourly = sc_.facility.power_cap_w && sc_.facility.climate;
       if (hourly) wake = std::min(wake, (std::floor(sg4::Engine::get_clock() / 3600.0) + 1) * 3600.0);
+      wake = std::min(wake, next_service_change(sg4::Engine::get_clock()));
       while (completed_.empty() && sg4::Engine::get_clock() < wake) sched_cv_->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
@@ -292,6 +398,9 @@ void Simulation::scheduler_actor() {
         r.end_s = now;
         r.status = JobStatus::completed;
         gpus_busy_ -= r.job.gpus;
+        gpus_held_ -= r.gpus_held;
+        for (const PodShare& ps : job_pods_[id]) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
+        std::vector<PodShare>().swap(job_pods_[id]);
         ++jobs_done_;
       }
       completed_.clear();
@@ -301,9 +410,16 @@ void Simulation::scheduler_actor() {
         bool accepted = sched_.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s});
         if (!accepted) r.status = JobStatus::rejected;
         result_.jobs.push_back(r);
+        job_pods_.emplace_back();
         next = source_->next();
         events = true;
       }
+      // Tranches entering or leaving service are events too (after completions and arrivals).
+      if (next_service_change(last_service_check_) <= now) {
+        service_changes(now);
+        events = true;
+      }
+      last_service_check_ = now;
       if (!warmup_sampled && now >= sc_.warmup_s) {
         energy_at_warmup = plugin_energy();
         warmup_sampled = true;
@@ -358,6 +474,8 @@ RunResult Simulation::run() {
   result_.timeseries = rec_.rows();
   result_.window_allocated_gpu_s = rec_.window_allocated_gpu_s();
   result_.window_delivered_gpu_s = rec_.window_delivered_gpu_s();
+  result_.window_busy_work_gpu_s = rec_.window_busy_work_gpu_s();
+  result_.window_service_gpu_s = rec_.window_service_gpu_s();
   result_.window_busy_gpu_s = rec_.window_busy_gpu_s();
   result_.recorder_it_energy_window_j = rec_.window_compute_energy_j();
   result_.it_peak_w = rec_.window_peak_compute_power_w() * facility_.it_factor;

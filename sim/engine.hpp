@@ -37,7 +37,9 @@ struct RunResult {
   double it_energy_total_j = 0;   // over [0, horizon]
   std::vector<TimeseriesRow> timeseries;
   double window_allocated_gpu_s = 0;
-  double window_delivered_gpu_s = 0;  // allocated GPU-seconds x speed (less than allocated when throttled)
+  double window_delivered_gpu_s = 0;  // allocated GPU-seconds x speed, in reference GPU-seconds
+  double window_busy_work_gpu_s = 0;  // work done by busy GPUs, in reference GPU-seconds
+  double window_service_gpu_s = 0;    // GPU-seconds of GPUs in service (installed, not retired)
   double window_busy_gpu_s = 0;
   double recorder_it_energy_window_j = 0;  // the same energy from the recorder's own power model
   double it_peak_w = 0;                    // IT (with network and storage), instantaneous, in the window

@@ -96,7 +96,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   namespace fs = std::filesystem;
   write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");
   write_file_atomic((fs::path(out) / "jobs.csv").string(), jobs_csv(r));
-  write_file_atomic((fs::path(out) / "timeseries.csv").string(), timeseries_csv(s, r));
+  write_file_atomic((fs::path(out) / "timeseries.csv").string(), timeseries_csv(r));
   write_file_atomic((fs::path(out) / "run.json").string(), run.dump(2) + "\n");
   write_file_atomic((fs::path(out) / "summary.json").string(), summary.dump(2) + "\n");
   std::fputs(summary_text(s, summary).c_str(), stdout);

@@ -32,7 +32,9 @@ void Recorder::account(double a, double b) {
   r.facility_power_w += facility_w * dt;
   if (a >= warmup_s_) {
     window_allocated_gpu_s_ += state_.gpus_allocated * dt;
-    delivered_gpu_s_ += state_.gpus_allocated * state_.speed * dt;
+    delivered_gpu_s_ += state_.held_work_rate * dt;
+    busy_work_gpu_s_ += state_.busy_work_rate * dt;
+    service_gpu_s_ += state_.gpus_in_service * dt;
     window_busy_gpu_s_ += state_.gpus_busy * dt;
     window_compute_j_ += state_.compute_power_w * dt;
     hourly_it_j_[hour] += it_w * dt;

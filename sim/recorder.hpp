@@ -14,7 +14,10 @@ struct ClusterState {
   long long jobs_running = 0;
   long long jobs_queued = 0;
   double compute_power_w = 0;    // compute nodes
-  double speed = 1;              // of every node (below 1 when throttled under a power cap)
+  double speed = 1;              // level of every node (below 1 when throttled under a power cap)
+  long long gpus_in_service = 0; // GPUs of the tranches in service
+  double busy_work_rate = 0;     // reference GPU-seconds of work done per second by busy GPUs
+  double held_work_rate = 0;     // the same for allocated GPUs
 };
 
 struct TimeseriesRow {
@@ -40,8 +43,10 @@ class Recorder {
   double window_peak_facility_power_w() const { return peak_facility_w_; }
   double window_capped_s() const { return capped_s_; }
   double window_throttled_gpu_s() const { return throttled_gpu_s_; }  // busy GPU-seconds not delivered
-  // Allocated GPU-seconds x speed: full-speed GPU-seconds the allocations were worth.
+  // Allocated GPU-seconds x speed: reference GPU-seconds the allocations were worth.
   double window_delivered_gpu_s() const { return delivered_gpu_s_; }
+  double window_busy_work_gpu_s() const { return busy_work_gpu_s_; }
+  double window_service_gpu_s() const { return service_gpu_s_; }
   // Per hour of the horizon, the part inside the window.
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
   const std::vector<double>& hourly_window_facility_j() const { return hourly_facility_j_; }
@@ -56,7 +61,7 @@ class Recorder {
   std::vector<double> hourly_it_j_, hourly_facility_j_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_facility_w_ = 0;
-  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0;
+  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0;
 };
 
 }  // namespace capsim

@@ -81,8 +81,6 @@ const json* at(const json& doc, const std::string& dotted) {
   }
 }
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
 std::string num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
