@@ -115,7 +115,10 @@ Param make_spec() {
   Param alpha = number("throttle_power_exponent", 2.0,
                        "A throttled GPU at speed s draws idle + (peak - idle) x s^exponent (an assumption: 2 means 70 % of the active power keeps about 84 % of the speed).");
   range(alpha, 1.0, 3.0);
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, alpha}, "Facility around the IT load.");
+  Param cap_action = string("power_cap_action", "throttle",
+                            "What keeps facility power within the cap: \"throttle\" slows every node (running jobs take longer); \"hold\" starts a job only if facility power at full speed stays within the cap at that hour, otherwise the job waits in the queue.");
+  choices(cap_action, {"throttle", "hold"});
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, alpha}, "Facility around the IT load.");
 
   Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
   site.optional = true;
@@ -499,6 +502,7 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
     throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
   s.facility.it_overhead_share = f["it_overhead_share"];
   s.facility.throttle_exponent = f["throttle_power_exponent"];
+  s.facility.hold_under_cap = f["power_cap_action"] == "hold";
   if (f.contains("power_cap")) {
     s.facility.power_cap_w = quantity_value(f["power_cap"], Dimension::power);
   } else if (f["cap_at_grid_limit"].get<bool>()) {

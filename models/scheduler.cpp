@@ -133,10 +133,17 @@ void Scheduler::build_caps(const JobRequest& head) {
 std::vector<StartDecision> Scheduler::decide(double now) {
   std::vector<StartDecision> out;
   reservation_ = Reservation{};
+  long long limit = start_limit_;
+  limited_ = false;
   std::size_t h = 0;
   for (; h < queue_.size(); ++h) {
+    if (queue_[h].gpus > limit) {
+      limited_ = pool_.place(queue_[h].gpus).has_value();
+      break;
+    }
     auto p = pool_.place(queue_[h].gpus);
     if (!p) break;
+    limit -= queue_[h].gpus;
     start(queue_[h], std::move(*p), now, out);
     projection_valid_ = false;  // the head changed
   }
@@ -164,6 +171,10 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     if (pool_.free_gpus() == 0) break;
     const JobRequest& j = queue_[i];
     if (j.gpus > pool_.free_gpus()) continue;
+    if (j.gpus > limit) {
+      limited_ = true;
+      continue;
+    }
     bool ends_by_shadow = now + j.estimate_s <= shadow;
     if (j.gpus >= failed_uncapped || (!ends_by_shadow && j.gpus >= failed_capped)) continue;
     if (!ends_by_shadow && !caps_built_) build_caps(head);
@@ -190,6 +201,7 @@ std::vector<StartDecision> Scheduler::decide(double now) {
       }
     }
     start(j, std::move(*p), now, out);
+    limit -= j.gpus;
     started[i] = 1;
   }
   std::size_t w = 0;

@@ -43,6 +43,11 @@ class Scheduler {
   void complete(JobId id, double now);
   // Nodes enter or leave service (buildout phases, retirement): those out of service take no new job.
   void set_available(int first_node, int count, bool on);
+  // At most this many more GPUs may start running in the next decision (a power budget); unlimited by
+  // default. Jobs over the limit wait: the queue head blocks, later jobs may still backfill within it.
+  void set_start_limit(long long gpus) { start_limit_ = gpus; }
+  // Whether the start limit held back a job in the last decision (the head, or a job that fitted).
+  bool limited() const { return limited_; }
   // Starts what the policy starts at `now`, in start order; their GPUs are taken.
   std::vector<StartDecision> decide(double now);
 
@@ -71,6 +76,8 @@ class Scheduler {
   std::unordered_map<JobId, Running> running_;
   std::set<std::pair<double, JobId>> by_planned_end_;
   Reservation reservation_;
+  long long start_limit_ = std::numeric_limits<long long>::max();
+  bool limited_ = false;
   // Reuse of the last reservation when nothing it depends on changed (same head, same running set, no
   // estimate exceeded): identical result, much cheaper while arrivals queue behind a blocked head.
   bool projection_valid_ = false;

@@ -56,7 +56,7 @@ class Simulation {
       : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility_(make_facility_model(s)),
         rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility_) {
     speed_levels_ = {1.0};
-    if (s.facility.power_cap_w)
+    if (s.facility.power_cap_w && !s.facility.hold_under_cap)
       for (int k = 1; k <= 18; ++k) speed_levels_.push_back(1.0 - 0.05 * k);
   }
 
@@ -88,6 +88,7 @@ class Simulation {
   double plugin_energy() const;
   double compute_power(std::size_t level) const;
   void apply_power_cap(double now);
+  void limit_starts(double now);  // hold mode: how many GPUs may start within the cap
   void service_changes(double now);  // tranche arrivals and retirements due at `now`
   double next_service_change(double now) const;
   void set_pod_on(int pod, bool on);
@@ -238,6 +239,7 @@ ClusterState Simulation::state() const {
   s.jobs_running = static_cast<long long>(sched_.running());
   s.jobs_queued = static_cast<long long>(sched_.queued());
   s.speed = speed_levels_[level_];
+  s.held_by_cap = sched_.limited();
   s.compute_power_w = compute_power(level_);
   s.gpus_in_service = gpus_in_service_;
   s.busy_work_rate = busy_rate_ * s.speed;
@@ -249,8 +251,20 @@ double Simulation::compute_power(std::size_t level) const {
   return idle_on_w_ + dyn_busy_w_ * std::pow(speed_levels_[level], sc_.facility.throttle_exponent);
 }
 
+void Simulation::limit_starts(double now) {
+  if (!sc_.facility.power_cap_w || !sc_.facility.hold_under_cap) return;
+  // Active power the cap leaves at this hour, shared out at the most power-hungry GPU's rate.
+  const std::size_t hour = facility_.hour_of(now);
+  double it_allowed = (*sc_.facility.power_cap_w - facility_.fixed_w) / (facility_.it_factor * facility_.multiplier[hour]);
+  double spare_w = it_allowed - compute_power(0);
+  double max_dyn = 0;
+  for (const Tranche& t : sc_.cluster.tranches) max_dyn = std::max(max_dyn, (t.peak_w - t.idle_w) / sc_.cluster.gpus_per_node);
+  long long limit = spare_w <= 0 || max_dyn <= 0 ? 0 : static_cast<long long>(std::floor(spare_w / max_dyn + 1e-9));
+  sched_.set_start_limit(limit);
+}
+
 void Simulation::apply_power_cap(double now) {
-  if (!sc_.facility.power_cap_w) return;
+  if (!sc_.facility.power_cap_w || sc_.facility.hold_under_cap) return;
   // The fastest speed level whose facility power fits the cap (the slowest if none does).
   const std::size_t hour = facility_.hour_of(now);
   std::size_t level = 0;
@@ -377,7 +391,7 @@ void Simulation::scheduler_actor() {
       if (next) wake = std::min(wake, next->submit_s);
       if (!warmup_sampled) wake = std::min(wake, sc_.warmup_s);
       // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
-      const bool hourly = sc_.facility.power_cap_w && sc_.facility.climate;
+      const bool hourly = sc_.facility.power_cap_w && sc_.facility.climate && !sc_.facility.hold_under_cap;
       if (hourly) wake = std::min(wake, (std::floor(sg4::Engine::get_clock() / 3600.0) + 1) * 3600.0);
       wake = std::min(wake, next_service_change(sg4::Engine::get_clock()));
       while (completed_.empty() && sg4::Engine::get_clock() < wake) sched_cv_->wait_until(lock, wake);
@@ -438,6 +452,7 @@ void Simulation::scheduler_actor() {
         }
         continue;
       }
+      limit_starts(now);
       for (const StartDecision& d : sched_.decide(now)) launch(d, now);
       apply_power_cap(now);
       rec_.set(now, state());

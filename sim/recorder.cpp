@@ -41,8 +41,8 @@ void Recorder::account(double a, double b) {
     hourly_facility_j_[hour] += facility_w * dt;
     peak_compute_w_ = std::max(peak_compute_w_, state_.compute_power_w);
     peak_facility_w_ = std::max(peak_facility_w_, facility_w);
+    if (state_.speed < 1 || state_.held_by_cap) capped_s_ += dt;
     if (state_.speed < 1) {
-      capped_s_ += dt;
       throttled_gpu_s_ += state_.gpus_busy * (1 - state_.speed) * dt;
     }
   }

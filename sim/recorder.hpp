@@ -15,6 +15,7 @@ struct ClusterState {
   long long jobs_queued = 0;
   double compute_power_w = 0;    // compute nodes
   double speed = 1;              // level of every node (below 1 when throttled under a power cap)
+  bool held_by_cap = false;      // jobs wait because of the power cap (hold mode)
   long long gpus_in_service = 0; // GPUs of the tranches in service
   double busy_work_rate = 0;     // reference GPU-seconds of work done per second by busy GPUs
   double held_work_rate = 0;     // the same for allocated GPUs
