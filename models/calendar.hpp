@@ -33,6 +33,14 @@ inline LocalTime local_time(long long unix_local_s) {
   return t;
 }
 
+// Index 0-8759 of a local hour in a 365-day year (series start on 1 January 00:00); 29 February reuses
+// the hours of 28 February.
+inline int hour_of_year(const LocalTime& t) {
+  static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  int day = before[t.month - 1] + (t.month == 2 && t.day == 29 ? 28 : t.day) - 1;
+  return day * 24 + t.hour;
+}
+
 // Local time of simulated time `t_s` for a run starting at Unix time `start_epoch_s` with `utc_offset_s`.
 inline LocalTime local_time(double t_s, long long start_epoch_s, int utc_offset_s) {
   return local_time(static_cast<long long>(std::floor(t_s)) + start_epoch_s + utc_offset_s);

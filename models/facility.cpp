@@ -27,8 +27,7 @@ FacilityModel make_facility_model(const Scenario& s) {
   m.temperature_c.resize(hours);
   for (std::size_t h = 0; h < hours; ++h) {
     LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, offset);
-    double t = hourly_temperature_c(s.site->monthly_mean_c, lt.month, lt.day, lt.days_in_month, lt.hour,
-                                    s.facility.diurnal_half_range_c);
+    double t = site_temperature_c(*s.site, lt, s.facility.diurnal_half_range_c);
     m.temperature_c[h] = t;
     m.multiplier[h] = 1 + s.facility.cooling.cooling_share(t);
   }

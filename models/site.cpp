@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/calendar.hpp"
 #include "models/errors.hpp"
 #include "models/json_file.hpp"
 #include "models/params.hpp"
@@ -12,13 +13,23 @@
 namespace capsim {
 using nlohmann::json;
 
-double Tariff::price(int month, int hour) const {
+double Tariff::price(const LocalTime& t) const {
+  if (!hourly_per_kwh.empty()) return hourly_per_kwh[hour_of_year(t)];
   for (const auto& b : bands) {
-    if (std::find(b.months.begin(), b.months.end(), month) == b.months.end()) continue;
+    if (std::find(b.months.begin(), b.months.end(), t.month) == b.months.end()) continue;
     for (auto [from, to] : b.hours)
-      if (hour >= from && hour < to) return b.price_per_kwh;
+      if (t.hour >= from && t.hour < to) return b.price_per_kwh;
   }
   return flat_per_kwh;
+}
+
+double site_temperature_c(const SiteSpec& s, const LocalTime& t, double half_range) {
+  if (!s.hourly_c.empty()) return s.hourly_c[hour_of_year(t)];
+  return hourly_temperature_c(s.monthly_mean_c, t.month, t.day, t.days_in_month, t.hour, half_range);
+}
+
+double site_carbon_g_per_kwh(const SiteSpec& s, const LocalTime& t) {
+  return s.carbon_hourly_g_per_kwh.empty() ? s.carbon_g_per_kwh : s.carbon_hourly_g_per_kwh[hour_of_year(t)];
 }
 
 double CoolingModel::cooling_share(double outside_c) const {
@@ -61,6 +72,22 @@ struct Reader {
   }
 };
 
+// An hourly series: 8,760 numbers for the hours of a 365-day year from 1 January 00:00 local time.
+std::vector<double> read_series(const Reader& r, const json& o, const std::string& path, const std::string& key, bool non_negative) {
+  const json& v = r.field(o, path, key);
+  if (!v.is_array() || v.size() != 8760)
+    r.fail(path + "." + key, "expected 8760 hourly values (a 365-day year from 1 January 00:00 local time), found " +
+                                 (v.is_array() ? std::to_string(v.size()) + " values" : v.dump().substr(0, 40)));
+  std::vector<double> out;
+  out.reserve(8760);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_number() || (non_negative && v[i].get<double>() < 0))
+      r.fail(path + "." + key + "." + std::to_string(i), std::string("expected a ") + (non_negative ? "non-negative " : "") + "number, found " + v[i].dump());
+    out.push_back(v[i].get<double>());
+  }
+  return out;
+}
+
 Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
   Tariff out;
   out.currency = r.text(t, path, "currency");
@@ -87,8 +114,10 @@ Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
       }
       out.bands.push_back(b);
     }
+  } else if (kind == "hourly") {
+    out.hourly_per_kwh = read_series(r, t, path, "prices_per_kwh", true);
   } else {
-    r.fail(path + ".kind", "expected \"flat\" or \"time_of_use\", found \"" + kind + "\"");
+    r.fail(path + ".kind", "expected \"flat\", \"time_of_use\" or \"hourly\", found \"" + kind + "\"");
   }
   return out;
 }
@@ -113,6 +142,8 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
     o.grid_available = r.text(s, path, "grid_available");
     o.tariff = read_tariff(r, r.field(s, path, "tariff"), path + ".tariff");
     o.carbon_g_per_kwh = r.number(s, path, "carbon_gco2_per_kwh", false);
+    if (s.contains("carbon_hourly_gco2_per_kwh")) o.carbon_hourly_g_per_kwh = read_series(r, s, path, "carbon_hourly_gco2_per_kwh", true);
+    if (s["climate"].contains("hourly_c")) o.hourly_c = read_series(r, s["climate"], path + ".climate", "hourly_c", false);
     const json& monthly = r.field(r.field(s, path, "climate"), path + ".climate", "monthly_mean_c");
     if (!monthly.is_array() || monthly.size() != 12) r.fail(path + ".climate.monthly_mean_c", "expected 12 monthly means");
     for (int i = 0; i < 12; ++i) {

@@ -16,12 +16,15 @@ struct TariffBand {
   double price_per_kwh = 0;
 };
 
+struct LocalTime;
+
 struct Tariff {
   std::string currency;
   double flat_per_kwh = 0;  // used when bands is empty, and for hours no band covers
   std::vector<TariffBand> bands;
-  // Price of one kWh in `currency` at a local month (1-12) and hour (0-23).
-  double price(int month, int hour) const;
+  std::vector<double> hourly_per_kwh;  // "hourly": 8,760 prices, from 1 January 00:00 local time
+  // Price of one kWh in `currency` at a local time.
+  double price(const LocalTime& t) const;
 };
 
 struct SiteSpec {
@@ -29,14 +32,21 @@ struct SiteSpec {
   double grid_limit_w = 0;
   std::string grid_available;  // ISO date
   Tariff tariff;
-  double carbon_g_per_kwh = 0;
+  double carbon_g_per_kwh = 0;                // annual mean
+  std::vector<double> carbon_hourly_g_per_kwh;  // 8,760 values when known
   std::array<double, 12> monthly_mean_c{};
+  std::vector<double> hourly_c;                 // 8,760 dry-bulb temperatures when known
   std::optional<double> wue_l_per_kwh;
   double construction_per_mw = 0;  // in construction_currency
   double land_per_mw = 0;
   std::string construction_currency;
   std::vector<std::string> estimates;  // field names whose values are estimates
 };
+
+// The site's outside temperature at a local time: its hourly series if it has one, else the expansion of
+// its monthly means (hourly_temperature_c below).
+double site_temperature_c(const SiteSpec& s, const LocalTime& t, double diurnal_half_range_c);
+double site_carbon_g_per_kwh(const SiteSpec& s, const LocalTime& t);
 
 struct SiteCatalog {
   std::string origin;

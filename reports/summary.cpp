@@ -43,16 +43,17 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   std::size_t years = static_cast<std::size_t>(std::ceil(window_s / year_s - 1e-9));
   std::vector<double> electricity_usd(years, 0.0), year_fraction(years, 0.0);
   for (std::size_t y = 0; y < years; ++y) year_fraction[y] = std::min(1.0, window_s / year_s - y);
-  double carbon_t = 0, it_kwh = 0;
+  double carbon_t = 0, it_kwh = 0, facility_j = 0;
   for (std::size_t h = 0; h < r.hourly_window_facility_j.size(); ++h) {
     double kwh = r.hourly_window_facility_j[h] / 3.6e6;
+    facility_j += r.hourly_window_facility_j[h];
     it_kwh += r.hourly_window_it_j[h] / 3.6e6;
     if (kwh == 0) continue;
     double price_usd;
     if (s.site) {
       LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, offset);
-      price_usd = fx.to_usd({s.site->tariff.price(lt.month, lt.hour), s.site->tariff.currency});
-      carbon_t += kwh * s.site->carbon_g_per_kwh / 1e6;
+      price_usd = fx.to_usd({s.site->tariff.price(lt), s.site->tariff.currency});
+      carbon_t += kwh * site_carbon_g_per_kwh(*s.site, lt) / 1e6;
     } else {
       price_usd = fx.to_usd(s.costs.electricity_price);
     }
@@ -61,7 +62,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   }
   if (s.site) {
     out["site"] = {{"key", s.site->key}, {"name", s.site->name}, {"grid_limit_mw", s.site->grid_limit_w / 1e6}};
-    out["carbon"] = {{"tco2", carbon_t}, {"gco2_per_kwh", s.site->carbon_g_per_kwh}};
+    out["carbon"] = {{"tco2", carbon_t}, {"gco2_per_kwh", facility_j > 0 ? carbon_t * 1e6 / (facility_j / 3.6e6) : 0.0}};
   }
   if (s.facility.wue_l_per_kwh) out["water"] = {{"m3", it_kwh * *s.facility.wue_l_per_kwh / 1000}};
 

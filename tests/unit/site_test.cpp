@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "models/calendar.hpp"
+#include "models/errors.hpp"
+#include "models/site.hpp"
+
+namespace capsim {
+namespace {
+using nlohmann::json;
+
+json site_json() {
+  return json::parse(R"({"sites": {"x": {"name": "X", "region": "R", "country": "KR", "grid_limit_mw": 10,
+    "grid_available": "2030-01-01",
+    "tariff": {"kind": "time_of_use", "currency": "KRW", "default_price_per_kwh": 100,
+               "bands": [{"months": [6, 7, 8], "hours": [[15, 21]], "price_per_kwh": 250}]},
+    "carbon_gco2_per_kwh": 400,
+    "climate": {"monthly_mean_c": [0, 2, 6, 12, 18, 22, 26, 27, 22, 15, 8, 2]},
+    "construction_cost_per_mw": {"amount": 1e9, "currency": "KRW"},
+    "sources": [{"what": "test"}]}}})");
+}
+
+TEST(Calendar, LocalTimeAndHourOfYear) {
+  // 2030-01-01T00:00:00+09:00 is Unix 1893423600; local = +32400.
+  LocalTime t = local_time(0.0, 1893423600LL, 32400);
+  EXPECT_EQ(t.year, 2030);
+  EXPECT_EQ(t.month, 1);
+  EXPECT_EQ(t.day, 1);
+  EXPECT_EQ(t.hour, 0);
+  EXPECT_EQ(t.weekday, 1);  // a Tuesday
+  EXPECT_EQ(hour_of_year(t), 0);
+  LocalTime dec31 = local_time(364 * 86400.0 + 23 * 3600, 1893423600LL, 32400);
+  EXPECT_EQ(hour_of_year(dec31), 8759);
+  // 2028 is a leap year: 29 February reuses 28 February's hours, 1 March is day 59 as in any year.
+  LocalTime feb29 = local_time(1830297600LL + 59 * 86400LL + 5 * 3600);  // 2028-01-01 UTC + 59 d 5 h
+  EXPECT_EQ(feb29.month, 2);
+  EXPECT_EQ(feb29.day, 29);
+  EXPECT_EQ(hour_of_year(feb29), 58 * 24 + 5);
+  EXPECT_EQ(feb29.days_in_month, 29);
+}
+
+TEST(Site, TimeOfUseTariffAndMonthlyClimate) {
+  SiteCatalog c = load_site_catalog_text(site_json().dump(), "sites.json");
+  const SiteSpec& s = c.site("x", "test");
+  LocalTime summer_peak;
+  summer_peak.month = 7;
+  summer_peak.hour = 16;
+  EXPECT_EQ(s.tariff.price(summer_peak), 250);
+  summer_peak.hour = 21;  // bands are [from, to)
+  EXPECT_EQ(s.tariff.price(summer_peak), 100);
+  // Mid-month the expansion returns the monthly mean at the daily mean hours (cos = 0 at 09:00, 21:00).
+  LocalTime mid_july;
+  mid_july.month = 7;
+  mid_july.day = 16;
+  mid_july.days_in_month = 31;
+  mid_july.hour = 21;
+  EXPECT_NEAR(site_temperature_c(s, mid_july, 4), 26.0, 1e-9);
+  mid_july.hour = 15;
+  EXPECT_NEAR(site_temperature_c(s, mid_july, 4), 30.0, 1e-9);
+  EXPECT_EQ(site_carbon_g_per_kwh(s, mid_july), 400);
+}
+
+TEST(Site, HourlySeriesWinOverMonthlyAndAnnualFigures) {
+  json j = site_json();
+  json& x = j["sites"]["x"];
+  std::vector<double> temp(8760), carbon(8760), price(8760);
+  for (int h = 0; h < 8760; ++h) {
+    temp[h] = h % 24;
+    carbon[h] = 100 + h % 7;
+    price[h] = h;
+  }
+  x["climate"]["hourly_c"] = temp;
+  x["carbon_hourly_gco2_per_kwh"] = carbon;
+  x["tariff"] = {{"kind", "hourly"}, {"currency", "KRW"}, {"prices_per_kwh", price}};
+  SiteCatalog c = load_site_catalog_text(j.dump(), "sites.json");
+  const SiteSpec& s = c.site("x", "test");
+  LocalTime t = local_time(0.0, 1893423600LL + 40 * 86400 + 7 * 3600, 32400);  // 10 February 07:00
+  int h = hour_of_year(t);
+  EXPECT_EQ(h, 40 * 24 + 7);
+  EXPECT_EQ(site_temperature_c(s, t, 4), 7);
+  EXPECT_EQ(site_carbon_g_per_kwh(s, t), 100 + h % 7);
+  EXPECT_EQ(s.tariff.price(t), h);
+
+  x["climate"]["hourly_c"] = std::vector<double>(100, 1.0);
+  try {
+    load_site_catalog_text(j.dump(), "sites.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "sites.json: sites.x.climate.hourly_c: expected 8760 hourly values (a 365-day year from 1 January 00:00 local time), found 100 values");
+  }
+}
+
+TEST(Site, BuiltInCatalogHasTheKoreanSitesWithSources) {
+  const SiteCatalog& c = builtin_site_catalog();
+  for (const char* k : {"kr-jeonnam-haenam", "kr-ulsan", "kr-capital-region"}) {
+    ASSERT_TRUE(c.sites.count(k)) << k;
+    const SiteSpec& s = c.sites.at(k);
+    EXPECT_GT(s.grid_limit_w, 0);
+    EXPECT_EQ(s.tariff.currency, "KRW");
+    EXPECT_GT(s.carbon_g_per_kwh, 0);
+  }
+  bool foreign = false;
+  for (const auto& [k, s] : c.sites) foreign |= s.country != "KR";
+  EXPECT_TRUE(foreign);
+}
+
+}  // namespace
+}  // namespace capsim
