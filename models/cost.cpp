@@ -1,5 +1,6 @@
 #include "models/cost.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -16,29 +17,44 @@ std::optional<Money> parse_money(const std::string& text) {
 
 CostResult compute_costs(const CostInputs& in) {
   CostResult r;
-  r.capex_usd = in.hardware_capex_usd + in.facility_capex_usd;
-  r.depreciation_per_year_usd = in.hardware_capex_usd / in.server_life_y + in.facility_capex_usd / in.facility_life_y;
-  const double fixed_per_year = in.hardware_capex_usd * in.maintenance_share_per_year + in.staff_per_year_usd;
+  std::vector<Purchase> hardware = in.hardware;
+  if (hardware.empty()) hardware.push_back({in.hardware_capex_usd, 0});
   double years = 0, electricity = 0;
   for (std::size_t y = 0; y < in.year_fraction.size(); ++y) {
     years += in.year_fraction[y];
     electricity += in.electricity_usd_by_year[y];
   }
-  r.electricity_per_year_usd = years > 0 ? electricity / years : 0;
-  r.opex_per_year_usd = r.electricity_per_year_usd + fixed_per_year;
+  // Years a purchase is in service within [a, b) of the window.
+  auto in_service = [](const Purchase& p, double a, double b) { return std::max(0.0, b - std::max(a, p.start_y)); };
+  double depreciation = in.facility_capex_usd / in.facility_life_y * years, maintenance = 0;
+  for (const Purchase& p : hardware) {
+    r.capex_usd += p.usd;
+    depreciation += p.usd / in.server_life_y * in_service(p, 0, years);
+    maintenance += p.usd * in.maintenance_share_per_year * in_service(p, 0, years);
+  }
+  r.capex_usd += in.facility_capex_usd;
+  const double per_year = years > 0 ? 1 / years : 0;
+  r.depreciation_per_year_usd = depreciation * per_year;
+  r.electricity_per_year_usd = electricity * per_year;
+  r.opex_per_year_usd = (electricity + maintenance) * per_year + in.staff_per_year_usd;
   r.total_per_year_usd = r.depreciation_per_year_usd + r.opex_per_year_usd;
 
-  std::vector<Purchase> hardware = in.hardware;
-  if (hardware.empty()) hardware.push_back({in.hardware_capex_usd, 0, years});
   r.cash_flow_usd.assign(in.year_fraction.size() + 1, 0.0);
   r.cash_flow_usd[0] -= in.facility_capex_usd;
   double residual = std::max(0.0, in.facility_capex_usd * (1 - years / in.facility_life_y));
   for (const Purchase& p : hardware) {
-    r.cash_flow_usd[std::min<std::size_t>(p.year, r.cash_flow_usd.size() - 1)] -= p.usd;
-    residual += std::max(0.0, p.usd * (1 - p.years_in_service / in.server_life_y));
+    std::size_t year = static_cast<std::size_t>(std::floor(std::max(0.0, p.start_y)));
+    r.cash_flow_usd[std::min(year, r.cash_flow_usd.size() - 1)] -= p.usd;
+    residual += std::max(0.0, p.usd * (1 - in_service(p, 0, years) / in.server_life_y));
   }
-  for (std::size_t y = 0; y < in.year_fraction.size(); ++y)
-    r.cash_flow_usd[y + 1] -= in.electricity_usd_by_year[y] + fixed_per_year * in.year_fraction[y];
+  double a = 0;
+  for (std::size_t y = 0; y < in.year_fraction.size(); ++y) {
+    double b = a + in.year_fraction[y];
+    double upkeep = in.staff_per_year_usd * in.year_fraction[y];
+    for (const Purchase& p : hardware) upkeep += p.usd * in.maintenance_share_per_year * in_service(p, a, b);
+    r.cash_flow_usd[y + 1] -= in.electricity_usd_by_year[y] + upkeep;
+    a = b;
+  }
   if (!in.year_fraction.empty()) r.cash_flow_usd.back() += residual;
   for (std::size_t y = 0; y < r.cash_flow_usd.size(); ++y)
     r.npv_usd += r.cash_flow_usd[y] / std::pow(1 + in.discount_rate, static_cast<double>(y));

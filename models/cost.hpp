@@ -23,8 +23,7 @@ struct ExchangeRates {
 
 struct Purchase {
   double usd = 0;
-  int year = 0;                 // 0 = bought at the start of the window
-  double years_in_service = 0;  // by the end of the window
+  double start_y = 0;  // years from the window's start when it enters service (0 if before)
 };
 
 struct CostInputs {
@@ -49,10 +48,12 @@ struct CostResult {
   std::vector<double> cash_flow_usd;    // year 0 (capex), then each year of the window
 };
 
-// Year 0 pays the facility and the hardware bought at the start; hardware bought later (buildout phases)
-// is paid in the year it arrives. Each year y of the window pays its opex (electricity as simulated,
-// maintenance and staff pro rata); the remaining book value (straight line from each purchase) comes back
-// at the end of the last year. Cash flows of year y are discounted by (1 + rate)^y.
+// Year 0 pays the facility and the hardware in service from the start; hardware arriving later (buildout
+// phases) is paid at the start of the year it arrives in. Each year y of the window pays its opex:
+// electricity as simulated, staff pro rata, maintenance on the hardware in service during that year. The
+// remaining book value (straight line from each purchase's start of service) comes back at the end of the
+// last year. Cash flows of year y are discounted by (1 + rate)^y. Per-year figures (depreciation,
+// maintenance) are averages over the window, counting each purchase only while it is in service.
 CostResult compute_costs(const CostInputs& in);
 
 }  // namespace capsim

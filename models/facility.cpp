@@ -15,7 +15,7 @@ std::size_t FacilityModel::hour_of(double t_s) const {
 FacilityModel make_facility_model(const Scenario& s) {
   FacilityModel m;
   m.it_factor = 1 + s.facility.it_overhead_share;
-  m.design_it_w = s.cluster.nodes * s.cluster.node_peak_w * m.it_factor;
+  for (const Tranche& t : s.cluster.tranches) m.design_it_w += t.nodes * t.peak_w * m.it_factor;
   std::size_t hours = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(s.horizon_s / 3600.0)));
   if (!s.facility.climate) {
     m.multiplier.assign(hours, s.pue);

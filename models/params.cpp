@@ -289,7 +289,7 @@ const Param* find(const Param& spec, const json& doc, const std::vector<std::str
   std::string prefix;
   for (const auto& key : path) {
     if (cur->kind == Kind::array) {
-      bool numeric = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+      bool numeric = !key.empty() && key.size() <= 9 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!numeric) {
         *known_prefix = prefix;
         *bad_key = key;
@@ -339,6 +339,14 @@ const Param* find(const Param& spec, const json& doc, const std::vector<std::str
 }
 
 std::optional<long long> parse_iso8601(const std::string& t) {
+  // Exactly YYYY-MM-DDTHH:MM:SS, then Z or +HH:MM / -HH:MM.
+  static const char layout[] = "dddd-dd-ddTdd:dd:dd";
+  if (t.size() < 20) return std::nullopt;
+  for (int i = 0; i < 19; ++i) {
+    char want = layout[i];
+    bool ok = want == 'd' ? (t[i] >= '0' && t[i] <= '9') : want == 'T' ? (t[i] == 'T' || t[i] == ' ') : t[i] == want;
+    if (!ok) return std::nullopt;
+  }
   int Y, M, D, h, m, s;
   char sep;
   int consumed = 0;

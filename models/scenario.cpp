@@ -1,5 +1,6 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -285,23 +286,32 @@ void apply_override(json& doc, const Override& o, const std::string& file) {
   } catch (const json::parse_error&) {
     value = o.value;
   }
+  // Walk down, creating what is missing: an array where the next key is an index (the declarations put
+  // arrays exactly there), an object elsewhere.
+  auto is_index = [](const std::string& k) {
+    return k.size() <= 9 && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   json* node = &doc;
+  std::string walked;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const std::string& k = path[i];
-    bool last = i + 1 == path.size();
-    if (node->is_array()) {
+    const bool last = i + 1 == path.size();
+    if (node->is_null()) *node = is_index(k) ? json::array() : json::object();
+    if (is_index(k)) {
+      if (!node->is_array())
+        throw InputError("--set " + o.path + ": expected `" + walked + "` to be an array in " + file + ", found " + node->dump().substr(0, 40));
       std::size_t idx = std::stoul(k);
       if (idx > node->size())
         throw InputError("--set " + o.path + ": index " + k + " is past the end of an array of " + std::to_string(node->size()) +
                          " items in " + file);
-      if (idx == node->size()) node->push_back(last ? value : json::object());
+      if (idx == node->size()) node->push_back(json());
       node = &(*node)[idx];
     } else {
-      if (!node->is_object()) *node = json::object();
-      if (last) (*node)[k] = value;
-      else if (!node->contains(k)) (*node)[k] = json::object();
+      if (!node->is_object())
+        throw InputError("--set " + o.path + ": expected `" + walked + "` to be an object in " + file + ", found " + node->dump().substr(0, 40));
       node = &(*node)[k];
     }
+    walked += (walked.empty() ? "" : ".") + k;
     if (last) *node = value;
   }
 }
@@ -474,7 +484,7 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
       std::string path = "cluster.tranches." + std::to_string(i);
       if (!t.contains("node_type")) t["node_type"] = nt.key;
       const NodeTypeSpec& tt = cat->node_type(t["node_type"], where(path + ".node_type"));
-      if (tt.gpus_per_node != s.cluster.gpus_per_node)
+      if (tt.key != nt.key && tt.gpus_per_node != s.cluster.gpus_per_node)
         throw InputError(where(path + ".node_type") + ": expected a node type with " + std::to_string(s.cluster.gpus_per_node) +
                          " GPUs per node like the cluster's, found \"" + tt.key + "\" with " + std::to_string(tt.gpus_per_node));
       double arrive = static_cast<double>(*parse_iso8601(t["arrives"]) - s.start_epoch_s);

@@ -143,7 +143,7 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
     o.tariff = read_tariff(r, r.field(s, path, "tariff"), path + ".tariff");
     o.carbon_g_per_kwh = r.number(s, path, "carbon_gco2_per_kwh", false);
     if (s.contains("carbon_hourly_gco2_per_kwh")) o.carbon_hourly_g_per_kwh = read_series(r, s, path, "carbon_hourly_gco2_per_kwh", true);
-    if (s["climate"].contains("hourly_c")) o.hourly_c = read_series(r, s["climate"], path + ".climate", "hourly_c", false);
+    if (r.field(s, path, "climate").contains("hourly_c")) o.hourly_c = read_series(r, s["climate"], path + ".climate", "hourly_c", false);
     const json& monthly = r.field(r.field(s, path, "climate"), path + ".climate", "monthly_mean_c");
     if (!monthly.is_array() || monthly.size() != 12) r.fail(path + ".climate.monthly_mean_c", "expected 12 monthly means");
     for (int i = 0; i < 12; ++i) {

@@ -39,7 +39,7 @@ std::optional<Job> SwfSource::next() {
       if (s >= end) break;
       if (n == 18) throw InputError(where() + "expected 18 fields, found more");
       auto [ptr, ec] = std::from_chars(s, end, f[n], std::chars_format::general);
-      if (ec != std::errc() || (ptr < end && *ptr != ' ' && *ptr != '\t' && *ptr != '\r')) {
+      if (ec != std::errc() || !std::isfinite(f[n]) || (ptr < end && *ptr != ' ' && *ptr != '\t' && *ptr != '\r')) {
         const char* tok_end = s;
         while (tok_end < end && *tok_end != ' ' && *tok_end != '\t') ++tok_end;
         throw InputError(where() + "field " + std::to_string(n + 1) + ": expected a number, found \"" +
@@ -57,6 +57,9 @@ std::optional<Job> SwfSource::next() {
     last_submit_ = submit;
     if (submit >= horizon_s_) return std::nullopt;
     double procs = requested > 0 ? requested : alloc;
+    if (procs * gpus_per_processor_ > 1e8)
+      throw InputError(where() + "fields 5 and 8 (processors): expected at most 100,000,000 GPUs' worth, found " +
+                       std::to_string(static_cast<long long>(procs)));
     if (run < 0 || procs <= 0) {
       ++skipped_;
       continue;

@@ -66,7 +66,8 @@ void SyntheticSource::advance(std::size_t i) {
       return;
     }
     // Thinning (Lewis and Shedler): keep a candidate with probability rate(t) / max_rate.
-    if (st.max_rate == st.base_rate || st.thinning.uniform() * st.max_rate <= st.base_rate * rate_factor(c, t)) {
+    bool flat = w_.growth_per_year == 0 && c.hourly.empty() && c.weekday.empty();
+    if (flat || st.thinning.uniform() * st.max_rate <= st.base_rate * rate_factor(c, t)) {
       st.next_t = t;
       return;
     }

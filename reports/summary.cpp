@@ -40,7 +40,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   const double year_s = 365 * 86400.0;
   const int offset = *params::parse_iso8601_offset(s.start);
   const ExchangeRates& fx = s.costs.fx;
-  std::size_t years = static_cast<std::size_t>(std::ceil(window_s / year_s - 1e-9));
+  std::size_t years = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(window_s / year_s - 1e-9)));
   std::vector<double> electricity_usd(years, 0.0), year_fraction(years, 0.0);
   for (std::size_t y = 0; y < years; ++y) year_fraction[y] = std::min(1.0, window_s / year_s - y);
   double carbon_t = 0, it_kwh = 0, facility_j = 0;
@@ -72,8 +72,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   // Each tranche is bought in the year it arrives (years counted from the window's start).
   for (const Tranche& t : c.tranches) {
     double usd = t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * c.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
-    in.hardware.push_back({usd, static_cast<int>(std::max(0.0, std::floor((t.arrive_s - s.warmup_s) / year_s))),
-                           std::max(0.0, (s.horizon_s - std::max(t.arrive_s, s.warmup_s)) / year_s)});
+    in.hardware.push_back({usd, std::max(0.0, (t.arrive_s - s.warmup_s) / year_s)});
     in.hardware_capex_usd += usd;
   }
   in.facility_capex_usd = design_mw * fx.to_usd(s.costs.facility_per_mw);

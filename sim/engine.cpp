@@ -259,7 +259,9 @@ void Simulation::limit_starts(double now) {
   double spare_w = it_allowed - compute_power(0);
   double max_dyn = 0;
   for (const Tranche& t : sc_.cluster.tranches) max_dyn = std::max(max_dyn, (t.peak_w - t.idle_w) / sc_.cluster.gpus_per_node);
-  long long limit = spare_w <= 0 || max_dyn <= 0 ? 0 : static_cast<long long>(std::floor(spare_w / max_dyn + 1e-9));
+  long long limit = max_dyn <= 0 ? std::numeric_limits<long long>::max()  // busy GPUs draw nothing more
+                    : spare_w <= 0 ? 0
+                                   : static_cast<long long>(std::floor(spare_w / max_dyn + 1e-9));
   sched_.set_start_limit(limit);
 }
 

@@ -173,6 +173,10 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     std::fprintf(stderr, "capsim: %s\n", e.what());
     return static_cast<int>(e.code());
+  } catch (const nlohmann::json::exception& e) {
+    // Only input documents are read as JSON: a type the loaders did not check is still bad input.
+    std::fprintf(stderr, "capsim: invalid input: %s\n", e.what());
+    return static_cast<int>(ExitCode::bad_input);
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "capsim: out of memory; the run is too large for this machine\n");
     return static_cast<int>(ExitCode::too_large);

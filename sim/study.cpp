@@ -103,7 +103,12 @@ int run_study(const StudyArgs& a) {
   // Read and check the study file.
   json st = parse_json_text(read_text_file(a.file), a.file);
   auto fail = [&](const std::string& path, const std::string& what) { throw InputError(a.file + ": " + path + ": " + what); };
-  if (!st.is_object() || st.value("capsim_study", 0) != 1) fail("capsim_study", "expected study format version 1");
+  if (!st.is_object()) fail("(top level)", "expected an object");
+  if (!st.contains("capsim_study") || st["capsim_study"] != 1)
+    fail("capsim_study", "expected study format version 1, found " + (st.contains("capsim_study") ? st["capsim_study"].dump() : "nothing"));
+  if (st.contains("name") && !st["name"].is_string()) fail("name", "expected a string, found " + st["name"].dump());
+  if (st.contains("replications") && !st["replications"].is_number_integer())
+    fail("replications", "expected an integer from 1 to 1000, found " + st["replications"].dump());
   for (const auto& [k, _] : st.items()) {
     static const std::vector<std::string> known = {"capsim_study", "name", "description", "base", "scenarios", "variants", "replications"};
     if (std::find(known.begin(), known.end(), k) == known.end()) {
@@ -129,7 +134,8 @@ int run_study(const StudyArgs& a) {
     std::string base = (dir / st["base"].get<std::string>()).lexically_normal().string();
     std::vector<std::pair<std::string, std::vector<Override>>> combos = {{"", {}}};
     if (st.contains("variants")) {
-      if (!st["variants"].is_object()) fail("variants", "expected an object of axes, each an object of named variants");
+      if (!st["variants"].is_object() || st["variants"].empty())
+        fail("variants", "expected an object of axes, each an object of named variants, found " + st["variants"].dump().substr(0, 40));
       for (const auto& [axis, values] : st["variants"].items()) {
         if (!values.is_object() || values.empty()) fail("variants." + axis, "expected an object of named variants");
         std::vector<std::pair<std::string, std::vector<Override>>> next;
@@ -146,8 +152,14 @@ int run_study(const StudyArgs& a) {
     }
     for (auto& c : combos) scenarios.push_back({c.first.empty() ? fs::path(base).stem().string() : c.first, {base, c.second}});
   }
-  // Validate every scenario before running any, so a typo fails in a second, not after an hour.
+  // Validate every scenario before running any, so a typo fails in a second, not after an hour (traces
+  // are read by the runs themselves).
   std::map<std::string, std::uint64_t> seeds;
+  for (const auto& [name, spec] : scenarios) {
+    if (seeds.count(name))
+      fail(st.contains("scenarios") ? "scenarios" : "variants", "expected distinct scenario names, found \"" + name + "\" twice");
+    seeds[name] = 0;
+  }
   for (const auto& [name, spec] : scenarios) {
     Scenario s = load_scenario(spec.first, spec.second);
     seeds[name] = s.seed;
@@ -166,7 +178,9 @@ int run_study(const StudyArgs& a) {
         run.overrides.push_back({"seed", std::to_string(splitmix64(state) >> 12)});
       }
       run.dir = (fs::path(a.out) / "runs" / (replications > 1 ? name + "/rep-" + std::to_string(r) : name)).string();
-      fs::create_directories(run.dir);
+      std::error_code ec;
+      fs::create_directories(run.dir, ec);
+      if (ec) throw OutputError(run.dir + ": cannot create the run's directory (" + ec.message() + ")");
       runs.push_back(run);
     }
   }
@@ -175,8 +189,13 @@ int run_study(const StudyArgs& a) {
 
   // Run them, at most `jobs` at a time, each in its own process.
   int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  auto prev_int = std::signal(SIGINT, on_study_signal);
-  auto prev_term = std::signal(SIGTERM, on_study_signal);
+  // Without SA_RESTART, so waitpid returns on a signal and the runs can be told to stop.
+  struct sigaction stop{}, prev_int{}, prev_term{};
+  stop.sa_handler = on_study_signal;
+  sigemptyset(&stop.sa_mask);
+  stop.sa_flags = 0;
+  sigaction(SIGINT, &stop, &prev_int);
+  sigaction(SIGTERM, &stop, &prev_term);
   std::size_t next = 0, done = 0, running = 0;
   const bool progress = !a.quiet && isatty(STDERR_FILENO);
   auto t0 = std::chrono::steady_clock::now();
@@ -226,8 +245,8 @@ int run_study(const StudyArgs& a) {
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
   }
-  std::signal(SIGINT, prev_int);
-  std::signal(SIGTERM, prev_term);
+  sigaction(SIGINT, &prev_int, nullptr);
+  sigaction(SIGTERM, &prev_term, nullptr);
   if (g_study_stop) {
     std::fprintf(stderr, "capsim: study interrupted; finished runs are in %s/runs\n", a.out.c_str());
     return static_cast<int>(ExitCode::interrupted);
@@ -238,7 +257,10 @@ int run_study(const StudyArgs& a) {
       std::ifstream e(r.dir + "/stderr.txt");
       std::getline(e, err);
       std::fprintf(stderr, "capsim: study run %s failed with exit code %d: %s\n", r.dir.c_str(), r.exit_code, err.c_str());
-      return r.exit_code == static_cast<int>(ExitCode::too_large) ? r.exit_code : static_cast<int>(ExitCode::internal);
+      // A run's documented code (bad input, too large, cannot write, interrupted) is the study's too.
+      for (ExitCode c : {ExitCode::bad_input, ExitCode::too_large, ExitCode::cannot_write, ExitCode::interrupted})
+        if (r.exit_code == static_cast<int>(c)) return r.exit_code;
+      return static_cast<int>(ExitCode::internal);
     }
   }
 

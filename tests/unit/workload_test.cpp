@@ -105,6 +105,19 @@ TEST(Synthetic, ProfilesAndGrowthShapeTheArrivalRate) {
   EXPECT_NEAR(static_cast<double>(b_size_le4) / b_n, 0.5, 0.01);  // median 4 GPUs (ceil keeps P(<= 4) = 1/2)
 }
 
+TEST(Synthetic, NegativeGrowthShrinksAFlatClass) {
+  auto doc = nlohmann::json::parse(R"({"capsim": 1, "horizon": "730 d", "cluster": {"node_type": "h100-sxm-8", "nodes": 4},
+    "workload": {"mean_interarrival": "60 s", "growth_per_year": -0.5, "classes": [
+      {"name": "a", "sizes": {"gpus": [1]}, "durations": {"distribution": "constant", "value": "1 s"}}]}})");
+  Scenario s = load_scenario_json(doc, "s.json", ".");
+  auto src = make_job_source(s);
+  long long year[2] = {0, 0};
+  while (auto j = src->next()) ++year[j->submit_s < 365 * 86400.0 ? 0 : 1];
+  EXPECT_NEAR(static_cast<double>(year[1]) / year[0], 0.5, 0.02);
+  // First year: rate x integral of 0.5^t over a year = 525,600 x 0.5 / ln 2.
+  EXPECT_NEAR(year[0] / (525600 * 0.5 / std::log(2.0)), 1.0, 0.02);
+}
+
 std::string write_tmp(const std::string& name, const std::string& text) {
   auto p = std::filesystem::temp_directory_path() / name;
   std::ofstream(p) << text;
