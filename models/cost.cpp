@@ -25,7 +25,9 @@ CostResult compute_costs(const CostInputs& in) {
     electricity += in.electricity_usd_by_year[y];
   }
   // Years a purchase is in service within [a, b) of the window.
-  auto in_service = [](const Purchase& p, double a, double b) { return std::max(0.0, b - std::max(a, p.start_y)); };
+  auto in_service = [](const Purchase& p, double a, double b) {
+    return std::max(0.0, std::min(b, p.end_y) - std::max(a, p.start_y));
+  };
   double depreciation = in.facility_capex_usd / in.facility_life_y * years, maintenance = 0;
   for (const Purchase& p : hardware) {
     r.capex_usd += p.usd;

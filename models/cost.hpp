@@ -1,6 +1,7 @@
 #pragma once
 // Money and the cost model: capex, depreciation, opex, cost per delivered GPU-hour and FLOP, and the net
 // present cost over the horizon. Pure functions; all amounts in USD inside, converted at the edges.
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct ExchangeRates {
 struct Purchase {
   double usd = 0;
   double start_y = 0;  // years from the window's start when it enters service (0 if before)
+  double end_y = std::numeric_limits<double>::infinity();  // when it retires
 };
 
 struct CostInputs {

@@ -72,7 +72,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   // Each tranche is bought in the year it arrives (years counted from the window's start).
   for (const Tranche& t : c.tranches) {
     double usd = t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * c.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
-    in.hardware.push_back({usd, std::max(0.0, (t.arrive_s - s.warmup_s) / year_s)});
+    in.hardware.push_back({usd, std::max(0.0, (t.arrive_s - s.warmup_s) / year_s), (t.retire_s - s.warmup_s) / year_s});
     in.hardware_capex_usd += usd;
   }
   in.facility_capex_usd = design_mw * fx.to_usd(s.costs.facility_per_mw);
