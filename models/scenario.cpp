@@ -95,18 +95,29 @@ Param make_spec() {
   range(wue, 0.0, 20.0);
   wue.optional = true;
   wue.default_note = "the site's, if it has one";
-  Param free_share = number("free_share", 0.03, "Cooling power as a share of IT power at or below `free_cooling_below_c` (pumps, fans, dry coolers).");
-  range(free_share, 0.0, 2.0);
-  Param per_c = number("share_per_c", 0.004, "Added cooling share per degree C above `free_cooling_below_c` (mechanical cooling).");
-  range(per_c, 0.0, 0.2);
-  Param threshold = number("free_cooling_below_c", 20.0, "Outside dry-bulb temperature (C) up to which free cooling suffices.");
-  range(threshold, -50.0, 60.0);
-  Param fixed_share = number("fixed_share", 0.04, "Fixed facility power (UPS losses, lighting, controls) as a share of the design IT power, drawn whatever the load.");
-  range(fixed_share, 0.0, 1.0);
+  // The cooling design picks the defaults of its parameters (assumptions, documented in docs/scenario.md):
+  // direct liquid cooling needs little fan power and free-cools up to warm water temperatures; an air-cooled
+  // hall needs more fan and chiller power and leaves free cooling earlier.
+  auto cooling_fields = [](double free, double per_c_default, double threshold_c, double fixed) {
+    Param free_share = number("free_share", free, "Cooling power as a share of IT power at or below `free_cooling_below_c` (pumps, fans, dry coolers).");
+    range(free_share, 0.0, 2.0);
+    Param per_c = number("share_per_c", per_c_default, "Added cooling share per degree C above `free_cooling_below_c` (mechanical cooling).");
+    range(per_c, 0.0, 0.2);
+    Param threshold = number("free_cooling_below_c", threshold_c, "Outside dry-bulb temperature (C) up to which free cooling suffices.");
+    range(threshold, -50.0, 60.0);
+    Param fixed_share = number("fixed_share", fixed, "Fixed facility power (UPS losses, lighting, controls) as a share of the design IT power, drawn whatever the load.");
+    range(fixed_share, 0.0, 1.0);
+    return std::vector<Param>{free_share, per_c, threshold, fixed_share};
+  };
+  Param design = string("design", "liquid", "Cooling design; it sets the defaults of the other cooling parameters.");
+  choices(design, {"liquid", "air"});
   Param diurnal = number("diurnal_half_range_c", 4.0, "Half the daily temperature range (C) used to expand monthly means to hours (peak at 15:00).");
   range(diurnal, 0.0, 20.0);
-  Param cooling = object("cooling", {free_share, per_c, threshold, fixed_share, diurnal},
-                         "Cooling design for `pue_model` \"climate\". The defaults describe a direct-liquid-cooled hall (an assumption, see docs/scenario.md).");
+  Param cooling = object("cooling", {design, diurnal},
+                         "Cooling design for `pue_model` \"climate\" (defaults are assumptions, see docs/scenario.md).");
+  cooling.discriminator = "design";
+  cooling.variants["liquid"] = cooling_fields(0.03, 0.004, 20.0, 0.04);
+  cooling.variants["air"] = cooling_fields(0.10, 0.012, 15.0, 0.05);
   Param cap = quantity("power_cap", Dimension::power, json(),
                        "Facility power the site may draw. Above it the cluster throttles: every node runs at the highest speed level (1.0, 0.95, ... 0.1) that keeps facility power within the cap, so running jobs take longer.");
   range(cap, 0.0, 1e11, true);

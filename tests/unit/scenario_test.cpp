@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "models/catalog.hpp"
+#include "models/facility.hpp"
 #include "models/errors.hpp"
 #include "models/scenario.hpp"
 
@@ -81,6 +82,25 @@ TEST(Scenario, SchemaIsGeneratedFromTheDeclarations) {
   EXPECT_TRUE(s["properties"]["workload"].contains("oneOf"));
   std::string md = params::markdown(scenario_spec());
   EXPECT_NE(md.find("| `horizon` | duration"), std::string::npos);
+}
+
+TEST(Scenario, CoolingDesignSetsItsDefaults) {
+  json d = minimal();
+  d["site"] = "kr-ulsan";
+  d["facility"] = {{"pue_model", "climate"}};
+  Scenario liquid = load_scenario_json(d, "s.json", ".");
+  d["facility"]["cooling"] = {{"design", "air"}};
+  Scenario air = load_scenario_json(d, "s.json", ".");
+  EXPECT_DOUBLE_EQ(liquid.facility.cooling.free, 0.03);
+  EXPECT_DOUBLE_EQ(air.facility.cooling.free, 0.10);
+  EXPECT_EQ(air.resolved["facility"]["cooling"]["free_cooling_below_c"], 15.0);
+  // An air-cooled hall needs more cooling power at every hour of the year at the same site.
+  FacilityModel fl = make_facility_model(liquid), fa = make_facility_model(air);
+  ASSERT_EQ(fl.multiplier.size(), fa.multiplier.size());
+  for (std::size_t h = 0; h < fl.multiplier.size(); ++h) ASSERT_GT(fa.multiplier[h], fl.multiplier[h]) << "hour " << h;
+  // Keys of the other design are unknown keys.
+  d["facility"]["cooling"] = {{"design", "air"}, {"free_sharee", 0.1}};
+  EXPECT_EQ(error_of(d), "s.json: facility.cooling.free_sharee: unknown key `free_sharee`, did you mean `free_share`?");
 }
 
 TEST(Params, Iso8601WithZone) {
