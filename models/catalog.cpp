@@ -13,38 +13,12 @@ using nlohmann::json;
 
 namespace {
 
-struct Reader {
-  const std::string& origin;
-
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw InputError(origin + ": " + path + ": " + what);
-  }
-  const json& field(const json& obj, const std::string& path, const std::string& key) const {
-    if (!obj.contains(key)) fail(path, "missing required key `" + key + "`");
-    return obj[key];
-  }
-  double positive(const json& obj, const std::string& path, const std::string& key) const {
-    const json& v = field(obj, path, key);
-    if (!v.is_number() || v.get<double>() <= 0)
-      fail(path + "." + key, "expected a positive number, found " + v.dump());
-    return v.get<double>();
-  }
-  std::string text(const json& obj, const std::string& path, const std::string& key) const {
-    const json& v = field(obj, path, key);
-    if (!v.is_string()) fail(path + "." + key, "expected a string, found " + v.dump());
-    return v.get<std::string>();
-  }
-  void sourced(const json& obj, const std::string& path) const {
-    const json& s = field(obj, path, "sources");
-    if (!s.is_array() || s.empty()) fail(path + ".sources", "expected a non-empty array of sources, found " + s.dump());
-  }
-};
 
 }  // namespace
 
 Catalog load_catalog_text(std::string_view text, const std::string& origin) {
   json doc = parse_json_text(text, origin);
-  Reader r{origin};
+  CatalogReader r{origin};
   Catalog c;
   c.origin = origin;
   if (!doc.is_object()) r.fail("(top level)", "expected an object, found " + doc.dump().substr(0, 40));
@@ -58,12 +32,12 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
     AcceleratorSpec s;
     s.key = key;
     s.name = r.text(a, path, "name");
-    s.bf16_dense_flops = r.positive(a, path, "bf16_dense_flops");
+    s.bf16_dense_flops = r.number(a, path, "bf16_dense_flops");
     if (a.contains("fp8_dense_flops") && !a["fp8_dense_flops"].is_null())
-      s.fp8_dense_flops = r.positive(a, path, "fp8_dense_flops");
-    s.tdp_w = r.positive(a, path, "tdp_w");
-    s.memory_gb = r.positive(a, path, "memory_gb");
-    s.memory_bandwidth_tbps = r.positive(a, path, "memory_bandwidth_tbps");
+      s.fp8_dense_flops = r.number(a, path, "fp8_dense_flops");
+    s.tdp_w = r.number(a, path, "tdp_w");
+    s.memory_gb = r.number(a, path, "memory_gb");
+    s.memory_bandwidth_tbps = r.number(a, path, "memory_bandwidth_tbps");
     s.estimate = a.value("estimate", false);
     r.sourced(a, path);
     c.accelerators.emplace(key, s);
@@ -77,11 +51,11 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
     s.accelerator = r.text(n, path, "accelerator");
     if (!c.accelerators.count(s.accelerator))
       r.fail(path + ".accelerator", "unknown accelerator \"" + s.accelerator + "\"");
-    double g = r.positive(n, path, "gpus_per_node");
+    double g = r.number(n, path, "gpus_per_node");
     if (g != static_cast<int>(g)) r.fail(path + ".gpus_per_node", "expected an integer, found " + n["gpus_per_node"].dump());
     s.gpus_per_node = static_cast<int>(g);
-    s.idle_power_w = r.positive(n, path, "idle_power_w");
-    s.peak_power_w = r.positive(n, path, "peak_power_w");
+    s.idle_power_w = r.number(n, path, "idle_power_w");
+    s.peak_power_w = r.number(n, path, "peak_power_w");
     if (s.peak_power_w < s.idle_power_w)
       r.fail(path, "peak_power_w (" + std::to_string(s.peak_power_w) + ") is below idle_power_w");
     s.estimate = n.value("estimate", false);

@@ -17,6 +17,35 @@ std::string read_text_file(const std::string& path);
 // Parses JSON; InputError "ORIGIN:LINE:COLUMN: not valid JSON: ..." on a syntax error.
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin);
 
+// Reads fields of a catalog (hardware, sites): every failure names the catalog and the dotted path.
+struct CatalogReader {
+  const std::string& origin;
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw InputError(origin + ": " + path + ": " + what);
+  }
+  const nlohmann::json& field(const nlohmann::json& o, const std::string& path, const std::string& key) const {
+    if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");
+    return o[key];
+  }
+  // A positive number (or, with positive = false, a non-negative one).
+  double number(const nlohmann::json& o, const std::string& path, const std::string& key, bool positive = true) const {
+    const nlohmann::json& v = field(o, path, key);
+    if (!v.is_number() || (positive && v.get<double>() <= 0) || v.get<double>() < 0)
+      fail(path + "." + key, std::string("expected a ") + (positive ? "positive" : "non-negative") + " number, found " + v.dump());
+    return v.get<double>();
+  }
+  std::string text(const nlohmann::json& o, const std::string& path, const std::string& key) const {
+    const nlohmann::json& v = field(o, path, key);
+    if (!v.is_string()) fail(path + "." + key, "expected a string, found " + v.dump());
+    return v.get<std::string>();
+  }
+  // Every catalog entry names its sources.
+  void sourced(const nlohmann::json& o, const std::string& path) const {
+    const nlohmann::json& s = field(o, path, "sources");
+    if (!s.is_array() || s.empty()) fail(path + ".sources", "expected a non-empty array of sources, found " + s.dump());
+  }
+};
+
 // The entry `key` of a catalog map, or InputError "WHERE: unknown WHAT "key" in the ORIGIN, did you mean ...".
 template <class Map>
 const typename Map::mapped_type& lookup_or_suggest(const Map& m, const std::string& key, const std::string& where,

@@ -176,10 +176,16 @@ Param make_spec() {
   Param size_gpus = array("gpus", [] { Param p = integer("gpus", json(), "A job size in GPUs."); range(p, 1, 1e8); return p; }(),
                           "Job sizes in GPUs.");
   size_gpus.min_items = 1;
-  Param size_w = array("weights", [] { Param p = number("weight", json(), "Relative weight."); range(p, 0.0, 1e12); return p; }(),
-                       "Relative weight of each size (same length as `gpus`).");
-  size_w.optional = true;
-  size_w.default_note = "equal weights";
+  // Optional relative weights, one per entry of a list (equal when absent).
+  auto weights = [](std::string help) {
+    Param item = number("weight", json(), "Relative weight.");
+    range(item, 0.0, 1e12);
+    Param p = array("weights", item, std::move(help));
+    p.optional = true;
+    p.default_note = "equal weights";
+    return p;
+  };
+  Param size_w = weights("Relative weight of each size (same length as `gpus`).");
   Param max_exp = integer("max_exponent", json(), "Sizes are 2^k GPUs for k = 0 .. max_exponent.");
   range(max_exp, 0, 26);
   Param ratio = number("ratio", 0.5, "P(2^k) is proportional to ratio^k.");
@@ -209,10 +215,7 @@ Param make_spec() {
   Param dur_values = array("values", [] { Param p = quantity("value", Dimension::time, json(), "A run time."); range(p, 0.0, 10 * 365 * kDay, true); return p; }(),
                            "Run times (drawn with the weights).");
   dur_values.min_items = 1;
-  Param dur_w = array("weights", [] { Param p = number("weight", json(), "Relative weight."); range(p, 0.0, 1e12); return p; }(),
-                      "Relative weight of each run time (same length as `values`).");
-  dur_w.optional = true;
-  dur_w.default_note = "equal weights";
+  Param dur_w = weights("Relative weight of each run time (same length as `values`).");
   Param durations = object("durations", {dur_dist}, "Run time distribution.");
   durations.discriminator = "distribution";
   durations.variants["lognormal"] = {median, sigma};

@@ -50,30 +50,9 @@ double hourly_temperature_c(const std::array<double, 12>& m, int month, int day,
 
 namespace {
 
-struct Reader {
-  const std::string& origin;
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw InputError(origin + ": " + path + ": " + what);
-  }
-  const json& field(const json& o, const std::string& path, const std::string& key) const {
-    if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");
-    return o[key];
-  }
-  double number(const json& o, const std::string& path, const std::string& key, bool positive = true) const {
-    const json& v = field(o, path, key);
-    if (!v.is_number() || (positive && v.get<double>() <= 0) || v.get<double>() < 0)
-      fail(path + "." + key, std::string("expected a ") + (positive ? "positive" : "non-negative") + " number, found " + v.dump());
-    return v.get<double>();
-  }
-  std::string text(const json& o, const std::string& path, const std::string& key) const {
-    const json& v = field(o, path, key);
-    if (!v.is_string()) fail(path + "." + key, "expected a string, found " + v.dump());
-    return v.get<std::string>();
-  }
-};
 
 // An hourly series: 8,760 numbers for the hours of a 365-day year from 1 January 00:00 local time.
-std::vector<double> read_series(const Reader& r, const json& o, const std::string& path, const std::string& key, bool non_negative) {
+std::vector<double> read_series(const CatalogReader& r, const json& o, const std::string& path, const std::string& key, bool non_negative) {
   const json& v = r.field(o, path, key);
   if (!v.is_array() || v.size() != 8760)
     r.fail(path + "." + key, "expected 8760 hourly values (a 365-day year from 1 January 00:00 local time), found " +
@@ -88,7 +67,7 @@ std::vector<double> read_series(const Reader& r, const json& o, const std::strin
   return out;
 }
 
-Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
+Tariff read_tariff(const CatalogReader& r, const json& t, const std::string& path) {
   Tariff out;
   out.currency = r.text(t, path, "currency");
   std::string kind = r.text(t, path, "kind");
@@ -126,7 +105,7 @@ Tariff read_tariff(const Reader& r, const json& t, const std::string& path) {
 
 SiteCatalog load_site_catalog_text(std::string_view text, const std::string& origin) {
   json doc = parse_json_text(text, origin);
-  Reader r{origin};
+  CatalogReader r{origin};
   SiteCatalog c;
   c.origin = origin;
   const json& sites = r.field(doc, "(top level)", "sites");
@@ -161,8 +140,7 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
         r.fail(path + ".land_cost_per_mw.currency", "expected the construction cost's currency " + o.construction_currency);
       o.land_per_mw = land;
     }
-    const json& src = r.field(s, path, "sources");
-    if (!src.is_array() || src.empty()) r.fail(path + ".sources", "expected a non-empty array of sources");
+    r.sourced(s, path);
     if (s.contains("estimates"))
       for (const auto& e : s["estimates"]) o.estimates.push_back(e.get<std::string>());
     c.sites.emplace(key, o);
