@@ -130,7 +130,9 @@ Param make_spec() {
   Param cap_action = string("power_cap_action", "throttle",
                             "What keeps facility power within the cap: \"throttle\" slows every node (running jobs take longer); \"hold\" starts a job only if facility power at full speed stays within the cap at that hour, otherwise the job waits in the queue.");
   choices(cap_action, {"throttle", "hold"});
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, alpha}, "Facility around the IT load.");
+  Param switch_off = boolean("switch_off_idle", true,
+                             "Under a power cap, switch idle pods off (they draw nothing and take no jobs) before throttling or holding jobs, and back on when the queue has work and a switched-on pod at full load would fit within the cap. Without it, idle power alone may exceed the cap.");
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, alpha}, "Facility around the IT load.");
 
   Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
   site.optional = true;
@@ -527,6 +529,7 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   s.facility.it_overhead_share = f["it_overhead_share"];
   s.facility.throttle_exponent = f["throttle_power_exponent"];
   s.facility.hold_under_cap = f["power_cap_action"] == "hold";
+  s.facility.switch_off_idle = f["switch_off_idle"];
   if (f.contains("power_cap")) {
     s.facility.power_cap_w = quantity_value(f["power_cap"], Dimension::power);
   } else if (f["cap_at_grid_limit"].get<bool>()) {

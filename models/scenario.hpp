@@ -92,6 +92,7 @@ struct FacilitySpec {
   std::optional<double> power_cap_w;  // facility power cap
   double throttle_exponent = 2;       // active power at speed s: s^exponent of full
   bool hold_under_cap = false;        // under a cap, hold jobs in the queue rather than throttle
+  bool switch_off_idle = true;        // under a cap, switch idle pods off first
 };
 
 struct CostSpec {

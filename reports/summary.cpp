@@ -175,7 +175,8 @@ json make_summary(const Scenario& s, const RunResult& r) {
                   {"facility_peak_mw", r.facility_peak_w / 1e6},
                   {"it_design_mw", fm.design_it_w / 1e6},
                   {"hours_capped", r.capped_s / 3600},
-                  {"throttled_gpu_hours", r.throttled_gpu_s / 3600}};
+                  {"throttled_gpu_hours", r.throttled_gpu_s / 3600},
+                  {"switched_off_gpu_hours", r.off_gpu_s / 3600}};
   if (s.facility.power_cap_w) out["power"]["cap_mw"] = *s.facility.power_cap_w / 1e6;
   out["pue"] = {{"mean", it_mwh > 0 ? facility_j / 3.6e9 / it_mwh : s.pue}};
   out["compute"] = {{"delivered_exaflop", delivered_flop / 1e18}};

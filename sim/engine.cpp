@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <set>
+#include <stdexcept>
 #include <unistd.h>
 
 #include <simgrid/plugins/energy.h>
@@ -74,10 +76,13 @@ class Simulation {
   struct Pod {
     sg4::Host* host = nullptr;
     int tranche = 0;
+    int first_node = 0;
     int nodes = 0;
     int busy = 0;     // GPUs running jobs
     int held = 0;     // GPUs allocated
     bool on = true;
+    bool off_for_cap = false;  // switched off to keep within the power cap
+    int rank = 0;              // order in which idle pods are switched off under a cap
   };
 
   void build_platform();
@@ -92,6 +97,8 @@ class Simulation {
   void service_changes(double now);  // tranche arrivals and retirements due at `now`
   double next_service_change(double now) const;
   void set_pod_on(int pod, bool on);
+  void refresh_idle(int pod);
+  bool manage_pods(double now, bool allow_on);
   void add_to_pod(int pod, int busy, int held, double job_speed);
   double pod_speed(int pod) const { return sc_.cluster.tranches[pods_[pod].tranche].speed; }
   void progress(double now, bool final);
@@ -113,6 +120,9 @@ class Simulation {
   };
   std::vector<std::vector<PodShare>> job_pods_;  // by job, while it runs
   std::vector<char> tranche_in_service_, tranche_retired_;
+  std::set<std::pair<int, int>> idle_pods_;     // (rank, pod): on, in service, no job: may be switched off
+  std::set<std::pair<int, int>> off_for_cap_;   // (rank, pod) switched off under the cap
+  long long gpus_off_ = 0;
   // Aggregates kept up to date as pods and jobs change (at full speed; the level scales them).
   double idle_on_w_ = 0;       // idle power of the pods that are on
   double dyn_busy_w_ = 0;      // active power of busy GPUs
@@ -168,7 +178,7 @@ void Simulation::build_platform() {
       h->set_core_count(n * c.gpus_per_node);
       h->set_property("wattage_per_state", watts);
       h->set_property("wattage_off", "0");
-      pods_.push_back(Pod{h, static_cast<int>(t), n, 0, 0, true});
+      pods_.push_back(Pod{h, static_cast<int>(t), node, n, 0, 0, true, false, 0});
       for (int i = 0; i < n; ++i) node_pod_[node++] = static_cast<int>(pods_.size()) - 1;
     }
   }
@@ -179,6 +189,16 @@ void Simulation::build_platform() {
   gpus_in_service_ = c.gpus();
   tranche_in_service_.assign(c.tranches.size(), 1);
   tranche_retired_.assign(c.tranches.size(), 0);
+  // Under a cap the slowest generation's pods go off first (they do the least work per idle watt), the last
+  // pods of a generation before its first ones; they come back on in the reverse order.
+  std::vector<int> order(pods_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    double sa = c.tranches[pods_[a].tranche].speed, sb = c.tranches[pods_[b].tranche].speed;
+    return sa != sb ? sa < sb : a > b;
+  });
+  for (std::size_t r = 0; r < order.size(); ++r) pods_[order[r]].rank = static_cast<int>(r);
+  for (std::size_t p = 0; p < pods_.size(); ++p) refresh_idle(static_cast<int>(p));
   result_.stats.pod_hosts = static_cast<int>(pods_.size());
   result_.stats.platform_build_s = std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -191,6 +211,45 @@ void Simulation::set_pod_on(int pod, bool on) {
   idle_on_w_ += on ? idle : -idle;
   if (on) p.host->turn_on();
   else p.host->turn_off();
+  refresh_idle(pod);
+}
+
+void Simulation::refresh_idle(int pod) {
+  const Pod& p = pods_[pod];
+  if (p.on && p.held == 0 && tranche_in_service_[p.tranche]) idle_pods_.insert({p.rank, pod});
+  else idle_pods_.erase({p.rank, pod});
+}
+
+bool Simulation::manage_pods(double now, bool allow_on) {
+  if (!sc_.facility.power_cap_w || !sc_.facility.switch_off_idle) return false;
+  const double cap = *sc_.facility.power_cap_w;
+  const std::size_t hour = facility_.hour_of(now);
+  auto fits = [&](double extra_w) { return facility_.facility_w(compute_power(0) + extra_w, hour) <= cap; };
+  while (!fits(0) && !idle_pods_.empty()) {
+    const int pod = idle_pods_.begin()->second;
+    Pod& p = pods_[pod];
+    p.off_for_cap = true;
+    off_for_cap_.insert({p.rank, pod});
+    gpus_off_ += static_cast<long long>(p.nodes) * sc_.cluster.gpus_per_node;
+    sched_.set_available(p.first_node, p.nodes, false);
+    set_pod_on(pod, false);
+  }
+  // Back on, fastest first, while the pod's idle power and one of its nodes at full load still fit at full
+  // speed (the margin keeps a pod from going on only to be switched off or throttled at once).
+  bool added = false;
+  while (allow_on && sched_.queued() > 0 && !off_for_cap_.empty()) {
+    const int pod = std::prev(off_for_cap_.end())->second;
+    Pod& p = pods_[pod];
+    const Tranche& tr = sc_.cluster.tranches[p.tranche];
+    if (!fits(p.nodes * tr.idle_w + (tr.peak_w - tr.idle_w))) break;
+    off_for_cap_.erase(std::prev(off_for_cap_.end()));
+    p.off_for_cap = false;
+    gpus_off_ -= static_cast<long long>(p.nodes) * sc_.cluster.gpus_per_node;
+    sched_.set_available(p.first_node, p.nodes, true);
+    set_pod_on(pod, true);
+    added = true;
+  }
+  return added;
 }
 
 void Simulation::add_to_pod(int pod, int busy, int held, double job_speed) {
@@ -198,6 +257,7 @@ void Simulation::add_to_pod(int pod, int busy, int held, double job_speed) {
   const Tranche& tr = sc_.cluster.tranches[p.tranche];
   p.busy += busy;
   p.held += held;
+  if (p.held == held || p.held == 0) refresh_idle(pod);
   dyn_busy_w_ += busy * (tr.peak_w - tr.idle_w) / sc_.cluster.gpus_per_node;
   busy_rate_ += busy * job_speed;
   held_rate_ += held * job_speed;
@@ -216,9 +276,16 @@ void Simulation::service_changes(double now) {
     gpus_in_service_ += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
     if (now >= tr.retire_s) tranche_retired_[t] = 1;
     for (std::size_t p = 0; p < pods_.size(); ++p) {
-      if (pods_[p].tranche != static_cast<int>(t)) continue;
+      Pod& pod = pods_[p];
+      if (pod.tranche != static_cast<int>(t)) continue;
+      if (pod.off_for_cap) {  // a tranche entering or leaving service starts afresh
+        pod.off_for_cap = false;
+        off_for_cap_.erase({pod.rank, static_cast<int>(p)});
+        gpus_off_ -= static_cast<long long>(pod.nodes) * c.gpus_per_node;
+      }
       if (should_serve) set_pod_on(static_cast<int>(p), true);
-      else if (pods_[p].held == 0) set_pod_on(static_cast<int>(p), false);
+      else if (pod.held == 0) set_pod_on(static_cast<int>(p), false);
+      refresh_idle(static_cast<int>(p));
     }
   }
 }
@@ -242,6 +309,7 @@ ClusterState Simulation::state() const {
   s.held_by_cap = sched_.limited();
   s.compute_power_w = compute_power(level_);
   s.gpus_in_service = gpus_in_service_;
+  s.gpus_off = gpus_off_;
   s.busy_work_rate = busy_rate_ * s.speed;
   s.held_work_rate = held_rate_ * s.speed;
   return s;
@@ -307,6 +375,7 @@ void Simulation::launch(const StartDecision& d, double now) {
   std::size_t i = 0;
   while (i < d.placement.size()) {
     int pod = node_pod_[d.placement[i].node];
+    if (!pods_[pod].on) throw std::logic_error("capsim: job " + std::to_string(d.id) + " placed on switched-off pod " + std::to_string(pod));
     int threads = 0, pod_held = 0;
     for (; i < d.placement.size() && node_pod_[d.placement[i].node] == pod; ++i) {
       threads += d.placement[i].used;
@@ -348,7 +417,10 @@ void Simulation::worker_actor(Worker* w) {
     for (std::size_t i = 0; i <= last; ++i) w->execs[i]->wait();
     completed_.push_back(w->job);
     sched_cv_->notify_one();
-    for (std::size_t i = last + 1; i < w->execs.size(); ++i) w->execs[i]->wait();
+    // The job is over: an exec still unfinished holds only rounding (its pod may be switched off at this
+    // instant once the scheduler has freed it), so it is cancelled rather than waited on.
+    for (std::size_t i = last + 1; i < w->execs.size(); ++i)
+      if (!w->execs[i]->test()) w->execs[i]->cancel();
     w->pod_threads.clear();
     w->execs.clear();
     w->job = -1;
@@ -386,6 +458,7 @@ void Simulation::scheduler_actor() {
     double energy_at_warmup = 0;
     long long iterations = 0;
     service_changes(0);
+    manage_pods(0, false);
     apply_power_cap(0);
     rec_.set(0, state());
     while (true) {
@@ -447,6 +520,8 @@ void Simulation::scheduler_actor() {
         progress(now, true);
         break;
       }
+      // Pods switched back on under the cap add capacity: decide as for an event.
+      if ((events || hourly) && manage_pods(now, true)) events = true;
       if (!events) {
         if (hourly) {
           apply_power_cap(now);
@@ -456,6 +531,7 @@ void Simulation::scheduler_actor() {
       }
       limit_starts(now);
       for (const StartDecision& d : sched_.decide(now)) launch(d, now);
+      manage_pods(now, false);
       apply_power_cap(now);
       rec_.set(now, state());
       if ((++iterations & 1023) == 0) progress(now, false);
@@ -499,6 +575,7 @@ RunResult Simulation::run() {
   result_.facility_peak_w = rec_.window_peak_facility_power_w();
   result_.capped_s = rec_.window_capped_s();
   result_.throttled_gpu_s = rec_.window_throttled_gpu_s();
+  result_.off_gpu_s = rec_.window_off_gpu_s();
   result_.hourly_window_it_j = rec_.hourly_window_it_j();
   result_.hourly_window_facility_j = rec_.hourly_window_facility_j();
   result_.facility = facility_;

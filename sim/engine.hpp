@@ -46,6 +46,7 @@ struct RunResult {
   double facility_peak_w = 0;
   double capped_s = 0;            // time in the window with nodes throttled under the power cap
   double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
+  double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   FacilityModel facility;
   long long trace_jobs_skipped = 0;
