@@ -14,13 +14,39 @@ namespace capsim {
 using nlohmann::json;
 
 double Tariff::price(const LocalTime& t) const {
-  if (!hourly_per_kwh.empty()) return hourly_per_kwh[hour_of_year(t)];
+  if (!hourly_per_kwh.empty()) return hourly_per_kwh[hour_of_year(t)] + adder_per_kwh;
   for (const auto& b : bands) {
     if (std::find(b.months.begin(), b.months.end(), t.month) == b.months.end()) continue;
     for (auto [from, to] : b.hours)
-      if (t.hour >= from && t.hour < to) return b.price_per_kwh;
+      if (t.hour >= from && t.hour < to) return b.price_per_kwh + adder_per_kwh;
   }
-  return flat_per_kwh;
+  return flat_per_kwh + adder_per_kwh;
+}
+
+std::vector<MonthlyDemand> monthly_demand_charges(const Tariff& t, const std::vector<std::pair<LocalTime, double>>& hourly_w) {
+  std::vector<MonthlyDemand> months;
+  std::vector<double> hours;
+  for (const auto& [lt, w] : hourly_w) {
+    if (months.empty() || months.back().year != lt.year || months.back().month != lt.month) {
+      months.push_back({lt.year, lt.month});
+      hours.push_back(0);
+      months.back().share = 1.0 / (lt.days_in_month * 24);
+    }
+    months.back().peak_w = std::max(months.back().peak_w, w);
+    hours.back() += 1;
+  }
+  auto index = [](const MonthlyDemand& m) { return m.year * 12 + m.month - 1; };
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    MonthlyDemand& m = months[i];
+    m.share *= hours[i];
+    m.billed_w = m.peak_w;
+    for (std::size_t j = 0; j < i; ++j)
+      if (index(m) - index(months[j]) <= 11 &&
+          std::find(t.ratchet_months.begin(), t.ratchet_months.end(), months[j].month) != t.ratchet_months.end())
+        m.billed_w = std::max(m.billed_w, months[j].peak_w);
+    m.charge = t.demand_per_kw_month * m.billed_w / 1000 * m.share;
+  }
+  return months;
 }
 
 double site_temperature_c(const SiteSpec& s, const LocalTime& t, double half_range) {
@@ -97,6 +123,16 @@ Tariff read_tariff(const CatalogReader& r, const json& t, const std::string& pat
     out.hourly_per_kwh = read_series(r, t, path, "prices_per_kwh", true);
   } else {
     r.fail(path + ".kind", "expected \"flat\", \"time_of_use\" or \"hourly\", found \"" + kind + "\"");
+  }
+  if (t.contains("adder_per_kwh")) out.adder_per_kwh = r.number(t, path, "adder_per_kwh", false);
+  if (t.contains("demand_charge_per_kw_month")) out.demand_per_kw_month = r.number(t, path, "demand_charge_per_kw_month", false);
+  if (t.contains("demand_ratchet_months")) {
+    if (!t["demand_ratchet_months"].is_array()) r.fail(path + ".demand_ratchet_months", "expected an array of months 1-12");
+    for (const auto& m : r.field(t, path, "demand_ratchet_months")) {
+      if (!m.is_number_integer() || m.get<int>() < 1 || m.get<int>() > 12)
+        r.fail(path + ".demand_ratchet_months", "expected months 1-12, found " + m.dump());
+      out.ratchet_months.push_back(m.get<int>());
+    }
   }
   return out;
 }

@@ -23,9 +23,24 @@ struct Tariff {
   double flat_per_kwh = 0;  // used when bands is empty, and for hours no band covers
   std::vector<TariffBand> bands;
   std::vector<double> hourly_per_kwh;  // "hourly": 8,760 prices, from 1 January 00:00 local time
-  // Price of one kWh in `currency` at a local time.
+  double adder_per_kwh = 0;            // per-kWh charges on top of the energy price (levies, fuel adjustment)
+  double demand_per_kw_month = 0;      // demand (capacity) charge on each month's billing demand
+  std::vector<int> ratchet_months;     // months (1-12) whose peaks set the billing demand for 11 months after
+  // Price of one kWh in `currency` at a local time, adders included.
   double price(const LocalTime& t) const;
 };
+
+// One calendar month's demand charge.
+struct MonthlyDemand {
+  int year = 0, month = 0;
+  double peak_w = 0;    // highest hourly mean power of the month (within the window)
+  double billed_w = 0;  // the billing demand: the peak, or a higher ratchet-month peak of the last 11 months
+  double share = 0;     // hours of the month inside the window / hours of the month
+  double charge = 0;    // demand_per_kw_month x billed kW x share, in the tariff's currency
+};
+// Demand charges for a window given its hourly mean power in time order, one (local time, watts) pair per
+// hour. Months before the window are unknown: the ratchet sees only months inside it.
+std::vector<MonthlyDemand> monthly_demand_charges(const Tariff& t, const std::vector<std::pair<LocalTime, double>>& hourly_w);
 
 struct SiteSpec {
   std::string key, name, region, country;

@@ -44,10 +44,17 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   std::vector<double> electricity_usd(years, 0.0), year_fraction(years, 0.0);
   for (std::size_t y = 0; y < years; ++y) year_fraction[y] = std::min(1.0, window_s / year_s - y);
   double carbon_t = 0, it_kwh = 0, facility_j = 0;
+  std::vector<std::pair<LocalTime, double>> window_hours;  // local time and mean facility power, for demand charges
+  std::vector<std::size_t> window_hour_year;
   for (std::size_t h = 0; h < r.hourly_window_facility_j.size(); ++h) {
     double kwh = r.hourly_window_facility_j[h] / 3.6e6;
     facility_j += r.hourly_window_facility_j[h];
     it_kwh += r.hourly_window_it_j[h] / 3.6e6;
+    std::size_t y = std::min(years - 1, static_cast<std::size_t>(std::max(0.0, h * 3600.0 - s.warmup_s) / year_s));
+    if (s.site && (h + 1) * 3600.0 > s.warmup_s) {
+      window_hours.emplace_back(local_time(h * 3600.0, s.start_epoch_s, offset), r.hourly_window_facility_j[h] / 3600.0);
+      window_hour_year.push_back(y);
+    }
     if (kwh == 0) continue;
     double price_usd;
     if (s.site) {
@@ -57,8 +64,18 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
     } else {
       price_usd = fx.to_usd(s.costs.electricity_price);
     }
-    std::size_t y = std::min(years - 1, static_cast<std::size_t>(std::max(0.0, h * 3600.0 - s.warmup_s) / year_s));
     electricity_usd[y] += kwh * price_usd;
+  }
+  // Demand charges, each month's in the year its first window hour falls in.
+  double demand_usd = 0;
+  if (s.site && s.site->tariff.demand_per_kw_month > 0) {
+    std::size_t i = 0;
+    for (const MonthlyDemand& m : monthly_demand_charges(s.site->tariff, window_hours)) {
+      while (window_hours[i].first.year != m.year || window_hours[i].first.month != m.month) ++i;
+      double usd = fx.to_usd({m.charge, s.site->tariff.currency});
+      electricity_usd[window_hour_year[i]] += usd;
+      demand_usd += usd;
+    }
   }
   if (s.site) {
     out["site"] = {{"key", s.site->key}, {"name", s.site->name}, {"grid_limit_mw", s.site->grid_limit_w / 1e6}};
@@ -96,6 +113,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
                 {"capex_facility", in.facility_capex_usd * per_usd},
                 {"depreciation_per_year", cr.depreciation_per_year_usd * per_usd},
                 {"electricity_per_year", cr.electricity_per_year_usd * per_usd},
+                {"demand_charge_per_year", demand_usd / window_years * per_usd},
                 {"opex_per_year", cr.opex_per_year_usd * per_usd},
                 {"total_per_year", cr.total_per_year_usd * per_usd},
                 {"per_gpu_hour_delivered", gpu_hours > 0 ? total_window * per_usd / gpu_hours : 0.0},

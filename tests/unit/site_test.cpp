@@ -105,5 +105,48 @@ TEST(Site, BuiltInCatalogHasTheKoreanSitesWithSources) {
   EXPECT_TRUE(foreign);
 }
 
+
+// Demand charges by hand: June from the 16th (half the month) peaking at 3 MW, July at 5 MW, August at
+// 2 MW but billed at July's 5 MW through the ratchet; September's own peak 1 MW, billed 5 MW too.
+TEST(Site, MonthlyDemandChargesWithRatchet) {
+  Tariff t;
+  t.demand_per_kw_month = 1000;
+  t.ratchet_months = {7};
+  std::vector<std::pair<LocalTime, double>> hours;
+  auto month = [&](int m, int days, int from_day, double base_w, double peak_w) {
+    for (int d = from_day; d <= days; ++d)
+      for (int h = 0; h < 24; ++h) {
+        LocalTime lt;
+        lt.year = 2030;
+        lt.month = m;
+        lt.day = d;
+        lt.hour = h;
+        lt.days_in_month = days;
+        hours.emplace_back(lt, d == 20 && h == 14 ? peak_w : base_w);
+      }
+  };
+  month(6, 30, 16, 1e6, 3e6);
+  month(7, 31, 1, 1e6, 5e6);
+  month(8, 31, 1, 1e6, 2e6);
+  month(9, 30, 1, 0.5e6, 1e6);
+  std::vector<MonthlyDemand> m = monthly_demand_charges(t, hours);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_DOUBLE_EQ(m[0].share, 0.5);
+  EXPECT_DOUBLE_EQ(m[0].charge, 1000 * 3000 * 0.5);
+  EXPECT_DOUBLE_EQ(m[1].charge, 1000 * 5000);
+  EXPECT_DOUBLE_EQ(m[2].peak_w, 2e6);
+  EXPECT_DOUBLE_EQ(m[2].billed_w, 5e6);
+  EXPECT_DOUBLE_EQ(m[3].charge, 1000 * 5000);
+  // Without the ratchet each month pays its own peak.
+  t.ratchet_months.clear();
+  m = monthly_demand_charges(t, hours);
+  EXPECT_DOUBLE_EQ(m[2].charge, 1000 * 2000);
+  EXPECT_DOUBLE_EQ(m[3].charge, 1000 * 1000);
+  // Adders are charged on every kWh.
+  t.flat_per_kwh = 100;
+  t.adder_per_kwh = 14;
+  EXPECT_EQ(t.price(hours[0].first), 114);
+}
+
 }  // namespace
 }  // namespace capsim
