@@ -32,6 +32,11 @@ Param integer(std::string n, json d, std::string h) { return simple(Kind::intege
 Param string(std::string n, json d, std::string h) { return simple(Kind::string, std::move(n), std::move(d), std::move(h)); }
 Param datetime(std::string n, json d, std::string h) { return simple(Kind::datetime, std::move(n), std::move(d), std::move(h)); }
 Param boolean(std::string n, json d, std::string h) { return simple(Kind::boolean, std::move(n), std::move(d), std::move(h)); }
+Param free_object(std::string name, std::string help) {
+  Param p = simple(Kind::object, std::move(name), json(), std::move(help));
+  p.free_form = true;
+  return p;
+}
 Param object(std::string name, std::vector<Param> fields, std::string help) {
   Param p = simple(Kind::object, std::move(name), json(), std::move(help));
   p.fields = std::move(fields);
@@ -161,6 +166,7 @@ struct Resolver {
     switch (spec.kind) {
       case Kind::object: {
         if (!in.is_object()) fail(path, "an object", in);
+        if (spec.free_form) return in;
         auto fields = fields_for(spec, in, path);
         std::vector<std::string> names;
         for (const Param* f : fields) names.push_back(f->name);
@@ -288,6 +294,7 @@ const Param* find(const Param& spec, const json& doc, const std::vector<std::str
   const json* node = &doc;
   std::string prefix;
   for (const auto& key : path) {
+    if (cur->free_form) return cur;  // its keys are checked by the loader
     if (cur->kind == Kind::array) {
       bool numeric = !key.empty() && key.size() <= 9 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!numeric) {
@@ -407,6 +414,7 @@ json schema_of(const Param& p) {
   json s;
   switch (p.kind) {
     case Kind::object: {
+      if (p.free_form) return {{"type", "object"}, {"description", p.help}};
       std::vector<const Param*> common;
       for (const Param& f : p.fields) common.push_back(&f);
       if (p.discriminator.empty()) {
@@ -497,7 +505,7 @@ void walk(std::ostringstream& out, const Param& p, const std::string& path) {
     walk(out, *p.items, path + ".N");
     return;
   }
-  if (p.kind != Kind::object) return;
+  if (p.kind != Kind::object || p.free_form) return;
   std::vector<const Param*> common;
   for (const Param& f : p.fields) common.push_back(&f);
   table(out, path, common, p.discriminator.empty() ? "" : " (all variants)");

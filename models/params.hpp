@@ -30,6 +30,7 @@ struct Param {
   std::vector<std::string> choices;  // allowed strings
   std::string name_pattern;          // strings: a character class such as "a-z0-9_-" (no other check)
   std::vector<Param> fields;         // object
+  bool free_form = false;            // object: any keys and values, checked by the loader (e.g. --set paths)
   std::string discriminator;         // object: field whose value selects one of `variants`
   std::map<std::string, std::vector<Param>> variants;
   std::shared_ptr<Param> items;  // array element
@@ -45,6 +46,7 @@ Param string(std::string name, nlohmann::json def, std::string help);
 Param datetime(std::string name, nlohmann::json def, std::string help);
 Param boolean(std::string name, nlohmann::json def, std::string help);
 Param object(std::string name, std::vector<Param> fields, std::string help);
+Param free_object(std::string name, std::string help);
 Param array(std::string name, Param items, std::string help);
 
 Param& range(Param& p, std::optional<double> min, std::optional<double> max, bool min_exclusive = false);

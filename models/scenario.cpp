@@ -239,7 +239,11 @@ Param make_spec() {
   weekday.optional = true;
   weekday.default_note = "flat";
   Param profile = object("profile", {hourly, weekday}, "Daily and weekly shape of the class's arrivals, on the calendar of `start`.");
-  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile}, "A job class.");
+  Param tenant = string("tenant", json(), "Who submits the class's jobs (a federation's `pins` send a tenant's jobs to one member).");
+  tenant.name_pattern = "a-z0-9_-";
+  tenant.optional = true;
+  tenant.default_note = "the class name";
+  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile, tenant}, "A job class.");
   Param classes = array("classes", cls, "Job classes mixed by share.");
   classes.min_items = 1;
   classes.max_items = 64;
@@ -267,7 +271,30 @@ Param make_spec() {
   range(ts, 1.0, 365 * kDay);
   Param outputs = object("outputs", {ts}, "Output options.");
 
-  Param root = object("", {version, name, description, start, horizon, warmup, seed, site, site_catalog, cluster, facility, costs, workload, scheduler, outputs},
+  Param member_name = string("name", json(), "Member name used in outputs (summary.json `sites.NAME`, the `site` column of jobs.csv).");
+  member_name.name_pattern = "a-z0-9_-";
+  Param member_set = free_object("set", "Settings of this member, as `--set` paths and values (`{\"site\": \"kr-ulsan\", \"cluster.nodes\": 1500}`), applied to the scenario's own `site`, `site_catalog`, `cluster`, `facility`, `costs` and `scheduler`; everything else (calendar, seed, workload) is shared.");
+  member_set.default_value = json::object();
+  Param member = object("member", {member_name, member_set}, "A data center of the federation: the scenario with these settings.");
+  Param members = array("members", member, "The federation's data centers, each a full cluster at its site.");
+  members.min_items = 1;
+  members.max_items = 64;
+  Param dispatch = string("dispatch", "least_queued_work",
+                          "Where each arriving job goes (unless pinned): \"least_queued_work\", the member whose queued work (GPUs x estimate) per GPU switched on is lowest; \"cheapest_power\", the lowest electricity price at that local hour; \"lowest_carbon\", the lowest grid carbon intensity at that hour. Ties go to the least queued work, then the first member. A member whose cluster can never hold the job is skipped.");
+  choices(dispatch, {"least_queued_work", "cheapest_power", "lowest_carbon"});
+  Param pin_tenant = string("tenant", json(), "A tenant (a job class's `tenant`).");
+  pin_tenant.name_pattern = "a-z0-9_-";
+  Param pin_member = string("member", json(), "The member its jobs always go to.");
+  pin_member.name_pattern = "a-z0-9_-";
+  Param pin = object("pin", {pin_tenant, pin_member}, "Jobs of a tenant always go to one member.");
+  Param pins = array("pins", pin, "Tenants pinned to members, whatever the dispatch policy.");
+  pins.default_value = json::array();
+  Param federation = object("federation", {members, dispatch, pins},
+                            "Several data centers run as one federation: one workload, dispatched job by job to the members (docs/federation.md).");
+  federation.optional = true;
+  federation.default_note = "one data center";
+
+  Param root = object("", {version, name, description, start, horizon, warmup, seed, site, site_catalog, cluster, facility, costs, workload, scheduler, outputs, federation},
                       "A capsim scenario.");
   return root;
 }
@@ -287,20 +314,21 @@ std::vector<std::string> split_path(const std::string& p) {
   return out;
 }
 
-void apply_override(json& doc, const Override& o, const std::string& file) {
-  auto path = split_path(o.path);
+std::string join_names(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
+// Sets a dotted path in a scenario document; `label` starts every error message ("--set cluster.nodes").
+void set_path(json& doc, const std::string& dotted, const json& value, const std::string& label, const std::string& file) {
+  auto path = split_path(dotted);
   for (const auto& k : path)
-    if (k.empty()) throw InputError("--set " + o.path + ": expected a dotted path like cluster.nodes, found an empty key");
+    if (k.empty()) throw InputError(label + ": expected a dotted path like cluster.nodes, found an empty key");
   std::string prefix, bad, hint;
   if (!params::find(scenario_spec(), doc, path, &prefix, &bad, &hint)) {
-    throw InputError("--set " + o.path + ": unknown key `" + bad + "`" + (prefix.empty() ? "" : " under `" + prefix + "`") +
+    throw InputError(label + ": unknown key `" + bad + "`" + (prefix.empty() ? "" : " under `" + prefix + "`") +
                      (hint.empty() ? "" : ", did you mean `" + (prefix.empty() ? hint : prefix + "." + hint) + "`?"));
-  }
-  json value;
-  try {
-    value = json::parse(o.value);
-  } catch (const json::parse_error&) {
-    value = o.value;
   }
   // Walk down, creating what is missing: an array where the next key is an index (the declarations put
   // arrays exactly there), an object elsewhere.
@@ -315,20 +343,84 @@ void apply_override(json& doc, const Override& o, const std::string& file) {
     if (node->is_null()) *node = is_index(k) ? json::array() : json::object();
     if (is_index(k)) {
       if (!node->is_array())
-        throw InputError("--set " + o.path + ": expected `" + walked + "` to be an array in " + file + ", found " + node->dump().substr(0, 40));
+        throw InputError(label + ": expected `" + walked + "` to be an array in " + file + ", found " + node->dump().substr(0, 40));
       std::size_t idx = std::stoul(k);
       if (idx > node->size())
-        throw InputError("--set " + o.path + ": index " + k + " is past the end of an array of " + std::to_string(node->size()) +
+        throw InputError(label + ": index " + k + " is past the end of an array of " + std::to_string(node->size()) +
                          " items in " + file);
       if (idx == node->size()) node->push_back(json());
       node = &(*node)[idx];
     } else {
       if (!node->is_object())
-        throw InputError("--set " + o.path + ": expected `" + walked + "` to be an object in " + file + ", found " + node->dump().substr(0, 40));
+        throw InputError(label + ": expected `" + walked + "` to be an object in " + file + ", found " + node->dump().substr(0, 40));
       node = &(*node)[k];
     }
     walked += (walked.empty() ? "" : ".") + k;
     if (last) *node = value;
+  }
+}
+
+void apply_override(json& doc, const Override& o, const std::string& file) {
+  json value;
+  try {
+    value = json::parse(o.value);
+  } catch (const json::parse_error&) {
+    value = o.value;
+  }
+  set_path(doc, o.path, value, "--set " + o.path, file);
+}
+
+}  // namespace
+Scenario load_scenario_json_impl(const json& input, const std::string& file, const std::string& base_dir,
+                                 const std::vector<Override>& overrides);
+namespace {
+
+// Each member is the scenario itself (as written, with --set applied) with the member's settings on top.
+void load_federation(Scenario& s, const json& doc, const json& fed, const std::string& file, const std::string& base_dir) {
+  static const std::vector<std::string> per_member = {"site", "site_catalog", "cluster", "facility", "costs", "scheduler"};
+  for (std::size_t i = 0; i < fed["members"].size(); ++i) {
+    const json& m = fed["members"][i];
+    const std::string name = m["name"];
+    const std::string at = "federation.members." + std::to_string(i);
+    if (std::find(s.member_names.begin(), s.member_names.end(), name) != s.member_names.end())
+      throw InputError(file + ": " + at + ".name: expected a unique member name, found a second \"" + name + "\"");
+    json mdoc = doc;
+    mdoc.erase("federation");
+    for (const auto& [path, value] : m["set"].items()) {
+      const std::string label = file + ": " + at + ".set." + path;
+      const std::string head = path.substr(0, path.find('.'));
+      if (std::find(per_member.begin(), per_member.end(), head) == per_member.end())
+        throw InputError(label + ": expected a path under site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + head + "`");
+      set_path(mdoc, path, value, label, file);
+    }
+    Scenario ms = load_scenario_json_impl(mdoc, file + " (federation member " + name + ")", base_dir, {});
+    ms.name = name;
+    s.member_names.push_back(name);
+    s.members.push_back(std::move(ms));
+  }
+  const std::string d = fed["dispatch"];
+  s.dispatch = d == "cheapest_power" ? DispatchPolicy::cheapest_power : d == "lowest_carbon" ? DispatchPolicy::lowest_carbon : DispatchPolicy::least_queued_work;
+  if (s.dispatch != DispatchPolicy::least_queued_work)
+    for (std::size_t i = 0; i < s.members.size(); ++i)
+      if (!s.members[i].site)
+        throw InputError(file + ": federation.dispatch: \"" + d + "\" needs every member at a site (with a tariff and carbon intensity), found member " +
+                         s.member_names[i] + " without `site`");
+  std::vector<std::string> tenants;
+  if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
+    for (const auto& c : sw->classes) tenants.push_back(c.tenant);
+  else
+    tenants.push_back("trace");
+  for (std::size_t i = 0; i < fed["pins"].size(); ++i) {
+    const json& p = fed["pins"][i];
+    const std::string at = file + ": federation.pins." + std::to_string(i);
+    auto m = std::find(s.member_names.begin(), s.member_names.end(), p["member"].get<std::string>());
+    if (m == s.member_names.end())
+      throw InputError(at + ".member: expected one of the members (" + join_names(s.member_names) + "), found \"" + p["member"].get<std::string>() + "\"");
+    if (std::find(tenants.begin(), tenants.end(), p["tenant"].get<std::string>()) == tenants.end())
+      throw InputError(at + ".tenant: expected a tenant of the workload (" + join_names(tenants) + "), found \"" + p["tenant"].get<std::string>() + "\"");
+    for (const auto& [t, _] : s.pins)
+      if (t == p["tenant"]) throw InputError(at + ".tenant: expected each tenant pinned once, found \"" + t + "\" again");
+    s.pins.emplace_back(p["tenant"].get<std::string>(), static_cast<int>(m - s.member_names.begin()));
   }
 }
 
@@ -419,6 +511,11 @@ Scenario load_scenario(const std::string& path, const std::vector<Override>& ove
 
 Scenario load_scenario_json(const json& input, const std::string& file, const std::string& base_dir,
                             const std::vector<Override>& overrides) {
+  return load_scenario_json_impl(input, file, base_dir, overrides);
+}
+
+Scenario load_scenario_json_impl(const json& input, const std::string& file, const std::string& base_dir,
+                                 const std::vector<Override>& overrides) {
   json doc = input;
   if (!doc.is_object()) throw InputError(file + ": (top level): expected an object, found " + doc.dump().substr(0, 40));
   if (!doc.contains("capsim"))
@@ -642,6 +739,8 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
       }
       jcs.estimate_factor = jc["estimate_factor"];
       jcs.mfu = jc["mfu"];
+      if (!jc.contains("tenant")) r["workload"]["classes"][i]["tenant"] = jcs.name;
+      jcs.tenant = r["workload"]["classes"][i]["tenant"];
       sw.classes.push_back(std::move(jcs));
     }
     if (total_share <= 0)
@@ -666,6 +765,8 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   if (s.cluster.gpus() > 8'000'000)
     throw TooLargeError(where("cluster.nodes") + ": " + std::to_string(s.cluster.gpus()) +
                         " GPUs; this machine handles at most 8,000,000 per run (docs/errors.md)");
+
+  if (r.contains("federation")) load_federation(s, doc, r["federation"], file, base_dir);
 
   s.resolved = r;
   s.sha256 = sha256_hex(r.dump());

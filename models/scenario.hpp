@@ -16,6 +16,7 @@
 namespace capsim {
 
 enum class PolicyKind { fcfs, easy };
+enum class DispatchPolicy { least_queued_work, cheapest_power, lowest_carbon };
 
 // Nodes that enter service together: the cluster's own nodes (tranche 0, at start) and each buildout phase.
 struct Tranche {
@@ -67,6 +68,7 @@ struct JobClassSpec {
   double mfu = 0.4;
   std::vector<double> hourly;   // 24 rate factors (mean 1) by local hour, empty if flat
   std::vector<double> weekday;  // 7 rate factors (mean 1), Monday first, empty if flat
+  std::string tenant;           // who submits the class's jobs (default: the class name)
 };
 
 struct SyntheticWorkload {
@@ -118,6 +120,14 @@ struct Scenario {
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
   double timeseries_interval_s = 3600;
+
+  // A federation: each member is this scenario with the member's settings (its own site, cluster, facility,
+  // costs, scheduler), all sharing the calendar, seed and workload. Empty for one data center.
+  std::vector<std::string> member_names;
+  std::vector<Scenario> members;
+  DispatchPolicy dispatch = DispatchPolicy::least_queued_work;
+  std::vector<std::pair<std::string, int>> pins;  // tenant, member index
+  bool federated() const { return !members.empty(); }
 
   // Model FLOP utilisation of job class `i` (trace jobs form one class).
   double class_mfu(int i) const;

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <map>
 #include <set>
+#include <unordered_map>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -16,6 +18,8 @@
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
+#include "models/calendar.hpp"
+#include "models/dispatch.hpp"
 #include "models/errors.hpp"
 #include "models/scheduler.hpp"
 #include "models/swf.hpp"
@@ -50,29 +54,21 @@ std::string human_duration(double s) {
   return buf;
 }
 
-// All the state of one run. Actors are cooperative (one runs at a time), so the shared fields below need
-// no locking; the mutexes exist only because SimGrid's condition variables require one.
-class Simulation {
- public:
-  Simulation(const Scenario& s, const RunOptions& o)
-      : sc_(s), opt_(o), sched_(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility_(make_facility_model(s)),
-        rec_(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility_) {
-    speed_levels_ = {1.0};
-    if (s.facility.power_cap_w && !s.facility.hold_under_cap)
-      for (int k = 1; k <= 18; ++k) speed_levels_.push_back(1.0 - 0.05 * k);
-  }
+// One data center: its cluster as pods on SimGrid hosts, its scheduler, facility, power cap and recorder.
+// Actors are cooperative (one runs at a time), so nothing here needs locking.
+struct Site;
 
-  RunResult run();
+struct Worker {
+  sg4::MutexPtr mutex = sg4::Mutex::create();
+  sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
+  Site* site = nullptr;
+  JobId job = -1;
+  double work = 0;                               // reference GPU-seconds per GPU (the run time on tranche 0's GPUs)
+  std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there)
+  std::vector<sg4::ExecPtr> execs;
+};
 
- private:
-  struct Worker {
-    sg4::MutexPtr mutex = sg4::Mutex::create();
-    sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
-    JobId job = -1;
-    double work = 0;                             // reference GPU-seconds per GPU (the run time on tranche 0's GPUs)
-    std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there), fastest pods first
-    std::vector<sg4::ExecPtr> execs;
-  };
+struct Site {
   struct Pod {
     sg4::Host* host = nullptr;
     int tranche = 0;
@@ -84,77 +80,75 @@ class Simulation {
     bool off_for_cap = false;  // switched off to keep within the power cap
     int rank = 0;              // order in which idle pods are switched off under a cap
   };
-
-  void build_platform();
-  void scheduler_actor();
-  void worker_actor(Worker* w);
-  void launch(const StartDecision& d, double now);
-  ClusterState state() const;
-  double plugin_energy() const;
-  double compute_power(std::size_t level) const;
-  void apply_power_cap(double now);
-  void limit_starts(double now);  // hold mode: how many GPUs may start within the cap
-  void service_changes(double now);  // tranche arrivals and retirements due at `now`
-  double next_service_change(double now) const;
-  void set_pod_on(int pod, bool on);
-  void refresh_idle(int pod);
-  bool manage_pods(double now, bool allow_on);
-  void add_to_pod(int pod, int busy, int held, double job_speed);
-  double pod_speed(int pod) const { return sc_.cluster.tranches[pods_[pod].tranche].speed; }
-  void progress(double now, bool final);
-
-  const Scenario& sc_;
-  const RunOptions& opt_;
-  Scheduler sched_;
-  FacilityModel facility_;
-  Recorder rec_;
-  std::unique_ptr<JobSource> source_;
-  RunResult result_;
-
-  sg4::Host* controller_ = nullptr;
-  std::vector<Pod> pods_;
-  std::vector<int> node_pod_;
   struct PodShare {
     int pod, busy, held;
     double speed;  // the job's: its slowest pod's
   };
-  std::vector<std::vector<PodShare>> job_pods_;  // by job, while it runs
-  std::vector<char> tranche_in_service_, tranche_retired_;
-  std::set<std::pair<int, int>> idle_pods_;     // (rank, pod): on, in service, no job: may be switched off
-  std::set<std::pair<int, int>> off_for_cap_;   // (rank, pod) switched off under the cap
-  long long gpus_off_ = 0;
+
+  Site(const Scenario& s, int index)
+      : sc(s), index(index), sched(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility(make_facility_model(s)),
+        rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility) {
+    speed_levels = {1.0};
+    if (s.facility.power_cap_w && !s.facility.hold_under_cap)
+      for (int k = 1; k <= 18; ++k) speed_levels.push_back(1.0 - 0.05 * k);
+  }
+
+  void build(sg4::NetZone* zone, const std::string& prefix);
+  void set_pod_on(int pod, bool on);
+  void refresh_idle(int pod);
+  bool manage_pods(double now, bool allow_on);
+  void add_to_pod(int pod, int busy, int held, double job_speed);
+  void service_changes(double now);
+  double next_service_change(double now) const;
+  ClusterState state() const;
+  double compute_power(std::size_t level) const {
+    return idle_on_w + dyn_busy_w * std::pow(speed_levels[level], sc.facility.throttle_exponent);
+  }
+  void limit_starts(double now);
+  void apply_power_cap(double now);
+  double plugin_energy() const;
+  double pod_speed(int pod) const { return sc.cluster.tranches[pods[pod].tranche].speed; }
+  // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
+  bool hourly() const { return sc.facility.power_cap_w && sc.facility.climate && !sc.facility.hold_under_cap; }
+  // Takes the GPUs of a started job and fills the worker's activities.
+  void place(const StartDecision& d, JobRecord& r, Worker* w, EngineStats& stats);
+  void complete(JobRecord& r);
+  void submit(JobRecord& r);
+  MemberView view(const Job& j, double now) const;
+
+  const Scenario& sc;
+  const int index;
+  Scheduler sched;
+  FacilityModel facility;
+  Recorder rec;
+  RunResult result;
+  std::vector<Pod> pods;
+  std::vector<int> node_pod;
+  std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
+  std::vector<char> tranche_in_service, tranche_retired;
+  std::set<std::pair<int, int>> idle_pods;    // (rank, pod): on, in service, no job: may be switched off
+  std::set<std::pair<int, int>> off_for_cap;  // (rank, pod) switched off under the cap
+  long long gpus_off = 0;
   // Aggregates kept up to date as pods and jobs change (at full speed; the level scales them).
-  double idle_on_w_ = 0;       // idle power of the pods that are on
-  double dyn_busy_w_ = 0;      // active power of busy GPUs
-  double busy_rate_ = 0;       // reference GPU-seconds of work per second of busy GPUs
-  double held_rate_ = 0;       // the same for allocated GPUs
-  long long gpus_in_service_ = 0;
-  sg4::MutexPtr sched_mutex_;
-  sg4::ConditionVariablePtr sched_cv_;
-  std::vector<JobId> completed_;  // filled by workers, drained by the scheduler
-  std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<Worker*> idle_;
-  long long gpus_busy_ = 0;
-  long long gpus_held_ = 0;
-  double last_service_check_ = 0;
+  double idle_on_w = 0;   // idle power of the pods that are on
+  double dyn_busy_w = 0;  // active power of busy GPUs
+  double busy_rate = 0;   // reference GPU-seconds of work per second of busy GPUs
+  double held_rate = 0;   // the same for allocated GPUs
+  long long gpus_in_service = 0;
+  long long gpus_busy = 0;
+  long long gpus_held = 0;
+  double queued_work_gpu_s = 0;
+  double last_service_check = 0;
+  double energy_at_warmup = 0;
+  bool events = false;  // something happened at this instant: decide
   // Speed levels (pstates) of every node: only full speed without a power cap.
-  std::vector<double> speed_levels_;
-  std::size_t level_ = 0;
-  long long jobs_done_ = 0;
-  std::exception_ptr error_;
-  bool interrupted_ = false;
-  Clock::time_point wall_start_ = Clock::now();
-  Clock::time_point last_progress_ = Clock::now();
+  std::vector<double> speed_levels;
+  std::size_t level = 0;
 };
 
-void Simulation::build_platform() {
-  auto t0 = Clock::now();
-  const ClusterSpec& c = sc_.cluster;
-  auto* zone = sg4::create_star_zone("cluster");
-  controller_ = zone->create_host("controller", 1.0);
-  controller_->set_property("wattage_per_state", "0:0");
-  controller_->set_property("wattage_off", "0");
-  node_pod_.resize(c.nodes);
+void Site::build(sg4::NetZone* zone, const std::string& prefix) {
+  const ClusterSpec& c = sc.cluster;
+  node_pod.resize(c.nodes);
   for (std::size_t t = 0; t < c.tranches.size(); ++t) {
     const Tranche& tr = c.tranches[t];
     int base = tr.nodes / tr.pods, extra = tr.nodes % tr.pods, node = tr.first_node;
@@ -167,121 +161,102 @@ void Simulation::build_platform() {
       // each speed level is a pstate whose active power follows speed^exponent.
       std::vector<double> speeds;
       std::string watts;
-      for (double level : speed_levels_) {
-        speeds.push_back(tr.speed * level);
+      for (double lv : speed_levels) {
+        speeds.push_back(tr.speed * lv);
         char buf[128];
-        double dyn = (tr.peak_w - tr.idle_w) * std::pow(level, sc_.facility.throttle_exponent);
+        double dyn = (tr.peak_w - tr.idle_w) * std::pow(lv, sc.facility.throttle_exponent);
         std::snprintf(buf, sizeof buf, "%s%.17g:%.17g", watts.empty() ? "" : ",", n * tr.idle_w, n * (tr.idle_w + dyn));
         watts += buf;
       }
-      auto* h = zone->create_host("pod-" + std::to_string(pods_.size()), speeds);
+      auto* h = zone->create_host(prefix + "pod-" + std::to_string(pods.size()), speeds);
       h->set_core_count(n * c.gpus_per_node);
       h->set_property("wattage_per_state", watts);
       h->set_property("wattage_off", "0");
-      pods_.push_back(Pod{h, static_cast<int>(t), node, n, 0, 0, true, false, 0});
-      for (int i = 0; i < n; ++i) node_pod_[node++] = static_cast<int>(pods_.size()) - 1;
+      pods.push_back(Pod{h, static_cast<int>(t), node, n, 0, 0, true, false, 0});
+      for (int i = 0; i < n; ++i) node_pod[node++] = static_cast<int>(pods.size()) - 1;
     }
   }
-  zone->seal();
-  for (const Pod& p : pods_) {
-    idle_on_w_ += p.nodes * c.tranches[p.tranche].idle_w;
-  }
-  gpus_in_service_ = c.gpus();
-  tranche_in_service_.assign(c.tranches.size(), 1);
-  tranche_retired_.assign(c.tranches.size(), 0);
-  // Under a cap the slowest generation's pods go off first (they do the least work per idle watt), the last
-  // pods of a generation before its first ones; they come back on in the reverse order.
-  std::vector<int> order(pods_.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    double sa = c.tranches[pods_[a].tranche].speed, sb = c.tranches[pods_[b].tranche].speed;
-    return sa != sb ? sa < sb : a > b;
-  });
-  for (std::size_t r = 0; r < order.size(); ++r) pods_[order[r]].rank = static_cast<int>(r);
-  for (std::size_t p = 0; p < pods_.size(); ++p) refresh_idle(static_cast<int>(p));
-  result_.stats.pod_hosts = static_cast<int>(pods_.size());
-  result_.stats.platform_build_s = std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-void Simulation::set_pod_on(int pod, bool on) {
-  Pod& p = pods_[pod];
+void Site::set_pod_on(int pod, bool on) {
+  Pod& p = pods[pod];
   if (p.on == on) return;
   p.on = on;
-  const double idle = p.nodes * sc_.cluster.tranches[p.tranche].idle_w;
-  idle_on_w_ += on ? idle : -idle;
+  const double idle = p.nodes * sc.cluster.tranches[p.tranche].idle_w;
+  idle_on_w += on ? idle : -idle;
   if (on) p.host->turn_on();
   else p.host->turn_off();
   refresh_idle(pod);
 }
 
-void Simulation::refresh_idle(int pod) {
-  const Pod& p = pods_[pod];
-  if (p.on && p.held == 0 && tranche_in_service_[p.tranche]) idle_pods_.insert({p.rank, pod});
-  else idle_pods_.erase({p.rank, pod});
+void Site::refresh_idle(int pod) {
+  const Pod& p = pods[pod];
+  if (p.on && p.held == 0 && tranche_in_service[p.tranche]) idle_pods.insert({p.rank, pod});
+  else idle_pods.erase({p.rank, pod});
 }
 
-bool Simulation::manage_pods(double now, bool allow_on) {
-  if (!sc_.facility.power_cap_w || !sc_.facility.switch_off_idle) return false;
-  const double cap = *sc_.facility.power_cap_w;
-  const std::size_t hour = facility_.hour_of(now);
-  auto fits = [&](double extra_w) { return facility_.facility_w(compute_power(0) + extra_w, hour) <= cap; };
-  while (!fits(0) && !idle_pods_.empty()) {
-    const int pod = idle_pods_.begin()->second;
-    Pod& p = pods_[pod];
+bool Site::manage_pods(double now, bool allow_on) {
+  if (!sc.facility.power_cap_w || !sc.facility.switch_off_idle) return false;
+  const double cap = *sc.facility.power_cap_w;
+  const std::size_t hour = facility.hour_of(now);
+  auto fits = [&](double extra_w) { return facility.facility_w(compute_power(0) + extra_w, hour) <= cap; };
+  while (!fits(0) && !idle_pods.empty()) {
+    const int pod = idle_pods.begin()->second;
+    Pod& p = pods[pod];
     p.off_for_cap = true;
-    off_for_cap_.insert({p.rank, pod});
-    gpus_off_ += static_cast<long long>(p.nodes) * sc_.cluster.gpus_per_node;
-    sched_.set_available(p.first_node, p.nodes, false);
+    off_for_cap.insert({p.rank, pod});
+    gpus_off += static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
+    sched.set_available(p.first_node, p.nodes, false);
     set_pod_on(pod, false);
   }
   // Back on, fastest first, while the pod's idle power and one of its nodes at full load still fit at full
   // speed (the margin keeps a pod from going on only to be switched off or throttled at once).
   bool added = false;
-  while (allow_on && sched_.queued() > 0 && !off_for_cap_.empty()) {
-    const int pod = std::prev(off_for_cap_.end())->second;
-    Pod& p = pods_[pod];
-    const Tranche& tr = sc_.cluster.tranches[p.tranche];
+  while (allow_on && sched.queued() > 0 && !off_for_cap.empty()) {
+    const int pod = std::prev(off_for_cap.end())->second;
+    Pod& p = pods[pod];
+    const Tranche& tr = sc.cluster.tranches[p.tranche];
     if (!fits(p.nodes * tr.idle_w + (tr.peak_w - tr.idle_w))) break;
-    off_for_cap_.erase(std::prev(off_for_cap_.end()));
+    off_for_cap.erase(std::prev(off_for_cap.end()));
     p.off_for_cap = false;
-    gpus_off_ -= static_cast<long long>(p.nodes) * sc_.cluster.gpus_per_node;
-    sched_.set_available(p.first_node, p.nodes, true);
+    gpus_off -= static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
+    sched.set_available(p.first_node, p.nodes, true);
     set_pod_on(pod, true);
     added = true;
   }
   return added;
 }
 
-void Simulation::add_to_pod(int pod, int busy, int held, double job_speed) {
-  Pod& p = pods_[pod];
-  const Tranche& tr = sc_.cluster.tranches[p.tranche];
+void Site::add_to_pod(int pod, int busy, int held, double job_speed) {
+  Pod& p = pods[pod];
+  const Tranche& tr = sc.cluster.tranches[p.tranche];
   p.busy += busy;
   p.held += held;
   if (p.held == held || p.held == 0) refresh_idle(pod);
-  dyn_busy_w_ += busy * (tr.peak_w - tr.idle_w) / sc_.cluster.gpus_per_node;
-  busy_rate_ += busy * job_speed;
-  held_rate_ += held * job_speed;
+  dyn_busy_w += busy * (tr.peak_w - tr.idle_w) / sc.cluster.gpus_per_node;
+  busy_rate += busy * job_speed;
+  held_rate += held * job_speed;
   // A retired pod switches off once its last job ends.
-  if (p.held == 0 && tranche_retired_[p.tranche]) set_pod_on(pod, false);
+  if (p.held == 0 && tranche_retired[p.tranche]) set_pod_on(pod, false);
 }
 
-void Simulation::service_changes(double now) {
-  const ClusterSpec& c = sc_.cluster;
+void Site::service_changes(double now) {
+  const ClusterSpec& c = sc.cluster;
   for (std::size_t t = 0; t < c.tranches.size(); ++t) {
     const Tranche& tr = c.tranches[t];
     bool should_serve = tr.arrive_s <= now && now < tr.retire_s;
-    if (should_serve == static_cast<bool>(tranche_in_service_[t])) continue;
-    tranche_in_service_[t] = should_serve;
-    sched_.set_available(tr.first_node, tr.nodes, should_serve);
-    gpus_in_service_ += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
-    if (now >= tr.retire_s) tranche_retired_[t] = 1;
-    for (std::size_t p = 0; p < pods_.size(); ++p) {
-      Pod& pod = pods_[p];
+    if (should_serve == static_cast<bool>(tranche_in_service[t])) continue;
+    tranche_in_service[t] = should_serve;
+    sched.set_available(tr.first_node, tr.nodes, should_serve);
+    gpus_in_service += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
+    if (now >= tr.retire_s) tranche_retired[t] = 1;
+    for (std::size_t p = 0; p < pods.size(); ++p) {
+      Pod& pod = pods[p];
       if (pod.tranche != static_cast<int>(t)) continue;
       if (pod.off_for_cap) {  // a tranche entering or leaving service starts afresh
         pod.off_for_cap = false;
-        off_for_cap_.erase({pod.rank, static_cast<int>(p)});
-        gpus_off_ -= static_cast<long long>(pod.nodes) * c.gpus_per_node;
+        off_for_cap.erase({pod.rank, static_cast<int>(p)});
+        gpus_off -= static_cast<long long>(pod.nodes) * c.gpus_per_node;
       }
       if (should_serve) set_pod_on(static_cast<int>(p), true);
       else if (pod.held == 0) set_pod_on(static_cast<int>(p), false);
@@ -290,94 +265,83 @@ void Simulation::service_changes(double now) {
   }
 }
 
-double Simulation::next_service_change(double now) const {
+double Site::next_service_change(double now) const {
   double next = std::numeric_limits<double>::infinity();
-  for (const Tranche& tr : sc_.cluster.tranches) {
+  for (const Tranche& tr : sc.cluster.tranches) {
     if (tr.arrive_s > now) next = std::min(next, tr.arrive_s);
     if (tr.retire_s > now) next = std::min(next, tr.retire_s);
   }
   return next;
 }
 
-ClusterState Simulation::state() const {
+ClusterState Site::state() const {
   ClusterState s;
-  s.gpus_allocated = gpus_held_;
-  s.gpus_busy = gpus_busy_;
-  s.jobs_running = static_cast<long long>(sched_.running());
-  s.jobs_queued = static_cast<long long>(sched_.queued());
-  s.speed = speed_levels_[level_];
-  s.held_by_cap = sched_.limited();
-  s.compute_power_w = compute_power(level_);
-  s.gpus_in_service = gpus_in_service_;
-  s.gpus_off = gpus_off_;
-  s.busy_work_rate = busy_rate_ * s.speed;
-  s.held_work_rate = held_rate_ * s.speed;
+  s.gpus_allocated = gpus_held;
+  s.gpus_busy = gpus_busy;
+  s.jobs_running = static_cast<long long>(sched.running());
+  s.jobs_queued = static_cast<long long>(sched.queued());
+  s.speed = speed_levels[level];
+  s.held_by_cap = sched.limited();
+  s.compute_power_w = compute_power(level);
+  s.gpus_in_service = gpus_in_service;
+  s.gpus_off = gpus_off;
+  s.busy_work_rate = busy_rate * s.speed;
+  s.held_work_rate = held_rate * s.speed;
   return s;
 }
 
-double Simulation::compute_power(std::size_t level) const {
-  return idle_on_w_ + dyn_busy_w_ * std::pow(speed_levels_[level], sc_.facility.throttle_exponent);
-}
-
-void Simulation::limit_starts(double now) {
-  if (!sc_.facility.power_cap_w || !sc_.facility.hold_under_cap) return;
+void Site::limit_starts(double now) {
+  if (!sc.facility.power_cap_w || !sc.facility.hold_under_cap) return;
   // Active power the cap leaves at this hour, shared out at the most power-hungry GPU's rate.
-  const std::size_t hour = facility_.hour_of(now);
-  double it_allowed = (*sc_.facility.power_cap_w - facility_.fixed_w) / (facility_.it_factor * facility_.multiplier[hour]);
+  const std::size_t hour = facility.hour_of(now);
+  double it_allowed = (*sc.facility.power_cap_w - facility.fixed_w) / (facility.it_factor * facility.multiplier[hour]);
   double spare_w = it_allowed - compute_power(0);
   double max_dyn = 0;
-  for (const Tranche& t : sc_.cluster.tranches) max_dyn = std::max(max_dyn, (t.peak_w - t.idle_w) / sc_.cluster.gpus_per_node);
+  for (const Tranche& t : sc.cluster.tranches) max_dyn = std::max(max_dyn, (t.peak_w - t.idle_w) / sc.cluster.gpus_per_node);
   long long limit = max_dyn <= 0 ? std::numeric_limits<long long>::max()  // busy GPUs draw nothing more
                     : spare_w <= 0 ? 0
                                    : static_cast<long long>(std::floor(spare_w / max_dyn + 1e-9));
-  sched_.set_start_limit(limit);
+  sched.set_start_limit(limit);
 }
 
-void Simulation::apply_power_cap(double now) {
-  if (!sc_.facility.power_cap_w || sc_.facility.hold_under_cap) return;
+void Site::apply_power_cap(double now) {
+  if (!sc.facility.power_cap_w || sc.facility.hold_under_cap) return;
   // The fastest speed level whose facility power fits the cap (the slowest if none does).
-  const std::size_t hour = facility_.hour_of(now);
-  std::size_t level = 0;
-  while (level + 1 < speed_levels_.size() && facility_.facility_w(compute_power(level), hour) > *sc_.facility.power_cap_w)
-    ++level;
-  if (level == level_) return;
-  level_ = level;
-  for (auto& p : pods_) p.host->set_pstate(static_cast<int>(level));
+  const std::size_t hour = facility.hour_of(now);
+  std::size_t lv = 0;
+  while (lv + 1 < speed_levels.size() && facility.facility_w(compute_power(lv), hour) > *sc.facility.power_cap_w) ++lv;
+  if (lv == level) return;
+  level = lv;
+  for (auto& p : pods) p.host->set_pstate(static_cast<int>(lv));
 }
 
-double Simulation::plugin_energy() const {
+double Site::plugin_energy() const {
   double e = 0;
-  for (const auto& p : pods_) e += sg_host_get_consumed_energy(p.host);
+  for (const auto& p : pods) e += sg_host_get_consumed_energy(p.host);
   return e;
 }
 
-void Simulation::launch(const StartDecision& d, double now) {
-  JobRecord& r = result_.jobs[d.id];
-  r.start_s = now;
-  r.status = JobStatus::running;
-  r.nodes = static_cast<int>(d.placement.size());
-  // One Exec per pod the job touches, with one thread per busy GPU there.
-  Worker* w;
-  if (idle_.empty()) {
-    workers_.push_back(std::make_unique<Worker>());
-    w = workers_.back().get();
-    sg4::Actor::create("worker", controller_, [this, w] { worker_actor(w); })->daemonize();
-    ++result_.stats.worker_actors;
-  } else {
-    w = idle_.back();
-    idle_.pop_back();
+void Site::submit(JobRecord& r) {
+  r.site = index;
+  if (!sched.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s})) {
+    r.status = JobStatus::rejected;
+    return;
   }
+  queued_work_gpu_s += r.job.gpus * r.job.estimate_s;
+}
+
+void Site::place(const StartDecision& d, JobRecord& r, Worker* w, EngineStats& stats) {
   // A job spread over generations runs at the pace of its slowest GPUs (they synchronise): every pod
   // gets the work its speed does in the job's run time, so all its execs end together.
   double job_speed = std::numeric_limits<double>::infinity();
-  for (const auto& share : d.placement) job_speed = std::min(job_speed, pod_speed(node_pod_[share.node]));
-  std::vector<PodShare>& shares = job_pods_[d.id];
+  for (const auto& share : d.placement) job_speed = std::min(job_speed, pod_speed(node_pod[share.node]));
+  std::vector<PodShare>& shares = job_pods[d.id];
   std::size_t i = 0;
   while (i < d.placement.size()) {
-    int pod = node_pod_[d.placement[i].node];
-    if (!pods_[pod].on) throw std::logic_error("capsim: job " + std::to_string(d.id) + " placed on switched-off pod " + std::to_string(pod));
+    int pod = node_pod[d.placement[i].node];
+    if (!pods[pod].on) throw std::logic_error("capsim: job " + std::to_string(d.id) + " placed on switched-off pod " + std::to_string(pod));
     int threads = 0, pod_held = 0;
-    for (; i < d.placement.size() && node_pod_[d.placement[i].node] == pod; ++i) {
+    for (; i < d.placement.size() && node_pod[d.placement[i].node] == pod; ++i) {
       threads += d.placement[i].used;
       pod_held += d.placement[i].held;
     }
@@ -386,11 +350,136 @@ void Simulation::launch(const StartDecision& d, double now) {
     add_to_pod(pod, threads, pod_held, job_speed);
     if (threads == 0) continue;
     w->pod_threads.emplace_back(pod, threads);
-    ++result_.stats.execs_started;
+    ++stats.execs_started;
   }
   w->work = r.job.run_s / job_speed;  // seconds at the job's pace
-  gpus_held_ += r.gpus_held;
-  gpus_busy_ += r.job.gpus;
+  w->site = this;
+  gpus_held += r.gpus_held;
+  gpus_busy += r.job.gpus;
+  queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * r.job.estimate_s;
+}
+
+void Site::complete(JobRecord& r) {
+  gpus_busy -= r.job.gpus;
+  gpus_held -= r.gpus_held;
+  auto it = job_pods.find(r.job.id);
+  for (const PodShare& ps : it->second) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
+  job_pods.erase(it);
+}
+
+MemberView Site::view(const Job& j, double now) const {
+  MemberView v;
+  v.can_hold = sched.pool().could_ever_fit(j.gpus);
+  v.queued_work_gpu_s = queued_work_gpu_s;
+  v.gpus_on = gpus_in_service - gpus_off;
+  v.gpus_free = std::max<long long>(0, v.gpus_on - gpus_held);
+  if (sc.site) {
+    LocalTime lt = local_time(now, sc.start_epoch_s, *params::parse_iso8601_offset(sc.start));
+    v.price_usd_per_kwh = sc.costs.fx.to_usd({sc.site->tariff.price(lt), sc.site->tariff.currency});
+    v.carbon_g_per_kwh = site_carbon_g_per_kwh(*sc.site, lt);
+  }
+  return v;
+}
+
+// The run: one SimGrid engine, every site's hosts, one job stream dispatched to the sites, a pool of worker
+// actors and one scheduler actor that handles each instant as completions, arrivals, then decisions.
+class Simulation {
+ public:
+  Simulation(const Scenario& s, const RunOptions& o) : sc_(s), opt_(o) {
+    if (s.federated())
+      for (std::size_t i = 0; i < s.members.size(); ++i) sites_.push_back(std::make_unique<Site>(s.members[i], static_cast<int>(i)));
+    else
+      sites_.push_back(std::make_unique<Site>(s, 0));
+    for (const auto& [tenant, member] : s.pins) pins_[tenant] = member;
+  }
+
+  std::vector<RunResult> run();
+
+ private:
+  void build_platform();
+  void scheduler_actor();
+  void worker_actor(Worker* w);
+  void launch(Site& site, const StartDecision& d);
+  int dispatch(const Job& j, double now);
+  void progress(double now, bool final);
+
+  const Scenario& sc_;
+  const RunOptions& opt_;
+  std::vector<std::unique_ptr<Site>> sites_;
+  std::map<std::string, int> pins_;
+  std::vector<int> class_pin_;  // member index by class, -1 if not pinned
+  std::unique_ptr<JobSource> source_;
+  std::vector<JobRecord> jobs_;  // indexed by JobId
+  std::vector<std::string> class_names_;
+  long long trace_jobs_skipped_ = 0;
+  EngineStats stats_;
+  sg4::Host* controller_ = nullptr;
+  sg4::MutexPtr sched_mutex_;
+  sg4::ConditionVariablePtr sched_cv_;
+  std::vector<std::pair<Site*, JobId>> completed_;  // filled by workers, drained by the scheduler
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Worker*> idle_;
+  long long jobs_done_ = 0;
+  std::exception_ptr error_;
+  bool interrupted_ = false;
+  Clock::time_point wall_start_ = Clock::now();
+  Clock::time_point last_progress_ = Clock::now();
+};
+
+void Simulation::build_platform() {
+  auto t0 = Clock::now();
+  auto* zone = sg4::create_star_zone("cluster");
+  controller_ = zone->create_host("controller", 1.0);
+  controller_->set_property("wattage_per_state", "0:0");
+  controller_->set_property("wattage_off", "0");
+  for (auto& site : sites_) site->build(zone, sites_.size() > 1 ? "site" + std::to_string(site->index) + "-" : "");
+  zone->seal();
+  for (auto& site : sites_) {
+    Site& s = *site;
+    const ClusterSpec& c = s.sc.cluster;
+    for (const auto& p : s.pods) s.idle_on_w += p.nodes * c.tranches[p.tranche].idle_w;
+    s.gpus_in_service = c.gpus();
+    s.tranche_in_service.assign(c.tranches.size(), 1);
+    s.tranche_retired.assign(c.tranches.size(), 0);
+    // Under a cap the slowest generation's pods go off first (they do the least work per idle watt), the
+    // last pods of a generation before its first ones; they come back on in the reverse order.
+    std::vector<int> order(s.pods.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      double sa = c.tranches[s.pods[a].tranche].speed, sb = c.tranches[s.pods[b].tranche].speed;
+      return sa != sb ? sa < sb : a > b;
+    });
+    for (std::size_t r = 0; r < order.size(); ++r) s.pods[order[r]].rank = static_cast<int>(r);
+    for (std::size_t p = 0; p < s.pods.size(); ++p) s.refresh_idle(static_cast<int>(p));
+    stats_.pod_hosts += static_cast<int>(s.pods.size());
+  }
+  stats_.platform_build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+int Simulation::dispatch(const Job& j, double now) {
+  if (sites_.size() == 1) return 0;
+  std::vector<MemberView> views;
+  for (const auto& s : sites_) views.push_back(s->view(j, now));
+  return dispatch_job(sc_.dispatch, j.gpus, class_pin_[j.class_index], views);
+}
+
+void Simulation::launch(Site& site, const StartDecision& d) {
+  JobRecord& r = jobs_[d.id];
+  r.start_s = sg4::Engine::get_clock();
+  r.status = JobStatus::running;
+  r.nodes = static_cast<int>(d.placement.size());
+  // One Exec per pod the job touches, with one thread per busy GPU there.
+  Worker* w;
+  if (idle_.empty()) {
+    workers_.push_back(std::make_unique<Worker>());
+    w = workers_.back().get();
+    sg4::Actor::create("worker", controller_, [this, w] { worker_actor(w); })->daemonize();
+    ++stats_.worker_actors;
+  } else {
+    w = idle_.back();
+    idle_.pop_back();
+  }
+  site.place(d, r, w, stats_);
   w->job = d.id;
   w->cv->notify_one();
 }
@@ -399,13 +488,14 @@ void Simulation::worker_actor(Worker* w) {
   std::unique_lock<sg4::Mutex> lock(*w->mutex);
   while (true) {
     while (w->job < 0) w->cv->wait(lock);
+    Site& site = *w->site;
     // The worker starts the job's activities itself (at the same instant): SimGrid 3.32 keeps each
     // actor's activities in a list searched linearly, so thousands started by the scheduler would make
     // every completion cost a long walk.
     for (auto [pod, threads] : w->pod_threads)
       w->execs.push_back(sg4::Exec::init()
-                             ->set_flops_amount(w->work * pod_speed(pod))
-                             ->set_host(pods_[pod].host)
+                             ->set_flops_amount(w->work * site.pod_speed(pod))
+                             ->set_host(site.pods[pod].host)
                              ->set_thread_count(threads)
                              ->start());
     // Execs on pods of one speed end in the same step, and the job's end is reported right after the first
@@ -413,9 +503,9 @@ void Simulation::worker_actor(Worker* w) {
     // together. A job over several generations waits on each (their ends may differ by rounding).
     std::size_t last = 0;
     for (std::size_t i = 1; i < w->pod_threads.size(); ++i)
-      if (pod_speed(w->pod_threads[i].first) != pod_speed(w->pod_threads[0].first)) last = w->pod_threads.size() - 1;
+      if (site.pod_speed(w->pod_threads[i].first) != site.pod_speed(w->pod_threads[0].first)) last = w->pod_threads.size() - 1;
     for (std::size_t i = 0; i <= last; ++i) w->execs[i]->wait();
-    completed_.push_back(w->job);
+    completed_.emplace_back(&site, w->job);
     sched_cv_->notify_one();
     // The job is over: an exec still unfinished holds only rounding (its pod may be switched off at this
     // instant once the scheduler has freed it), so it is cancelled rather than waited on.
@@ -436,9 +526,11 @@ void Simulation::progress(double now, bool final) {
   double wall = std::chrono::duration<double>(t - wall_start_).count();
   double frac = now / sc_.horizon_s;
   std::string eta = frac > 0.001 ? human_duration(wall / frac - wall) : "?";
+  std::size_t queued = 0;
+  for (const auto& s : sites_) queued += s->sched.queued();
   std::fprintf(stderr, "\r[capsim] simulated %s / %s (%3.0f%%)  jobs done %lld  queued %zu  ETA %s    %s",
-               human_duration(now).c_str(), human_duration(sc_.horizon_s).c_str(), 100 * frac, jobs_done_,
-               sched_.queued(), final ? "0 s" : eta.c_str(), final ? "\n" : "");
+               human_duration(now).c_str(), human_duration(sc_.horizon_s).c_str(), 100 * frac, jobs_done_, queued,
+               final ? "0 s" : eta.c_str(), final ? "\n" : "");
   std::fflush(stderr);
 }
 
@@ -452,97 +544,112 @@ void Simulation::scheduler_actor() {
       std::signal(SIGTERM, on_stop_signal);
     }
     source_ = make_job_source(sc_);
-    result_.class_names = source_->class_names();
+    class_names_ = source_->class_names();
+    class_pin_.assign(class_names_.size(), -1);
+    if (const auto* sw = std::get_if<SyntheticWorkload>(&sc_.workload)) {
+      for (std::size_t c = 0; c < sw->classes.size(); ++c)
+        if (auto it = pins_.find(sw->classes[c].tenant); it != pins_.end()) class_pin_[c] = it->second;
+    } else if (auto it = pins_.find("trace"); it != pins_.end()) {
+      class_pin_.assign(class_names_.size(), it->second);
+    }
     std::optional<Job> next = source_->next();
     bool warmup_sampled = sc_.warmup_s <= 0;
-    double energy_at_warmup = 0;
     long long iterations = 0;
-    service_changes(0);
-    manage_pods(0, false);
-    apply_power_cap(0);
-    rec_.set(0, state());
+    bool any_hourly = false;
+    for (auto& s : sites_) {
+      s->service_changes(0);
+      s->manage_pods(0, false);
+      s->apply_power_cap(0);
+      s->rec.set(0, s->state());
+      any_hourly = any_hourly || s->hourly();
+    }
     while (true) {
+      const double clock = sg4::Engine::get_clock();
       double wake = sc_.horizon_s;
       if (next) wake = std::min(wake, next->submit_s);
       if (!warmup_sampled) wake = std::min(wake, sc_.warmup_s);
-      // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
-      const bool hourly = sc_.facility.power_cap_w && sc_.facility.climate && !sc_.facility.hold_under_cap;
-      if (hourly) wake = std::min(wake, (std::floor(sg4::Engine::get_clock() / 3600.0) + 1) * 3600.0);
-      wake = std::min(wake, next_service_change(sg4::Engine::get_clock()));
+      if (any_hourly) wake = std::min(wake, (std::floor(clock / 3600.0) + 1) * 3600.0);
+      for (const auto& s : sites_) wake = std::min(wake, s->next_service_change(clock));
       while (completed_.empty() && sg4::Engine::get_clock() < wake) sched_cv_->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
       const double now = sg4::Engine::get_clock();
-      ++result_.stats.scheduler_wakeups;
+      ++stats_.scheduler_wakeups;
       if (g_stop) {
         interrupted_ = true;
         return;
       }
-      // 1. completions, 2. arrivals, 3. one decision (only at instants with events: a decision with
+      // 1. completions, 2. arrivals, 3. one decision per site (only at a site with events: a decision with
       // nothing changed could still differ once an estimate is exceeded, so extra wake-ups must not decide).
-      bool events = !completed_.empty();
-      for (JobId id : completed_) {
-        sched_.complete(id, now);
-        JobRecord& r = result_.jobs[id];
+      for (auto& s : sites_) s->events = false;
+      for (auto [site, id] : completed_) {
+        site->sched.complete(id, now);
+        JobRecord& r = jobs_[id];
         r.end_s = now;
         r.status = JobStatus::completed;
-        gpus_busy_ -= r.job.gpus;
-        gpus_held_ -= r.gpus_held;
-        for (const PodShare& ps : job_pods_[id]) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
-        std::vector<PodShare>().swap(job_pods_[id]);
+        site->complete(r);
+        site->events = true;
         ++jobs_done_;
       }
       completed_.clear();
       while (next && next->submit_s <= now) {
         JobRecord r;
         r.job = *next;
-        bool accepted = sched_.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s});
-        if (!accepted) r.status = JobStatus::rejected;
-        result_.jobs.push_back(r);
-        job_pods_.emplace_back();
+        Site& site = *sites_[dispatch(r.job, now)];
+        site.submit(r);
+        site.events = true;
+        jobs_.push_back(r);
         next = source_->next();
-        events = true;
       }
       // Tranches entering or leaving service are events too (after completions and arrivals).
-      if (next_service_change(last_service_check_) <= now) {
-        service_changes(now);
-        events = true;
+      for (auto& s : sites_) {
+        if (s->next_service_change(s->last_service_check) <= now) {
+          s->service_changes(now);
+          s->events = true;
+        }
+        s->last_service_check = now;
       }
-      last_service_check_ = now;
       if (!warmup_sampled && now >= sc_.warmup_s) {
-        energy_at_warmup = plugin_energy();
+        for (auto& s : sites_) s->energy_at_warmup = s->plugin_energy();
         warmup_sampled = true;
       }
       if (now >= sc_.horizon_s) {
-        rec_.advance(now);
-        result_.it_energy_total_j = plugin_energy();
-        result_.it_energy_window_j = result_.it_energy_total_j - energy_at_warmup;
+        for (auto& s : sites_) {
+          s->rec.advance(now);
+          s->result.it_energy_total_j = s->plugin_energy();
+          s->result.it_energy_window_j = s->result.it_energy_total_j - s->energy_at_warmup;
+        }
         progress(now, true);
         break;
       }
-      // Pods switched back on under the cap add capacity: decide as for an event.
-      if ((events || hourly) && manage_pods(now, true)) events = true;
-      if (!events) {
-        if (hourly) {
-          apply_power_cap(now);
-          rec_.set(now, state());
+      bool decided = false;
+      for (auto& sp : sites_) {
+        Site& s = *sp;
+        // Pods switched back on under the cap add capacity: decide as for an event.
+        if ((s.events || s.hourly()) && s.manage_pods(now, true)) s.events = true;
+        if (!s.events) {
+          if (s.hourly()) {
+            s.apply_power_cap(now);
+            s.rec.set(now, s.state());
+          }
+          continue;
         }
-        continue;
+        s.limit_starts(now);
+        for (const StartDecision& d : s.sched.decide(now)) launch(s, d);
+        s.manage_pods(now, false);
+        s.apply_power_cap(now);
+        s.rec.set(now, s.state());
+        decided = true;
       }
-      limit_starts(now);
-      for (const StartDecision& d : sched_.decide(now)) launch(d, now);
-      manage_pods(now, false);
-      apply_power_cap(now);
-      rec_.set(now, state());
-      if ((++iterations & 1023) == 0) progress(now, false);
+      if (decided && (++iterations & 1023) == 0) progress(now, false);
     }
-    if (auto* swf = dynamic_cast<SwfSource*>(source_.get())) result_.trace_jobs_skipped = swf->skipped();
+    if (auto* swf = dynamic_cast<SwfSource*>(source_.get())) trace_jobs_skipped_ = swf->skipped();
   } catch (...) {
     error_ = std::current_exception();
   }
 }
 
-RunResult Simulation::run() {
+std::vector<RunResult> Simulation::run() {
   xbt_log_control_set("root.thres:critical");
   int argc = 1;
   char name[] = "capsim";
@@ -562,31 +669,52 @@ RunResult Simulation::run() {
     if (opt_.progress) std::fprintf(stderr, "\n");
     throw Interrupted();
   }
-  for (auto& r : result_.jobs)
+  for (auto& r : jobs_)
     if (r.status == JobStatus::running) r.end_s = -1;
-  result_.timeseries = rec_.rows();
-  result_.window_allocated_gpu_s = rec_.window_allocated_gpu_s();
-  result_.window_delivered_gpu_s = rec_.window_delivered_gpu_s();
-  result_.window_busy_work_gpu_s = rec_.window_busy_work_gpu_s();
-  result_.window_service_gpu_s = rec_.window_service_gpu_s();
-  result_.window_busy_gpu_s = rec_.window_busy_gpu_s();
-  result_.recorder_it_energy_window_j = rec_.window_compute_energy_j();
-  result_.it_peak_w = rec_.window_peak_compute_power_w() * facility_.it_factor;
-  result_.facility_peak_w = rec_.window_peak_facility_power_w();
-  result_.capped_s = rec_.window_capped_s();
-  result_.throttled_gpu_s = rec_.window_throttled_gpu_s();
-  result_.off_gpu_s = rec_.window_off_gpu_s();
-  result_.hourly_window_it_j = rec_.hourly_window_it_j();
-  result_.hourly_window_facility_j = rec_.hourly_window_facility_j();
-  result_.facility = facility_;
-  return std::move(result_);
+  std::vector<RunResult> out;
+  for (auto& sp : sites_) {
+    Site& s = *sp;
+    RunResult& res = s.result;
+    const Recorder& rec = s.rec;
+    if (sites_.size() == 1) {
+      res.jobs = std::move(jobs_);
+    } else {
+      for (const JobRecord& j : jobs_)
+        if (j.site == s.index) res.jobs.push_back(j);
+    }
+    res.class_names = class_names_;
+    res.trace_jobs_skipped = trace_jobs_skipped_;
+    res.stats = stats_;
+    res.timeseries = rec.rows();
+    res.window_allocated_gpu_s = rec.window_allocated_gpu_s();
+    res.window_delivered_gpu_s = rec.window_delivered_gpu_s();
+    res.window_busy_work_gpu_s = rec.window_busy_work_gpu_s();
+    res.window_service_gpu_s = rec.window_service_gpu_s();
+    res.window_busy_gpu_s = rec.window_busy_gpu_s();
+    res.recorder_it_energy_window_j = rec.window_compute_energy_j();
+    res.it_peak_w = rec.window_peak_compute_power_w() * s.facility.it_factor;
+    res.facility_peak_w = rec.window_peak_facility_power_w();
+    res.capped_s = rec.window_capped_s();
+    res.throttled_gpu_s = rec.window_throttled_gpu_s();
+    res.off_gpu_s = rec.window_off_gpu_s();
+    res.hourly_window_it_j = rec.hourly_window_it_j();
+    res.hourly_window_facility_j = rec.hourly_window_facility_j();
+    res.facility = s.facility;
+    out.push_back(std::move(res));
+  }
+  return out;
 }
 
 }  // namespace
 
-RunResult run_simulation(const Scenario& s, const RunOptions& opt) {
+std::vector<RunResult> run_sites(const Scenario& s, const RunOptions& opt) {
   Simulation sim(s, opt);
   return sim.run();
+}
+
+RunResult run_simulation(const Scenario& s, const RunOptions& opt) {
+  if (s.federated()) throw std::logic_error("capsim: run_simulation on a federation; use run_sites");
+  return std::move(run_sites(s, opt).front());
 }
 
 }  // namespace capsim

@@ -19,6 +19,7 @@ struct JobRecord {
   int nodes = 0;
   long long gpus_held = 0;
   JobStatus status = JobStatus::queued;
+  int site = 0;  // federation member it was dispatched to
 };
 
 struct EngineStats {
@@ -60,5 +61,7 @@ struct RunOptions {
 
 // Throws InputError for trace errors met during the run, Interrupted if stopped.
 RunResult run_simulation(const Scenario& s, const RunOptions& opt);
+// The same for a federation (or one site): one result per member, each with the jobs dispatched to it.
+std::vector<RunResult> run_sites(const Scenario& s, const RunOptions& opt);
 
 }  // namespace capsim

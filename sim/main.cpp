@@ -14,6 +14,7 @@
 #include "models/scenario.hpp"
 #include "models/workload.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/federation.hpp"
 #include "reports/summary.hpp"
 #include "sim/engine.hpp"
 #include "sim/study.hpp"
@@ -62,8 +63,13 @@ int cmd_validate(const RunArgs& a) {
   long long jobs = 0;
   auto src = make_job_source(s);
   while (src->next()) ++jobs;
+  long long gpus = s.cluster.gpus();
+  if (s.federated()) {
+    gpus = 0;
+    for (const Scenario& m : s.members) gpus += m.cluster.gpus();
+  }
   std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, sha256 %s)\n", a.file.c_str(),
-              s.cluster.gpus(), jobs, s.sha256.c_str());
+              gpus, jobs, s.sha256.c_str());
   return 0;
 }
 
@@ -77,9 +83,10 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   RunOptions opt;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.handle_signals = true;
-  RunResult r = run_simulation(s, opt);
+  std::vector<RunResult> rs = run_sites(s, opt);
+  const RunResult& r = rs.front();
 
-  nlohmann::json summary = make_summary(s, r);
+  nlohmann::json summary = s.federated() ? make_federation_summary(s, rs) : make_summary(s, r);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   nlohmann::json run = {{"capsim_version", CAPSIM_VERSION},
                         {"command_line", command_line},
@@ -95,11 +102,12 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
                           {"platform_build_s", r.stats.platform_build_s}}}};
   namespace fs = std::filesystem;
   write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");
-  write_file_atomic((fs::path(out) / "jobs.csv").string(), jobs_csv(r));
-  write_file_atomic((fs::path(out) / "timeseries.csv").string(), timeseries_csv(r));
+  write_file_atomic((fs::path(out) / "jobs.csv").string(), s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
+  write_file_atomic((fs::path(out) / "timeseries.csv").string(),
+                    s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r));
   write_file_atomic((fs::path(out) / "run.json").string(), run.dump(2) + "\n");
   write_file_atomic((fs::path(out) / "summary.json").string(), summary.dump(2) + "\n");
-  std::fputs(summary_text(s, summary).c_str(), stdout);
+  std::fputs((s.federated() ? federation_summary_text(s, summary) : summary_text(s, summary)).c_str(), stdout);
   std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
               out.c_str());
   return 0;

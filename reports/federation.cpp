@@ -1,0 +1,250 @@
+#include "reports/federation.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "reports/stats.hpp"
+#include "reports/summary.hpp"
+
+namespace capsim {
+using nlohmann::json;
+
+namespace {
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+double at(const json& j, const std::string& dotted) {
+  const json* p = &j;
+  std::size_t a = 0;
+  while (true) {
+    std::size_t b = dotted.find('.', a);
+    p = &(*p)[dotted.substr(a, b == std::string::npos ? std::string::npos : b - a)];
+    if (b == std::string::npos) break;
+    a = b + 1;
+  }
+  return p->get<double>();
+}
+
+json wait_stats(const std::vector<double>& w) {
+  return {{"mean", stats::mean(w)}, {"p50", stats::percentile(w, 50)}, {"p95", stats::percentile(w, 95)}, {"p99", stats::percentile(w, 99)}};
+}
+
+}  // namespace
+
+json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs) {
+  std::vector<json> member;
+  for (std::size_t i = 0; i < rs.size(); ++i) member.push_back(make_summary(s.members[i], rs[i]));
+  auto sum = [&](const std::string& path) {
+    double t = 0;
+    for (const json& m : member) t += at(m, path);
+    return t;
+  };
+  const double window_s = s.horizon_s - s.warmup_s;
+  json out;
+  out["capsim_version"] = CAPSIM_VERSION;
+  out["name"] = s.name;
+  out["scenario_sha256"] = s.sha256;
+  out["seed"] = s.seed;
+  out["gpus_installed"] = static_cast<long long>(sum("gpus_installed"));
+  out["horizon_s"] = s.horizon_s;
+  out["warmup_s"] = s.warmup_s;
+  json jobs = json::object();
+  for (const char* k : {"submitted", "completed", "running_at_end", "queued_at_end", "rejected"})
+    jobs[k] = static_cast<long long>(sum(std::string("jobs.") + k));
+  out["jobs"] = jobs;
+  // Waits over every job of the federation, and by class.
+  std::vector<double> waits;
+  std::vector<std::vector<double>> class_waits(rs.front().class_names.size());
+  for (const RunResult& r : rs)
+    for (const JobRecord& j : r.jobs) {
+      if (j.job.submit_s < s.warmup_s || j.start_s < 0) continue;
+      waits.push_back(j.start_s - j.job.submit_s);
+      class_waits[j.job.class_index].push_back(j.start_s - j.job.submit_s);
+    }
+  out["wait_s"] = wait_stats(waits);
+  double service = 0, allocated = 0, busy = 0;
+  for (const RunResult& r : rs) {
+    service += r.window_service_gpu_s;
+    allocated += r.window_allocated_gpu_s;
+    busy += r.window_busy_gpu_s;
+  }
+  out["utilization"] = {{"allocated", service > 0 ? allocated / service : 0.0}, {"busy", service > 0 ? busy / service : 0.0}};
+  out["gpu_hours"] = {{"delivered", sum("gpu_hours.delivered")}, {"allocated", sum("gpu_hours.allocated")}};
+  const double it_mwh = sum("energy.it_mwh"), facility_mwh = sum("energy.facility_mwh");
+  out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_mwh}};
+  // The federation's highest hourly mean facility power (members' hours are aligned: same start).
+  std::vector<double> hourly(rs.front().hourly_window_facility_j.size(), 0.0);
+  for (const RunResult& r : rs)
+    for (std::size_t h = 0; h < hourly.size(); ++h) hourly[h] += r.hourly_window_facility_j[h];
+  double peak_hour_j = 0;
+  for (std::size_t h = 0; h < hourly.size(); ++h) {
+    double len = std::min((h + 1) * 3600.0, s.horizon_s) - std::max(h * 3600.0, s.warmup_s);
+    if (len > 0) peak_hour_j = std::max(peak_hour_j, hourly[h] / len);
+  }
+  double hours_capped = 0;
+  for (const json& m : member) hours_capped = std::max(hours_capped, m["power"]["hours_capped"].get<double>());
+  out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
+                  {"it_peak_mw", sum("power.it_peak_mw")},
+                  {"facility_mean_mw", facility_mwh / (window_s / 3600)},
+                  {"facility_peak_mw", sum("power.facility_peak_mw")},
+                  {"facility_peak_hourly_mw", peak_hour_j / 1e6},
+                  {"it_design_mw", sum("power.it_design_mw")},
+                  {"hours_capped", hours_capped},
+                  {"throttled_gpu_hours", sum("power.throttled_gpu_hours")},
+                  {"switched_off_gpu_hours", sum("power.switched_off_gpu_hours")}};
+  out["pue"] = {{"mean", it_mwh > 0 ? facility_mwh / it_mwh : 0.0}};
+  out["compute"] = {{"delivered_exaflop", sum("compute.delivered_exaflop")}};
+  bool all_sites = std::all_of(member.begin(), member.end(), [](const json& m) { return m.contains("carbon"); });
+  if (all_sites) {
+    double t = sum("carbon.tco2");
+    out["carbon"] = {{"tco2", t}, {"gco2_per_kwh", facility_mwh > 0 ? t * 1e6 / (facility_mwh * 1000) : 0.0}};
+  }
+  if (std::any_of(member.begin(), member.end(), [](const json& m) { return m.contains("water"); })) {
+    double w = 0;
+    for (const json& m : member)
+      if (m.contains("water")) w += m["water"]["m3"].get<double>();
+    out["water"] = {{"m3", w}};
+  }
+  // Costs: the members' USD figures added up, shown in the scenario's currency as well.
+  const double gpu_hours = out["gpu_hours"]["delivered"], exaflop = out["compute"]["delivered_exaflop"];
+  const double window_years = window_s / (365 * 86400.0);
+  json usd;
+  for (const char* k : {"capex", "capex_hardware", "capex_facility", "depreciation_per_year", "electricity_per_year",
+                        "demand_charge_per_year", "opex_per_year", "total_per_year", "npv"})
+    usd[k] = sum(std::string("cost.usd.") + k);
+  json cf = json::array();
+  for (const json& m : member) {
+    const json& c = m["cost"]["usd"]["cash_flows"];
+    for (std::size_t y = 0; y < c.size(); ++y) {
+      if (cf.size() <= y) cf.push_back(0.0);
+      cf[y] = cf[y].get<double>() + c[y].get<double>();
+    }
+  }
+  usd["cash_flows"] = cf;
+  const double total_window = usd["total_per_year"].get<double>() * window_years;
+  usd["per_gpu_hour_delivered"] = gpu_hours > 0 ? total_window / gpu_hours : 0.0;
+  usd["per_exaflop_delivered"] = exaflop > 0 ? total_window / exaflop : 0.0;
+  const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
+  json cost;
+  for (const auto& [k, v] : usd.items()) {
+    if (v.is_array()) {
+      json a = json::array();
+      for (const auto& x : v) a.push_back(x.get<double>() * per_usd);
+      cost[k] = a;
+    } else {
+      cost[k] = v.get<double>() * per_usd;
+    }
+  }
+  cost["currency"] = s.costs.currency;
+  cost["per_usd"] = per_usd;
+  cost["usd"] = usd;
+  out["cost"] = cost;
+  json cls = json::object();
+  for (std::size_t c = 0; c < class_waits.size(); ++c) {
+    const std::string& name = rs.front().class_names[c];
+    double n = 0, gh = 0, ef = 0;
+    for (const json& m : member) {
+      n += m["classes"][name]["jobs"].get<double>();
+      gh += m["classes"][name]["gpu_hours"].get<double>();
+      ef += m["classes"][name]["delivered_exaflop"].get<double>();
+    }
+    cls[name] = {{"jobs", static_cast<long long>(n)},
+                 {"wait_s", {{"p50", stats::percentile(class_waits[c], 50)}, {"p95", stats::percentile(class_waits[c], 95)}}},
+                 {"gpu_hours", gh},
+                 {"delivered_exaflop", ef}};
+  }
+  out["classes"] = cls;
+  const char* policy = s.dispatch == DispatchPolicy::cheapest_power ? "cheapest_power"
+                       : s.dispatch == DispatchPolicy::lowest_carbon ? "lowest_carbon"
+                                                                      : "least_queued_work";
+  json dispatched = json::object();
+  for (std::size_t i = 0; i < rs.size(); ++i) dispatched[s.member_names[i]] = static_cast<long long>(rs[i].jobs.size());
+  out["dispatch"] = {{"policy", policy}, {"jobs", dispatched}};
+  json sites = json::object();
+  for (std::size_t i = 0; i < rs.size(); ++i) sites[s.member_names[i]] = member[i];
+  out["sites"] = sites;
+  if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", rs.front().trace_jobs_skipped}};
+  return out;
+}
+
+std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>& rs) {
+  std::vector<const JobRecord*> all;
+  for (const RunResult& r : rs)
+    for (const JobRecord& j : r.jobs) all.push_back(&j);
+  std::sort(all.begin(), all.end(), [](const JobRecord* a, const JobRecord* b) { return a->job.id < b->job.id; });
+  std::string out = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,status,site\n";
+  out.reserve(out.size() + all.size() * 56);
+  for (const JobRecord* j : all) {
+    out += std::to_string(j->job.id) + ',';
+    if (j->job.trace_id >= 0) out += std::to_string(j->job.trace_id);
+    out += ',' + rs.front().class_names[j->job.class_index] + ',' + num(j->job.submit_s) + ',';
+    if (j->start_s >= 0) out += num(j->start_s);
+    out += ',';
+    if (j->end_s >= 0) out += num(j->end_s);
+    out += ',' + std::to_string(j->job.gpus) + ',' + std::to_string(j->nodes) + ',' + to_string(j->status) + ',' +
+           s.member_names[j->site] + '\n';
+  }
+  return out;
+}
+
+std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunResult>& rs) {
+  std::string out = "site,start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw\n";
+  std::vector<TimeseriesRow> total = rs.front().timeseries;
+  for (auto& row : total) row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w = 0;
+  auto line = [&](const std::string& site, const TimeseriesRow& row) {
+    out += site + ',' + num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
+           num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' + num(row.facility_power_w / 1e6) + '\n';
+  };
+  for (std::size_t i = 0; i < rs.size(); ++i)
+    for (std::size_t k = 0; k < rs[i].timeseries.size(); ++k) {
+      const TimeseriesRow& row = rs[i].timeseries[k];
+      line(s.member_names[i], row);
+      TimeseriesRow& t = total[k];
+      t.gpus_allocated += row.gpus_allocated;
+      t.gpus_busy += row.gpus_busy;
+      t.jobs_running += row.jobs_running;
+      t.jobs_queued += row.jobs_queued;
+      t.it_power_w += row.it_power_w;
+      t.facility_power_w += row.facility_power_w;
+    }
+  for (const auto& row : total) line("all", row);
+  return out;
+}
+
+std::string federation_summary_text(const Scenario& s, const json& m) {
+  char buf[1024];
+  const json& j = m["jobs"];
+  std::string out;
+  std::snprintf(buf, sizeof buf,
+                "capsim %s  scenario %s  seed %llu  federation of %zu data centers, dispatch %s\n"
+                "horizon      %.1f d (warm-up %.1f d excluded)\n"
+                "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
+                "wait         mean %.0f s, p50 %.0f s, p95 %.0f s\n"
+                "total        %lld GPUs, %.1f %% allocated, %.0f GPU-hours, facility %.1f MWh (highest hour %.2f MW), %.2f %s/GPU-h\n",
+                m["capsim_version"].get<std::string>().c_str(), s.name.c_str(), static_cast<unsigned long long>(s.seed),
+                s.members.size(), m["dispatch"]["policy"].get<std::string>().c_str(), s.horizon_s / 86400, s.warmup_s / 86400,
+                j["submitted"].get<long long>(), j["completed"].get<long long>(), j["running_at_end"].get<long long>(),
+                j["queued_at_end"].get<long long>(), j["rejected"].get<long long>(), m["wait_s"]["mean"].get<double>(),
+                m["wait_s"]["p50"].get<double>(), m["wait_s"]["p95"].get<double>(), m["gpus_installed"].get<long long>(),
+                100 * m["utilization"]["allocated"].get<double>(), m["gpu_hours"]["delivered"].get<double>(),
+                m["energy"]["facility_mwh"].get<double>(), m["power"]["facility_peak_hourly_mw"].get<double>(),
+                m["cost"]["per_gpu_hour_delivered"].get<double>(), m["cost"]["currency"].get<std::string>().c_str());
+  out += buf;
+  out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
+  for (std::size_t i = 0; i < s.members.size(); ++i) {
+    const json& x = m["sites"][s.member_names[i]];
+    std::snprintf(buf, sizeof buf, "  %-10s %-20s %-8lld %-9lld %-10.0f %-8.1f %-8.2f %-13.0f %.2f\n", s.member_names[i].c_str(),
+                  s.members[i].site ? s.members[i].site->key.c_str() : "-", x["gpus_installed"].get<long long>(),
+                  x["jobs"]["submitted"].get<long long>(), x["wait_s"]["mean"].get<double>(),
+                  100 * x["utilization"]["allocated"].get<double>(), x["power"]["facility_peak_mw"].get<double>(),
+                  x["power"]["hours_capped"].get<double>(), x["cost"]["usd"]["per_gpu_hour_delivered"].get<double>());
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace capsim

@@ -1,0 +1,127 @@
+// Runs a federation scenario once and checks it against independent references: every job is dispatched
+// to exactly one member, pinned tenants go to their member, each member's schedule equals a plain event loop
+// fed with the jobs it received, each member's energy matches the plugin, a member that received no job
+// drew exactly its idle power, and the federation's totals add up.
+//   usage: capsim_federation_test SCENARIO [--set PATH=VALUE]... [gtest flags]
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "models/facility.hpp"
+#include "models/scenario.hpp"
+#include "models/workload.hpp"
+#include "reports/federation.hpp"
+#include "sim/engine.hpp"
+#include "tests/reference/event_loop.hpp"
+#include "tests/reference/vector_source.hpp"
+
+namespace capsim {
+namespace {
+
+const Scenario* g_scenario = nullptr;
+const std::vector<RunResult>* g_results = nullptr;
+const Scenario& sc() { return *g_scenario; }
+const std::vector<RunResult>& res() { return *g_results; }
+
+TEST(Federation, EveryJobDispatchedToExactlyOneMember) {
+  ASSERT_TRUE(sc().federated());
+  ASSERT_EQ(res().size(), sc().members.size());
+  auto src = make_job_source(sc());
+  std::vector<int> seen;
+  long long expected = 0;
+  while (auto j = src->next())
+    if (j->submit_s < sc().horizon_s) ++expected;
+  seen.assign(expected, 0);
+  for (std::size_t m = 0; m < res().size(); ++m)
+    for (const JobRecord& j : res()[m].jobs) {
+      ASSERT_LT(j.job.id, expected);
+      ++seen[j.job.id];
+      EXPECT_EQ(j.site, static_cast<int>(m));
+    }
+  for (long long i = 0; i < expected; ++i) ASSERT_EQ(seen[i], 1) << "job " << i;
+}
+
+TEST(Federation, PinnedTenantsGoToTheirMember) {
+  const auto* sw = std::get_if<SyntheticWorkload>(&sc().workload);
+  if (!sw || sc().pins.empty()) GTEST_SKIP() << "no pins";
+  for (const auto& [tenant, member] : sc().pins)
+    for (std::size_t m = 0; m < res().size(); ++m)
+      for (const JobRecord& j : res()[m].jobs)
+        if (sw->classes[j.job.class_index].tenant == tenant) {
+          ASSERT_EQ(static_cast<int>(m), member) << "job " << j.job.id;
+        }
+}
+
+// Each member schedules exactly as a plain event loop (no SimGrid) given only the jobs dispatched to it.
+TEST(Federation, EachMemberMatchesThePlainEventLoopOnItsJobs) {
+  for (std::size_t m = 0; m < res().size(); ++m) {
+    const Scenario& ms = sc().members[m];
+    if (ms.facility.power_cap_w || ms.cluster.phased()) continue;
+    std::vector<Job> jobs;
+    for (const JobRecord& j : res()[m].jobs) jobs.push_back(j.job);
+    reference::VectorSource src(jobs);
+    auto ref = reference::run_reference(src, ms.cluster.nodes, ms.cluster.gpus_per_node, ms.policy, ms.horizon_s);
+    ASSERT_EQ(ref.jobs.size(), res()[m].jobs.size()) << sc().member_names[m];
+    for (std::size_t i = 0; i < ref.jobs.size(); ++i) {
+      const JobRecord& a = res()[m].jobs[i];
+      ASSERT_EQ(a.start_s, ref.jobs[i].start_s) << sc().member_names[m] << " job " << a.job.id;
+      ASSERT_EQ(a.end_s, ref.jobs[i].end_s) << sc().member_names[m] << " job " << a.job.id;
+    }
+  }
+}
+
+TEST(Federation, MemberEnergyMatchesThePluginAndIdleMembersDrawIdlePower) {
+  for (std::size_t m = 0; m < res().size(); ++m) {
+    const RunResult& r = res()[m];
+    const Scenario& ms = sc().members[m];
+    EXPECT_NEAR(r.recorder_it_energy_window_j, r.it_energy_window_j, 1e-9 * r.it_energy_window_j) << sc().member_names[m];
+    if (!r.jobs.empty() || ms.facility.power_cap_w || ms.cluster.phased()) continue;
+    double idle_w = 0;
+    for (const Tranche& t : ms.cluster.tranches) idle_w += t.nodes * t.idle_w;
+    EXPECT_NEAR(r.it_energy_window_j, idle_w * (ms.horizon_s - ms.warmup_s), 1e-9 * r.it_energy_window_j) << sc().member_names[m];
+  }
+}
+
+TEST(Federation, TotalsAddUp) {
+  nlohmann::json f = make_federation_summary(sc(), res());
+  double it = 0, facility = 0, gpu_h = 0, capex = 0;
+  long long submitted = 0, gpus = 0;
+  for (const auto& name : sc().member_names) {
+    const auto& m = f["sites"][name];
+    it += m["energy"]["it_mwh"].get<double>();
+    facility += m["energy"]["facility_mwh"].get<double>();
+    gpu_h += m["gpu_hours"]["delivered"].get<double>();
+    capex += m["cost"]["usd"]["capex"].get<double>();
+    submitted += m["jobs"]["submitted"].get<long long>();
+    gpus += m["gpus_installed"].get<long long>();
+  }
+  EXPECT_NEAR(f["energy"]["it_mwh"].get<double>(), it, 1e-9 * it);
+  EXPECT_NEAR(f["energy"]["facility_mwh"].get<double>(), facility, 1e-9 * facility);
+  EXPECT_NEAR(f["gpu_hours"]["delivered"].get<double>(), gpu_h, 1e-9 * gpu_h);
+  EXPECT_NEAR(f["cost"]["usd"]["capex"].get<double>(), capex, 1e-9 * capex);
+  EXPECT_EQ(f["jobs"]["submitted"].get<long long>(), submitted);
+  EXPECT_EQ(f["gpus_installed"].get<long long>(), gpus);
+  // The federation's highest hour is at most the sum of the members' instantaneous peaks.
+  EXPECT_LE(f["power"]["facility_peak_hourly_mw"].get<double>(), f["power"]["facility_peak_mw"].get<double>() * (1 + 1e-12));
+}
+
+}  // namespace
+}  // namespace capsim
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s SCENARIO [--set PATH=VALUE]...\n", argv[0]);
+    return 2;
+  }
+  std::vector<capsim::Override> overrides;
+  for (int i = 2; i + 1 < argc; i += 2)
+    if (std::string(argv[i]) == "--set") overrides.push_back(capsim::parse_override(argv[i + 1]));
+  static capsim::Scenario s = capsim::load_scenario(argv[1], overrides);
+  static std::vector<capsim::RunResult> r = capsim::run_sites(s, {});
+  capsim::g_scenario = &s;
+  capsim::g_results = &r;
+  return RUN_ALL_TESTS();
+}
