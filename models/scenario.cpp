@@ -132,7 +132,10 @@ Param make_spec() {
   choices(cap_action, {"throttle", "hold"});
   Param switch_off = boolean("switch_off_idle", true,
                              "Under a power cap, switch idle pods off (they draw nothing and take no jobs) before throttling or holding jobs, and back on when the queue has work and a switched-on pod at full load would fit within the cap. Without it, idle power alone may exceed the cap.");
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, alpha}, "Facility around the IT load.");
+  Param switch_interval = quantity("switch_interval", Dimension::time, "15 min",
+                                   "Under a power cap, a pod switched on or off stays so at least this long, unless the cap cannot be met otherwise (nodes take minutes to boot; operators do not cycle them faster).");
+  range(switch_interval, 0.0, 30 * kDay);
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha}, "Facility around the IT load.");
 
   Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
   site.optional = true;
@@ -275,7 +278,11 @@ Param make_spec() {
   member_name.name_pattern = "a-z0-9_-";
   Param member_set = free_object("set", "Settings of this member, as `--set` paths and values (`{\"site\": \"kr-ulsan\", \"cluster.nodes\": 1500}`), applied to the scenario's own `site`, `site_catalog`, `cluster`, `facility`, `costs` and `scheduler`; everything else (calendar, seed, workload) is shared.");
   member_set.default_value = json::object();
-  Param member = object("member", {member_name, member_set}, "A data center of the federation: the scenario with these settings.");
+  Param member_share = number("share", json(), "Share of the scenario's nodes at this member: every tranche's `nodes` (and `cluster.nodes`) times the share, rounded, at least 1; applied before `set`.");
+  range(member_share, 0.0, 1.0, true);
+  member_share.optional = true;
+  member_share.default_note = "all of them";
+  Param member = object("member", {member_name, member_share, member_set}, "A data center of the federation: the scenario with these settings.");
   Param members = array("members", member, "The federation's data centers, each a full cluster at its site.");
   members.min_items = 1;
   members.max_items = 64;
@@ -386,6 +393,23 @@ void load_federation(Scenario& s, const json& doc, const json& fed, const std::s
       throw InputError(file + ": " + at + ".name: expected a unique member name, found a second \"" + name + "\"");
     json mdoc = doc;
     mdoc.erase("federation");
+    if (m.contains("share")) {
+      const double share = m["share"];
+      auto scale = [&](json& n, const std::string& path) {
+        if (!n.is_number_integer())
+          throw InputError(file + ": " + at + ".share: expected " + path + " to be an integer to scale, found " + n.dump());
+        n = std::max<long long>(1, std::llround(n.get<double>() * share));
+      };
+      json& c = mdoc["cluster"];
+      if (c.contains("nodes")) scale(c["nodes"], "cluster.nodes");
+      if (c.contains("pods")) scale(c["pods"], "cluster.pods");
+      if (c.contains("tranches") && c["tranches"].is_array())
+        for (std::size_t t = 0; t < c["tranches"].size(); ++t) {
+          json& tr = c["tranches"][t];
+          if (tr.contains("nodes")) scale(tr["nodes"], "cluster.tranches." + std::to_string(t) + ".nodes");
+          if (tr.contains("pods")) scale(tr["pods"], "cluster.tranches." + std::to_string(t) + ".pods");
+        }
+    }
     for (const auto& [path, value] : m["set"].items()) {
       const std::string label = file + ": " + at + ".set." + path;
       const std::string head = path.substr(0, path.find('.'));
@@ -627,6 +651,7 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
   s.facility.throttle_exponent = f["throttle_power_exponent"];
   s.facility.hold_under_cap = f["power_cap_action"] == "hold";
   s.facility.switch_off_idle = f["switch_off_idle"];
+  s.facility.switch_interval_s = quantity_value(f["switch_interval"], Dimension::time);
   if (f.contains("power_cap")) {
     s.facility.power_cap_w = quantity_value(f["power_cap"], Dimension::power);
   } else if (f["cap_at_grid_limit"].get<bool>()) {

@@ -95,6 +95,7 @@ struct FacilitySpec {
   double throttle_exponent = 2;       // active power at speed s: s^exponent of full
   bool hold_under_cap = false;        // under a cap, hold jobs in the queue rather than throttle
   bool switch_off_idle = true;        // under a cap, switch idle pods off first
+  double switch_interval_s = 900;     // a pod stays on or off at least this long (unless the cap forces it)
 };
 
 struct CostSpec {

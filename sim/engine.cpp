@@ -79,6 +79,7 @@ struct Site {
     bool on = true;
     bool off_for_cap = false;  // switched off to keep within the power cap
     int rank = 0;              // order in which idle pods are switched off under a cap
+    double switched_s = -std::numeric_limits<double>::infinity();  // last switched on or off under the cap
   };
   struct PodShare {
     int pod, busy, held;
@@ -89,8 +90,19 @@ struct Site {
       : sc(s), index(index), sched(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility(make_facility_model(s)),
         rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility) {
     speed_levels = {1.0};
-    if (s.facility.power_cap_w && !s.facility.hold_under_cap)
+    if (s.facility.power_cap_w && !s.facility.hold_under_cap) {
       for (int k = 1; k <= 18; ++k) speed_levels.push_back(1.0 - 0.05 * k);
+      // Under a cap, n GPUs at speed v deliver n v for n (idle + active v^a) watts: work per watt peaks at
+      // v* = (idle / (active (a - 1)))^(1/a). Pods are switched on while the cluster can run at or above v*.
+      double idle = 0, active = 0;
+      for (const Tranche& t : s.cluster.tranches) {
+        idle += t.nodes * t.idle_w;
+        active += t.nodes * (t.peak_w - t.idle_w);
+      }
+      const double a = s.facility.throttle_exponent;
+      const double v = active > 0 && a > 1 ? std::pow(idle / (active * (a - 1)), 1 / a) : 1.0;
+      while (target_level + 1 < speed_levels.size() && speed_levels[target_level + 1] >= v - 1e-12) ++target_level;
+    }
   }
 
   void build(sg4::NetZone* zone, const std::string& prefix);
@@ -144,6 +156,8 @@ struct Site {
   // Speed levels (pstates) of every node: only full speed without a power cap.
   std::vector<double> speed_levels;
   std::size_t level = 0;
+  std::size_t target_level = 0;  // the most efficient speed level under a cap (hold mode: full speed)
+  long long switches = 0;
 };
 
 void Site::build(sg4::NetZone* zone, const std::string& prefix) {
@@ -172,7 +186,7 @@ void Site::build(sg4::NetZone* zone, const std::string& prefix) {
       h->set_core_count(n * c.gpus_per_node);
       h->set_property("wattage_per_state", watts);
       h->set_property("wattage_off", "0");
-      pods.push_back(Pod{h, static_cast<int>(t), node, n, 0, 0, true, false, 0});
+      pods.push_back(Pod{h, static_cast<int>(t), node, n, 0, 0, true, false, 0, -std::numeric_limits<double>::infinity()});
       for (int i = 0; i < n; ++i) node_pod[node++] = static_cast<int>(pods.size()) - 1;
     }
   }
@@ -199,26 +213,47 @@ bool Site::manage_pods(double now, bool allow_on) {
   if (!sc.facility.power_cap_w || !sc.facility.switch_off_idle) return false;
   const double cap = *sc.facility.power_cap_w;
   const std::size_t hour = facility.hour_of(now);
-  auto fits = [&](double extra_w) { return facility.facility_w(compute_power(0) + extra_w, hour) <= cap; };
-  while (!fits(0) && !idle_pods.empty()) {
-    const int pod = idle_pods.begin()->second;
+  const double alpha = sc.facility.throttle_exponent;
+  // Whether facility power fits the cap at speed level `lv` with a pod's idle power and some active power more.
+  auto fits_at = [&](std::size_t lv, double extra_idle_w, double extra_dyn_w) {
+    return facility.facility_w(idle_on_w + extra_idle_w + (dyn_busy_w + extra_dyn_w) * std::pow(speed_levels[lv], alpha), hour) <= cap;
+  };
+  // An idle pod only draws power: off when the cap binds at full speed, unless queued work could use it
+  // at the efficient speed. A pod switched in the last `switch_interval` is left alone, unless the cap
+  // cannot be met even at the slowest speed.
+  const bool waiting = sched.queued() > 0;
+  const double dwell = sc.facility.switch_interval_s;
+  for (auto it = idle_pods.begin(); it != idle_pods.end();) {
+    const bool must = !fits_at(speed_levels.size() - 1, 0, 0);
+    if (!must && (fits_at(0, 0, 0) || (waiting && fits_at(target_level, 0, 0)))) break;
+    const int pod = it->second;
     Pod& p = pods[pod];
+    ++it;  // set_pod_on erases the pod from idle_pods
+    if (!must && now - p.switched_s < dwell) continue;
     p.off_for_cap = true;
+    p.switched_s = now;
+    ++switches;
     off_for_cap.insert({p.rank, pod});
     gpus_off += static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
     sched.set_available(p.first_node, p.nodes, false);
     set_pod_on(pod, false);
   }
-  // Back on, fastest first, while the pod's idle power and one of its nodes at full load still fit at full
-  // speed (the margin keeps a pod from going on only to be switched off or throttled at once).
+  // Back on, fastest first, while queued work waits and the pod's idle power with one of its nodes busy
+  // still fits at the efficient speed (the margin keeps a pod from going on only to be switched off).
   bool added = false;
-  while (allow_on && sched.queued() > 0 && !off_for_cap.empty()) {
-    const int pod = std::prev(off_for_cap.end())->second;
+  for (auto it = off_for_cap.rbegin(); allow_on && sched.queued() > 0 && it != off_for_cap.rend();) {
+    const int pod = it->second;
     Pod& p = pods[pod];
+    if (now - p.switched_s < dwell) {
+      ++it;
+      continue;
+    }
     const Tranche& tr = sc.cluster.tranches[p.tranche];
-    if (!fits(p.nodes * tr.idle_w + (tr.peak_w - tr.idle_w))) break;
-    off_for_cap.erase(std::prev(off_for_cap.end()));
+    if (!fits_at(target_level, p.nodes * tr.idle_w, tr.peak_w - tr.idle_w)) break;
+    it = std::make_reverse_iterator(off_for_cap.erase(std::next(it).base()));
     p.off_for_cap = false;
+    p.switched_s = now;
+    ++switches;
     gpus_off -= static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
     sched.set_available(p.first_node, p.nodes, true);
     set_pod_on(pod, true);
@@ -685,6 +720,7 @@ std::vector<RunResult> Simulation::run() {
     res.class_names = class_names_;
     res.trace_jobs_skipped = trace_jobs_skipped_;
     res.stats = stats_;
+    res.stats.pod_switches = s.switches;
     res.timeseries = rec.rows();
     res.window_allocated_gpu_s = rec.window_allocated_gpu_s();
     res.window_delivered_gpu_s = rec.window_delivered_gpu_s();

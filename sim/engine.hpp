@@ -27,6 +27,7 @@ struct EngineStats {
   long long worker_actors = 0;   // pooled daemon actors that wait on activities
   long long scheduler_wakeups = 0;
   int pod_hosts = 0;
+  long long pod_switches = 0;    // pods switched off or back on under a power cap
   double platform_build_s = 0;   // wall time to build the platform
 };
 

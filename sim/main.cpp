@@ -85,6 +85,8 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
   opt.handle_signals = true;
   std::vector<RunResult> rs = run_sites(s, opt);
   const RunResult& r = rs.front();
+  long long pod_switches = 0;
+  for (const RunResult& x : rs) pod_switches += x.stats.pod_switches;
 
   nlohmann::json summary = s.federated() ? make_federation_summary(s, rs) : make_summary(s, r);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -99,6 +101,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line) {
                           {"worker_actors", r.stats.worker_actors},
                           {"scheduler_wakeups", r.stats.scheduler_wakeups},
                           {"pod_hosts", r.stats.pod_hosts},
+                          {"pod_switches", pod_switches},
                           {"platform_build_s", r.stats.platform_build_s}}}};
   namespace fs = std::filesystem;
   write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");

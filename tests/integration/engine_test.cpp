@@ -247,6 +247,10 @@ TEST(PowerCap, IdlePodsSwitchedOffOnlyWhenNeeded) {
     EXPECT_EQ(res().off_gpu_s, 0);
   }
   EXPECT_LE(res().facility_peak_w, *s.facility.power_cap_w * (1 + 1e-12));
+  // A pod switches at most once per switch interval, plus forced switches off (at most one after each
+  // switch on): at most two per pod and interval.
+  const double slots = std::ceil(s.horizon_s / s.facility.switch_interval_s) + 1;
+  EXPECT_LE(res().stats.pod_switches, static_cast<long long>(2 * slots * s.cluster.pods)) << "pods flap on and off";
 }
 
 TEST(Reference, SameScheduleAsPlainEventLoop) {

@@ -38,6 +38,29 @@ TEST(Scenario, FillsDefaultsFromDeclarationsAndCatalog) {
   EXPECT_EQ(s.resolved["cluster"]["node_idle_power"], std::to_string(static_cast<int>(nt.idle_power_w)) + " W");
 }
 
+// Members inherit the scenario, take their share of every tranche's nodes, then their own settings.
+TEST(Scenario, FederationMembersInheritScaleAndOverride) {
+  json doc = minimal();
+  doc["cluster"]["nodes"] = 10;
+  doc["cluster"]["tranches"] = json::parse(R"([{"nodes": 20, "node_type": "b200-8", "arrives": "2026-01-05T00:00:00Z"}])");
+  doc["start"] = "2026-01-01T00:00:00Z";
+  doc["federation"] = json::parse(R"({"members": [
+      {"name": "a", "share": 0.25, "set": {"site": "kr-ulsan"}},
+      {"name": "b", "share": 0.75, "set": {"cluster.tranches.0.nodes": 2, "scheduler.policy": "fcfs"}}]})");
+  Scenario s = load_scenario_json(doc, "s.json", ".");
+  ASSERT_EQ(s.members.size(), 2u);
+  EXPECT_EQ(s.members[0].cluster.tranches[0].nodes, 3);   // 2.5 rounded
+  EXPECT_EQ(s.members[0].cluster.tranches[1].nodes, 5);
+  EXPECT_EQ(s.members[0].site->key, "kr-ulsan");
+  EXPECT_EQ(s.members[0].policy, PolicyKind::easy);
+  EXPECT_EQ(s.members[1].cluster.tranches[0].nodes, 8);   // 7.5 rounded
+  EXPECT_EQ(s.members[1].cluster.tranches[1].nodes, 2);   // `set` wins over the share
+  EXPECT_FALSE(s.members[1].site.has_value());
+  EXPECT_EQ(s.members[1].policy, PolicyKind::fcfs);
+  EXPECT_EQ(s.members[1].seed, s.seed);
+  EXPECT_EQ(s.members[1].horizon_s, s.horizon_s);
+}
+
 TEST(Scenario, ResolvedScenarioResolvesToItself) {
   Scenario a = load_scenario_json(minimal(), "s.json", ".");
   Scenario b = load_scenario_json(a.resolved, "resolved.json", ".");
