@@ -11,12 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 double at(const json& j, const std::string& dotted) {
   const json* p = &j;
   std::size_t a = 0;
@@ -27,10 +21,6 @@ double at(const json& j, const std::string& dotted) {
     a = b + 1;
   }
   return p->get<double>();
-}
-
-json wait_stats(const std::vector<double>& w) {
-  return {{"mean", stats::mean(w)}, {"p50", stats::percentile(w, 50)}, {"p95", stats::percentile(w, 95)}, {"p99", stats::percentile(w, 99)}};
 }
 
 }  // namespace
@@ -176,28 +166,23 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
   for (const RunResult& r : rs)
     for (const JobRecord& j : r.jobs) all.push_back(&j);
   std::sort(all.begin(), all.end(), [](const JobRecord* a, const JobRecord* b) { return a->job.id < b->job.id; });
-  std::string out = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,status,site\n";
+  std::string out = std::string(kJobsCsvHeader) + ",site\n";
   out.reserve(out.size() + all.size() * 56);
   for (const JobRecord* j : all) {
-    out += std::to_string(j->job.id) + ',';
-    if (j->job.trace_id >= 0) out += std::to_string(j->job.trace_id);
-    out += ',' + rs.front().class_names[j->job.class_index] + ',' + num(j->job.submit_s) + ',';
-    if (j->start_s >= 0) out += num(j->start_s);
-    out += ',';
-    if (j->end_s >= 0) out += num(j->end_s);
-    out += ',' + std::to_string(j->job.gpus) + ',' + std::to_string(j->nodes) + ',' + to_string(j->status) + ',' +
-           s.member_names[j->site] + '\n';
+    append_job_row(out, *j, rs.front().class_names);
+    out += ',' + s.member_names[j->site] + '\n';
   }
   return out;
 }
 
 std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunResult>& rs) {
-  std::string out = "site,start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw\n";
+  std::string out = "site," + std::string(kTimeseriesCsvHeader) + "\n";
   std::vector<TimeseriesRow> total = rs.front().timeseries;
   for (auto& row : total) row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w = 0;
   auto line = [&](const std::string& site, const TimeseriesRow& row) {
-    out += site + ',' + num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
-           num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' + num(row.facility_power_w / 1e6) + '\n';
+    out += site + ',';
+    append_timeseries_row(out, row);
+    out += '\n';
   };
   for (std::size_t i = 0; i < rs.size(); ++i)
     for (std::size_t k = 0; k < rs[i].timeseries.size(); ++k) {

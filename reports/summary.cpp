@@ -14,11 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 // Seconds a job held its GPUs inside [warmup, horizon].
 double window_overlap(const Scenario& s, const JobRecord& r) {
@@ -27,12 +22,6 @@ double window_overlap(const Scenario& s, const JobRecord& r) {
   return std::max(0.0, std::min(end, s.horizon_s) - std::max(r.start_s, s.warmup_s));
 }
 
-json wait_stats(const std::vector<double>& w) {
-  return {{"mean", stats::mean(w)},
-          {"p50", stats::percentile(w, 50)},
-          {"p95", stats::percentile(w, 95)},
-          {"p99", stats::percentile(w, 99)}};
-}
 
 // Electricity cost, carbon, water and costs, from the hourly facility energy of the window.
 void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
@@ -130,6 +119,19 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
 
 }  // namespace
 
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+json wait_stats(const std::vector<double>& w) {
+  return {{"mean", stats::mean(w)},
+          {"p50", stats::percentile(w, 50)},
+          {"p95", stats::percentile(w, 95)},
+          {"p99", stats::percentile(w, 99)}};
+}
+
 json make_summary(const Scenario& s, const RunResult& r) {
   const double window_s = s.horizon_s - s.warmup_s;
   const long long gpus = s.cluster.gpus();
@@ -212,38 +214,47 @@ json make_summary(const Scenario& s, const RunResult& r) {
   return out;
 }
 
+void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names) {
+  out += std::to_string(j.job.id);
+  out += ',';
+  if (j.job.trace_id >= 0) out += std::to_string(j.job.trace_id);
+  out += ',';
+  out += class_names[j.job.class_index];
+  out += ',';
+  out += num(j.job.submit_s);
+  out += ',';
+  if (j.start_s >= 0) out += num(j.start_s);
+  out += ',';
+  if (j.end_s >= 0) out += num(j.end_s);
+  out += ',';
+  out += std::to_string(j.job.gpus);
+  out += ',';
+  out += std::to_string(j.nodes);
+  out += ',';
+  out += to_string(j.status);
+}
+
+void append_timeseries_row(std::string& out, const TimeseriesRow& row) {
+  out += num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
+         num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' +
+         num(row.facility_power_w / 1e6);
+}
+
 std::string jobs_csv(const RunResult& r) {
-  std::string out = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,status\n";
+  std::string out = std::string(kJobsCsvHeader) + "\n";
   out.reserve(out.size() + r.jobs.size() * 48);
   for (const JobRecord& j : r.jobs) {
-    out += std::to_string(j.job.id);
-    out += ',';
-    if (j.job.trace_id >= 0) out += std::to_string(j.job.trace_id);
-    out += ',';
-    out += r.class_names[j.job.class_index];
-    out += ',';
-    out += num(j.job.submit_s);
-    out += ',';
-    if (j.start_s >= 0) out += num(j.start_s);
-    out += ',';
-    if (j.end_s >= 0) out += num(j.end_s);
-    out += ',';
-    out += std::to_string(j.job.gpus);
-    out += ',';
-    out += std::to_string(j.nodes);
-    out += ',';
-    out += to_string(j.status);
+    append_job_row(out, j, r.class_names);
     out += '\n';
   }
   return out;
 }
 
 std::string timeseries_csv(const RunResult& r) {
-  std::string out = "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw\n";
+  std::string out = std::string(kTimeseriesCsvHeader) + "\n";
   for (const auto& row : r.timeseries) {
-    out += num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
-           num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' +
-           num(row.facility_power_w / 1e6) + '\n';
+    append_timeseries_row(out, row);
+    out += '\n';
   }
   return out;
 }

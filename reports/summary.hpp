@@ -1,6 +1,7 @@
 #pragma once
 // Metrics and output files of one run (docs/outputs.md documents every field and column).
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,15 @@
 namespace capsim {
 
 nlohmann::json make_summary(const Scenario& s, const RunResult& r);
+
+// Pieces shared with the federation's outputs.
+inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,status";
+inline constexpr const char* kTimeseriesCsvHeader =
+    "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw";
+std::string num(double v);  // shortest exact text (%.17g)
+nlohmann::json wait_stats(const std::vector<double>& waits_s);
+void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
+void append_timeseries_row(std::string& out, const TimeseriesRow& row);                               // no newline
 std::string jobs_csv(const RunResult& r);
 std::string timeseries_csv(const RunResult& r);
 // The readable summary printed on stdout.
