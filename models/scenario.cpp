@@ -282,7 +282,10 @@ Param make_spec() {
   range(member_share, 0.0, 1.0, true);
   member_share.optional = true;
   member_share.default_note = "all of them";
-  Param member = object("member", {member_name, member_share, member_set}, "A data center of the federation: the scenario with these settings.");
+  Param member_resolved = free_object("resolved", "The member's own `site`, `site_catalog`, `cluster`, `facility`, `costs` and `scheduler`, every default filled: what capsim writes in scenario.resolved.json in place of `share` and `set`.");
+  member_resolved.optional = true;
+  member_resolved.default_note = "derived from `share` and `set`";
+  Param member = object("member", {member_name, member_share, member_set, member_resolved}, "A data center of the federation: the scenario with these settings.");
   Param members = array("members", member, "The federation's data centers, each a full cluster at its site.");
   members.min_items = 1;
   members.max_items = 64;
@@ -383,16 +386,27 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
 namespace {
 
 // Each member is the scenario itself (as written, with --set applied) with the member's settings on top.
-void load_federation(Scenario& s, const json& doc, const json& fed, const std::string& file, const std::string& base_dir) {
+// Each member is the scenario itself (as written, with --set applied) with the member's settings on top.
+// The resolved scenario carries each member fully resolved (`resolved`, without the shared keys), because
+// defaults that depend on the site or node type must be resolved per member: running it gives the same.
+void load_federation(Scenario& s, const json& doc, json& fed, const std::string& file, const std::string& base_dir) {
   static const std::vector<std::string> per_member = {"site", "site_catalog", "cluster", "facility", "costs", "scheduler"};
   for (std::size_t i = 0; i < fed["members"].size(); ++i) {
-    const json& m = fed["members"][i];
+    json& m = fed["members"][i];
     const std::string name = m["name"];
     const std::string at = "federation.members." + std::to_string(i);
     if (std::find(s.member_names.begin(), s.member_names.end(), name) != s.member_names.end())
       throw InputError(file + ": " + at + ".name: expected a unique member name, found a second \"" + name + "\"");
     json mdoc = doc;
     mdoc.erase("federation");
+    if (m.contains("resolved")) {
+      if (m.contains("share") || !m["set"].empty())
+        throw InputError(file + ": " + at + ": expected either `resolved` (as capsim writes it) or `share` and `set`, found both");
+      json shared = mdoc;
+      mdoc = m["resolved"];
+      for (const std::string& key : per_member) shared.erase(key);
+      for (const auto& [key, value] : shared.items()) mdoc[key] = value;  // the federation's own, whatever the member says
+    }
     if (m.contains("share")) {
       const double share = m["share"];
       auto scale = [&](json& n, const std::string& path) {
@@ -419,6 +433,10 @@ void load_federation(Scenario& s, const json& doc, const json& fed, const std::s
     }
     Scenario ms = load_scenario_json_impl(mdoc, file + " (federation member " + name + ")", base_dir, {});
     ms.name = name;
+    json own = json::object();
+    for (const std::string& key : per_member)
+      if (ms.resolved.contains(key)) own[key] = ms.resolved[key];
+    m = {{"name", name}, {"resolved", own}};
     s.member_names.push_back(name);
     s.members.push_back(std::move(ms));
   }

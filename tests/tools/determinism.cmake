@@ -1,7 +1,7 @@
 cmake_minimum_required(VERSION 3.25)
 # Same scenario and seed -> byte-identical summary.json, jobs.csv, timeseries.csv; another seed changes
 # them; running scenario.resolved.json reproduces summary.json.
-set(d ${WORK}/determinism)
+set(d ${WORK}/determinism-${NAME})
 file(REMOVE_RECURSE ${d})
 function(run_capsim out)
   execute_process(COMMAND ${CAPSIM} run ${ARGN} --out ${out} --quiet RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
