@@ -157,6 +157,7 @@ struct Site {
   std::vector<double> speed_levels;
   std::size_t level = 0;
   std::size_t target_level = 0;  // the most efficient speed level under a cap (hold mode: full speed)
+  int utc_offset_s = *params::parse_iso8601_offset(sc.start);
   long long switches = 0;
 };
 
@@ -409,7 +410,7 @@ MemberView Site::view(const Job& j, double now) const {
   v.gpus_on = gpus_in_service - gpus_off;
   v.gpus_free = std::max<long long>(0, v.gpus_on - gpus_held);
   if (sc.site) {
-    LocalTime lt = local_time(now, sc.start_epoch_s, *params::parse_iso8601_offset(sc.start));
+    LocalTime lt = local_time(now, sc.start_epoch_s, utc_offset_s);
     v.price_usd_per_kwh = sc.costs.fx.to_usd({sc.site->tariff.price(lt), sc.site->tariff.currency});
     v.carbon_g_per_kwh = site_carbon_g_per_kwh(*sc.site, lt);
   }
