@@ -8,6 +8,7 @@
 #include "models/cost_catalog.hpp"
 #include "models/errors.hpp"
 #include "models/json_file.hpp"
+#include "models/facility.hpp"
 #include "models/sha256.hpp"
 
 namespace capsim {
@@ -397,11 +398,16 @@ void load_federation(Scenario& s, const json& doc, json& fed, const std::string&
     const std::string at = "federation.members." + std::to_string(i);
     if (std::find(s.member_names.begin(), s.member_names.end(), name) != s.member_names.end())
       throw InputError(file + ": " + at + ".name: expected a unique member name, found a second \"" + name + "\"");
+    if (name == "all")
+      throw InputError(file + ": " + at + ".name: expected a name other than \"all\" (timeseries.csv's federation totals), found \"all\"");
     json mdoc = doc;
     mdoc.erase("federation");
     if (m.contains("resolved")) {
       if (m.contains("share") || !m["set"].empty())
         throw InputError(file + ": " + at + ": expected either `resolved` (as capsim writes it) or `share` and `set`, found both");
+      for (const auto& [key, _] : m["resolved"].items())
+        if (std::find(per_member.begin(), per_member.end(), key) == per_member.end())
+          throw InputError(file + ": " + at + ".resolved." + key + ": expected only site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + key + "`");
       json shared = mdoc;
       mdoc = m["resolved"];
       for (const std::string& key : per_member) shared.erase(key);
@@ -809,6 +815,14 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
     throw TooLargeError(where("cluster.nodes") + ": " + std::to_string(s.cluster.gpus()) +
                         " GPUs; this machine handles at most 8,000,000 per run (docs/errors.md)");
 
+  if (s.facility.power_cap_w) {
+    // Facility power drawn with every node off: no cap below it can hold.
+    const double fixed_w = make_facility_model(s).fixed_w;
+    if (*s.facility.power_cap_w < fixed_w)
+      throw InputError(where(r["facility"].contains("power_cap") ? "facility.power_cap" : "facility.cap_at_grid_limit") +
+                       ": expected a cap of at least the facility's fixed power (" + std::to_string(fixed_w / 1e6) +
+                       " MW: cooling.fixed_share x design IT power), found " + std::to_string(*s.facility.power_cap_w / 1e6) + " MW");
+  }
   if (r.contains("federation")) load_federation(s, doc, r["federation"], file, base_dir);
 
   s.resolved = r;

@@ -90,6 +90,7 @@ struct Site {
       : sc(s), index(index), sched(s.cluster.nodes, s.cluster.gpus_per_node, s.policy), facility(make_facility_model(s)),
         rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility) {
     speed_levels = {1.0};
+    for (const Tranche& t : s.cluster.tranches) max_node_active_w = std::max(max_node_active_w, t.peak_w - t.idle_w);
     if (s.facility.power_cap_w && !s.facility.hold_under_cap) {
       for (int k = 1; k <= 18; ++k) speed_levels.push_back(1.0 - 0.05 * k);
       // Under a cap, n GPUs at speed v deliver n v for n (idle + active v^a) watts: work per watt peaks at
@@ -158,6 +159,7 @@ struct Site {
   std::size_t level = 0;
   std::size_t target_level = 0;  // the most efficient speed level under a cap (hold mode: full speed)
   int utc_offset_s = *params::parse_iso8601_offset(sc.start);
+  double max_node_active_w = 0;  // peak - idle of the most power-hungry node type
   long long switches = 0;
 };
 
@@ -222,11 +224,15 @@ bool Site::manage_pods(double now, bool allow_on) {
   // An idle pod only draws power: off when the cap binds at full speed, unless queued work could use it
   // at the efficient speed. A pod switched in the last `switch_interval` is left alone, unless the cap
   // cannot be met even at the slowest speed.
+  // Holding jobs instead, idle pods must leave room for at least one more busy node, or held jobs never start.
   const bool waiting = sched.queued() > 0;
   const double dwell = sc.facility.switch_interval_s;
+  const bool hold = sc.facility.hold_under_cap;
   for (auto it = idle_pods.begin(); it != idle_pods.end();) {
     const bool must = !fits_at(speed_levels.size() - 1, 0, 0);
-    if (!must && (fits_at(0, 0, 0) || (waiting && fits_at(target_level, 0, 0)))) break;
+    const bool keep = hold ? fits_at(0, 0, waiting ? max_node_active_w : 0)
+                           : fits_at(0, 0, 0) || (waiting && fits_at(target_level, 0, 0));
+    if (!must && keep) break;
     const int pod = it->second;
     Pod& p = pods[pod];
     ++it;  // set_pod_on erases the pod from idle_pods

@@ -42,7 +42,7 @@ void Recorder::account(double a, double b) {
     hourly_facility_j_[hour] += facility_w * dt;
     peak_compute_w_ = std::max(peak_compute_w_, state_.compute_power_w);
     peak_facility_w_ = std::max(peak_facility_w_, facility_w);
-    if (state_.speed < 1 || state_.held_by_cap) capped_s_ += dt;
+    if (state_.speed < 1 || state_.held_by_cap || state_.gpus_off > 0) capped_s_ += dt;
     if (state_.speed < 1) {
       throttled_gpu_s_ += state_.gpus_busy * (1 - state_.speed) * dt;
     }
