@@ -341,6 +341,18 @@ void set_path(json& doc, const std::string& dotted, const json& value, const std
     throw InputError(label + ": unknown key `" + bad + "`" + (prefix.empty() ? "" : " under `" + prefix + "`") +
                      (hint.empty() ? "" : ", did you mean `" + (prefix.empty() ? hint : prefix + "." + hint) + "`?"));
   }
+  // Below a free-form object (a federation member's `set`) the rest of the path is one dotted key.
+  for (std::size_t k = 1; k < path.size(); ++k) {
+    std::vector<std::string> head(path.begin(), path.begin() + static_cast<long>(k));
+    const params::Param* p = params::find(scenario_spec(), doc, head, &prefix, &bad, &hint);
+    if (p && p->free_form) {
+      std::string rest = path[k];
+      for (std::size_t i = k + 1; i < path.size(); ++i) rest += "." + path[i];
+      path.resize(k);
+      path.push_back(rest);
+      break;
+    }
+  }
   // Walk down, creating what is missing: an array where the next key is an index (the declarations put
   // arrays exactly there), an object elsewhere.
   auto is_index = [](const std::string& k) {
@@ -439,6 +451,11 @@ void load_federation(Scenario& s, const json& doc, json& fed, const std::string&
     }
     Scenario ms = load_scenario_json_impl(mdoc, file + " (federation member " + name + ")", base_dir, {});
     ms.name = name;
+    // One job stream, one unit of work: GPU-seconds of the federation's own accelerator. A member of
+    // another generation runs the same job faster or slower, as a tranche does within a cluster.
+    for (Tranche& t : ms.cluster.tranches) t.speed = t.bf16_flops / s.cluster.gpu_bf16_flops;
+    ms.cluster.gpu_bf16_flops = s.cluster.gpu_bf16_flops;
+    ms.cluster.accelerator = s.cluster.accelerator;
     json own = json::object();
     for (const std::string& key : per_member)
       if (ms.resolved.contains(key)) own[key] = ms.resolved[key];

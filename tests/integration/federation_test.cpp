@@ -58,7 +58,7 @@ TEST(Federation, PinnedTenantsGoToTheirMember) {
 TEST(Federation, EachMemberMatchesThePlainEventLoopOnItsJobs) {
   for (std::size_t m = 0; m < res().size(); ++m) {
     const Scenario& ms = sc().members[m];
-    if (ms.facility.power_cap_w || ms.cluster.phased()) continue;
+    if (ms.facility.power_cap_w || ms.cluster.phased() || ms.cluster.tranches[0].speed != 1) continue;
     std::vector<Job> jobs;
     for (const JobRecord& j : res()[m].jobs) jobs.push_back(j.job);
     reference::VectorSource src(jobs);
@@ -69,6 +69,20 @@ TEST(Federation, EachMemberMatchesThePlainEventLoopOnItsJobs) {
       ASSERT_EQ(a.start_s, ref.jobs[i].start_s) << sc().member_names[m] << " job " << a.job.id;
       ASSERT_EQ(a.end_s, ref.jobs[i].end_s) << sc().member_names[m] << " job " << a.job.id;
     }
+  }
+}
+
+// A member of another generation runs each job in run time x (reference FLOP/s / its FLOP/s).
+TEST(Federation, MembersOfAnotherGenerationRunJobsAtTheirSpeed) {
+  for (std::size_t m = 0; m < res().size(); ++m) {
+    const Scenario& ms = sc().members[m];
+    if (ms.facility.power_cap_w || ms.cluster.phased()) continue;
+    const double speed = ms.cluster.tranches[0].bf16_flops / sc().cluster.gpu_bf16_flops;
+    EXPECT_DOUBLE_EQ(ms.cluster.tranches[0].speed, speed);
+    for (const JobRecord& j : res()[m].jobs)
+      if (j.status == JobStatus::completed) {
+        ASSERT_NEAR(j.end_s - j.start_s, j.job.run_s / speed, 1e-6 * j.job.run_s) << sc().member_names[m] << " job " << j.job.id;
+      }
   }
 }
 

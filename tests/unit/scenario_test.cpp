@@ -61,6 +61,16 @@ TEST(Scenario, FederationMembersInheritScaleAndOverride) {
   EXPECT_EQ(s.members[1].horizon_s, s.horizon_s);
 }
 
+// --set into a member's `set` writes one dotted key there; it does not replace the member's whole section.
+TEST(Scenario, OverrideIntoAMembersSetIsOneDottedKey) {
+  json doc = minimal();
+  doc["federation"] = json::parse(R"({"members": [{"name": "a", "set": {"scheduler.policy": "fcfs"}}]})");
+  Scenario s = load_scenario_json(doc, "s.json", ".", {parse_override("federation.members.0.set.cluster.nodes=3")});
+  EXPECT_EQ(s.resolved["federation"]["members"][0]["resolved"]["cluster"]["node_type"], "h100-sxm-8");
+  EXPECT_EQ(s.members[0].cluster.nodes, 3);
+  EXPECT_EQ(s.members[0].policy, PolicyKind::fcfs);
+}
+
 TEST(Scenario, ResolvedScenarioResolvesToItself) {
   Scenario a = load_scenario_json(minimal(), "s.json", ".");
   Scenario b = load_scenario_json(a.resolved, "resolved.json", ".");
