@@ -8,6 +8,7 @@ namespace {
 
 // Least queued work first: a lexicographic key, smaller is better.
 bool less_loaded(const MemberView& a, const MemberView& b) {
+  if (a.can_start_now != b.can_start_now) return a.can_start_now;
   const double qa = a.queued_work_gpu_s / std::max<long long>(a.gpus_on, 1);
   const double qb = b.queued_work_gpu_s / std::max<long long>(b.gpus_on, 1);
   if (qa != qb) return qa < qb;
@@ -18,20 +19,21 @@ bool less_loaded(const MemberView& a, const MemberView& b) {
 
 }  // namespace
 
-int dispatch_job(DispatchPolicy policy, int job_gpus, int pinned, const std::vector<MemberView>& m) {
+int dispatch_job(DispatchPolicy policy, int pinned, const std::vector<MemberView>& m) {
   if (pinned >= 0) return pinned;
   int best = -1;
   if (policy != DispatchPolicy::least_queued_work) {
     auto value = [&](const MemberView& v) { return policy == DispatchPolicy::cheapest_power ? v.price_usd_per_kwh : v.carbon_g_per_kwh; };
     for (int i = 0; i < static_cast<int>(m.size()); ++i) {
       const MemberView& v = m[i];
-      if (!v.can_hold || v.queued_work_gpu_s > 0 || v.gpus_free < job_gpus) continue;
+      if (!v.can_start_now) continue;
       if (best < 0 || value(v) < value(m[best]) || (value(v) == value(m[best]) && less_loaded(v, m[best]))) best = i;
     }
     if (best >= 0) return best;
   }
+  const bool any_now = std::any_of(m.begin(), m.end(), [](const MemberView& v) { return v.can_hold_now; });
   for (int i = 0; i < static_cast<int>(m.size()); ++i) {
-    if (!m[i].can_hold) continue;
+    if (!(any_now ? m[i].can_hold_now : m[i].can_hold)) continue;
     if (best < 0 || less_loaded(m[i], m[best])) best = i;
   }
   return best < 0 ? 0 : best;

@@ -8,7 +8,9 @@
 namespace capsim {
 
 struct MemberView {
-  bool can_hold = false;         // the member's cluster could ever hold the job
+  bool can_hold = false;         // the member's cluster could ever hold the job (all tranches)
+  bool can_hold_now = false;     // the nodes in service now could hold it
+  bool can_start_now = false;    // nothing queued and the job can be placed now
   double queued_work_gpu_s = 0;  // queued jobs' GPUs x estimates
   long long gpus_on = 0;         // in service and switched on
   long long gpus_free = 0;       // of those, not allocated
@@ -16,11 +18,12 @@ struct MemberView {
   double carbon_g_per_kwh = 0;
 };
 
-// Pinned jobs (pinned >= 0) go to their member. Otherwise "least queued work" takes the member with the
-// least queued work per GPU switched on, then the most free GPUs per GPU on, then the first; the price and
-// carbon policies take the cheapest (cleanest) member that could start the job at once (nothing queued,
-// enough free GPUs), and fall back to the least queued work when none can. Members that can never hold the
-// job are skipped; if none can, the job goes to member 0 (which rejects it).
-int dispatch_job(DispatchPolicy policy, int job_gpus, int pinned, const std::vector<MemberView>& members);
+// Pinned jobs (pinned >= 0) go to their member. Otherwise "least queued work" takes a member that can
+// start the job at once, then the one with the least queued work per GPU switched on, then the most free
+// GPUs per GPU on, then the first; the price and carbon policies take the cheapest (cleanest) member that
+// can start the job at once, and fall back to the least queued work when none can. Only members whose
+// nodes in service could hold the job are candidates; if none, those that could once all tranches are in
+// service; if none, member 0 (which rejects it).
+int dispatch_job(DispatchPolicy policy, int pinned, const std::vector<MemberView>& members);
 
 }  // namespace capsim

@@ -411,7 +411,10 @@ void Site::complete(JobRecord& r) {
 
 MemberView Site::view(const Job& j, double now) const {
   MemberView v;
-  v.can_hold = sched.pool().could_ever_fit(j.gpus);
+  const NodePool& pool = sched.pool();
+  v.can_hold = pool.could_ever_fit(j.gpus);
+  v.can_hold_now = j.gpus >= 1 && pool.nodes_needed(j.gpus) <= gpus_in_service / sc.cluster.gpus_per_node;
+  v.can_start_now = sched.queued() == 0 && pool.place(j.gpus).has_value();
   v.queued_work_gpu_s = queued_work_gpu_s;
   v.gpus_on = gpus_in_service - gpus_off;
   v.gpus_free = std::max<long long>(0, v.gpus_on - gpus_held);
@@ -502,7 +505,7 @@ int Simulation::dispatch(const Job& j, double now) {
   if (sites_.size() == 1) return 0;
   std::vector<MemberView> views;
   for (const auto& s : sites_) views.push_back(s->view(j, now));
-  return dispatch_job(sc_.dispatch, j.gpus, class_pin_[j.class_index], views);
+  return dispatch_job(sc_.dispatch, class_pin_[j.class_index], views);
 }
 
 void Simulation::launch(Site& site, const StartDecision& d) {
