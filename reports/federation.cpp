@@ -116,8 +116,8 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   }
   usd["cash_flows"] = cf;
   const double total_window = usd["total_per_year"].get<double>() * window_years;
-  usd["per_gpu_hour_delivered"] = gpu_hours > 0 ? total_window / gpu_hours : 0.0;
-  usd["per_exaflop_delivered"] = exaflop > 0 ? total_window / exaflop : 0.0;
+  usd["per_gpu_hour_delivered"] = per(total_window, gpu_hours);
+  usd["per_exaflop_delivered"] = per(total_window, exaflop);
   const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
   json cost;
   for (const auto& [k, v] : usd.items()) {
@@ -126,7 +126,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
       for (const auto& x : v) a.push_back(x.get<double>() * per_usd);
       cost[k] = a;
     } else {
-      cost[k] = v.get<double>() * per_usd;
+      cost[k] = v.is_number() ? json(v.get<double>() * per_usd) : v;
     }
   }
   cost["currency"] = s.costs.currency;
@@ -142,8 +142,9 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
       gh += m["classes"][name]["gpu_hours"].get<double>();
       ef += m["classes"][name]["delivered_exaflop"].get<double>();
     }
+    const json w = wait_stats(class_waits[c]);
     cls[name] = {{"jobs", static_cast<long long>(n)},
-                 {"wait_s", {{"p50", stats::percentile(class_waits[c], 50)}, {"p95", stats::percentile(class_waits[c], 95)}}},
+                 {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
                  {"gpu_hours", gh},
                  {"delivered_exaflop", ef}};
   }
@@ -208,25 +209,25 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 "capsim %s  scenario %s  seed %llu  federation of %zu data centers, dispatch %s\n"
                 "horizon      %.1f d (warm-up %.1f d excluded)\n"
                 "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
-                "wait         mean %.0f s, p50 %.0f s, p95 %.0f s\n"
-                "total        %lld GPUs, %.1f %% allocated, %.0f GPU-hours, facility %.1f MWh (highest hour %.2f MW), %.2f %s/GPU-h\n",
+                "wait         mean %s s, p50 %s s, p95 %s s\n"
+                "total        %lld GPUs, %.1f %% allocated, %.0f GPU-hours, facility %.1f MWh (highest hour %.2f MW), %s %s/GPU-h\n",
                 m["capsim_version"].get<std::string>().c_str(), s.name.c_str(), static_cast<unsigned long long>(s.seed),
                 s.members.size(), m["dispatch"]["policy"].get<std::string>().c_str(), s.horizon_s / 86400, s.warmup_s / 86400,
                 j["submitted"].get<long long>(), j["completed"].get<long long>(), j["running_at_end"].get<long long>(),
-                j["queued_at_end"].get<long long>(), j["rejected"].get<long long>(), m["wait_s"]["mean"].get<double>(),
-                m["wait_s"]["p50"].get<double>(), m["wait_s"]["p95"].get<double>(), m["gpus_installed"].get<long long>(),
+                j["queued_at_end"].get<long long>(), j["rejected"].get<long long>(), text(m["wait_s"]["mean"], "%.0f").c_str(),
+                text(m["wait_s"]["p50"], "%.0f").c_str(), text(m["wait_s"]["p95"], "%.0f").c_str(), m["gpus_installed"].get<long long>(),
                 100 * m["utilization"]["allocated"].get<double>(), m["gpu_hours"]["delivered"].get<double>(),
                 m["energy"]["facility_mwh"].get<double>(), m["power"]["facility_peak_hourly_mw"].get<double>(),
-                m["cost"]["per_gpu_hour_delivered"].get<double>(), m["cost"]["currency"].get<std::string>().c_str());
+                text(m["cost"]["per_gpu_hour_delivered"], "%.2f").c_str(), m["cost"]["currency"].get<std::string>().c_str());
   out += buf;
   out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
   for (std::size_t i = 0; i < s.members.size(); ++i) {
     const json& x = m["sites"][s.member_names[i]];
-    std::snprintf(buf, sizeof buf, "  %-10s %-20s %-8lld %-9lld %-10.0f %-8.1f %-8.2f %-13.0f %.2f\n", s.member_names[i].c_str(),
+    std::snprintf(buf, sizeof buf, "  %-10s %-20s %-8lld %-9lld %-10s %-8.1f %-8.2f %-13.0f %s\n", s.member_names[i].c_str(),
                   s.members[i].site ? s.members[i].site->key.c_str() : "-", x["gpus_installed"].get<long long>(),
-                  x["jobs"]["submitted"].get<long long>(), x["wait_s"]["mean"].get<double>(),
+                  x["jobs"]["submitted"].get<long long>(), text(x["wait_s"]["mean"], "%.0f").c_str(),
                   100 * x["utilization"]["allocated"].get<double>(), x["power"]["facility_peak_mw"].get<double>(),
-                  x["power"]["hours_capped"].get<double>(), x["cost"]["usd"]["per_gpu_hour_delivered"].get<double>());
+                  x["power"]["hours_capped"].get<double>(), text(x["cost"]["usd"]["per_gpu_hour_delivered"], "%.2f").c_str());
     out += buf;
   }
   return out;

@@ -105,8 +105,8 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
                 {"demand_charge_per_year", demand_usd / window_years * per_usd},
                 {"opex_per_year", cr.opex_per_year_usd * per_usd},
                 {"total_per_year", cr.total_per_year_usd * per_usd},
-                {"per_gpu_hour_delivered", gpu_hours > 0 ? total_window * per_usd / gpu_hours : 0.0},
-                {"per_exaflop_delivered", exaflop > 0 ? total_window * per_usd / exaflop : 0.0},
+                {"per_gpu_hour_delivered", per(total_window * per_usd, gpu_hours)},
+                {"per_exaflop_delivered", per(total_window * per_usd, exaflop)},
                 {"npv", cr.npv_usd * per_usd},
                 {"cash_flows", cf}};
   };
@@ -126,10 +126,20 @@ std::string num(double v) {
 }
 
 json wait_stats(const std::vector<double>& w) {
+  if (w.empty()) return {{"mean", nullptr}, {"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}};
   return {{"mean", stats::mean(w)},
           {"p50", stats::percentile(w, 50)},
           {"p95", stats::percentile(w, 95)},
           {"p99", stats::percentile(w, 99)}};
+}
+
+json per(double amount, double quantity) { return quantity > 0 ? json(amount / quantity) : json(nullptr); }
+
+std::string text(const json& v, const char* format) {
+  if (!v.is_number()) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v.get<double>());
+  return buf;
 }
 
 json make_summary(const Scenario& s, const RunResult& r) {
@@ -205,7 +215,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   for (std::size_t i = 0; i < classes.size(); ++i) {
     const ClassAcc& c = classes[i];
     cls[r.class_names[i]] = {{"jobs", c.jobs},
-                             {"wait_s", {{"p50", stats::percentile(c.waits, 50)}, {"p95", stats::percentile(c.waits, 95)}}},
+                             {"wait_s", {{"p50", wait_stats(c.waits)["p50"]}, {"p95", wait_stats(c.waits)["p95"]}}},
                              {"gpu_hours", c.gpu_s / 3600.0},
                              {"delivered_exaflop", c.flop / 1e18}};
   }
@@ -280,7 +290,7 @@ std::string summary_text(const Scenario& s, const json& m) {
                 "cluster      %lld GPUs (%s), PUE %.2f, policy %s\n"
                 "horizon      %.1f d (warm-up %.1f d excluded)\n"
                 "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
-                "wait         mean %.0f s, p50 %.0f s, p95 %.0f s, p99 %.0f s\n"
+                "wait         mean %s s, p50 %s s, p95 %s s, p99 %s s\n"
                 "utilisation  %.1f %% of GPUs allocated, %.0f GPU-hours delivered, %.3f EFLOP\n"
                 "power        IT mean %.3f MW, IT peak %.3f MW\n"
                 "energy       IT %.1f MWh, facility %.1f MWh\n",
@@ -289,8 +299,9 @@ std::string summary_text(const Scenario& s, const json& m) {
                 s.facility.climate ? m["pue"]["mean"].get<double>() : s.pue, s.policy == PolicyKind::easy ? "EASY" : "FCFS",
                 s.horizon_s / 86400, s.warmup_s / 86400, j["submitted"].get<long long>(), j["completed"].get<long long>(),
                 j["running_at_end"].get<long long>(), j["queued_at_end"].get<long long>(), j["rejected"].get<long long>(),
-                m["wait_s"]["mean"].get<double>(), m["wait_s"]["p50"].get<double>(), m["wait_s"]["p95"].get<double>(),
-                m["wait_s"]["p99"].get<double>(), 100 * m["utilization"]["allocated"].get<double>(),
+                text(m["wait_s"]["mean"], "%.0f").c_str(), text(m["wait_s"]["p50"], "%.0f").c_str(),
+                text(m["wait_s"]["p95"], "%.0f").c_str(), text(m["wait_s"]["p99"], "%.0f").c_str(),
+                100 * m["utilization"]["allocated"].get<double>(),
                 m["gpu_hours"]["delivered"].get<double>(), m["compute"]["delivered_exaflop"].get<double>(),
                 m["power"]["it_mean_mw"].get<double>(), m["power"]["it_peak_mw"].get<double>(),
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
@@ -298,8 +309,8 @@ std::string summary_text(const Scenario& s, const json& m) {
   if (m["classes"].size() > 1) {
     out += "class        jobs      wait p50    wait p95    GPU-hours\n";
     for (const auto& [name, c] : m["classes"].items()) {
-      std::snprintf(buf, sizeof buf, "  %-10s %-9lld %-11.0f %-11.0f %.0f\n", name.c_str(), c["jobs"].get<long long>(),
-                    c["wait_s"]["p50"].get<double>(), c["wait_s"]["p95"].get<double>(), c["gpu_hours"].get<double>());
+      std::snprintf(buf, sizeof buf, "  %-10s %-9lld %-11s %-11s %.0f\n", name.c_str(), c["jobs"].get<long long>(),
+                    text(c["wait_s"]["p50"], "%.0f").c_str(), text(c["wait_s"]["p95"], "%.0f").c_str(), c["gpu_hours"].get<double>());
       out += buf;
     }
   }

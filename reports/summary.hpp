@@ -17,7 +17,9 @@ inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_
 inline constexpr const char* kTimeseriesCsvHeader =
     "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw";
 std::string num(double v);  // shortest exact text (%.17g)
-nlohmann::json wait_stats(const std::vector<double>& waits_s);
+nlohmann::json wait_stats(const std::vector<double>& waits_s);  // nulls when there is no wait
+nlohmann::json per(double amount, double quantity);             // amount / quantity, null if quantity is 0
+std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
 void append_timeseries_row(std::string& out, const TimeseriesRow& row);                               // no newline
 std::string jobs_csv(const RunResult& r);
