@@ -22,7 +22,7 @@ FacilityModel make_facility_model(const Scenario& s) {
     return m;
   }
   m.fixed_w = s.facility.cooling.fixed_share * m.design_it_w;
-  int offset = *params::parse_iso8601_offset(s.start);
+  const int offset = s.site_utc_offset_s;
   m.multiplier.resize(hours);
   m.temperature_c.resize(hours);
   for (std::size_t h = 0; h < hours; ++h) {

@@ -683,6 +683,7 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
     }
     s.site = sites->site(r["site"], where("site"));
   }
+  s.site_utc_offset_s = s.site && s.site->utc_offset_s ? *s.site->utc_offset_s : *parse_iso8601_offset(s.start);
   json& f = r["facility"];
   s.pue = f["pue"];
   s.facility.climate = f["pue_model"] == "climate";

@@ -110,6 +110,7 @@ struct Scenario {
   std::string name;
   std::string start;  // ISO 8601 as written
   long long start_epoch_s = 0;
+  int site_utc_offset_s = 0;  // local time at the site (tariff bands, climate, carbon): the site's, else start's
   double horizon_s = 0;
   double warmup_s = 0;
   std::uint64_t seed = 0;

@@ -153,6 +153,12 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
     o.name = r.text(s, path, "name");
     o.region = r.text(s, path, "region");
     o.country = r.text(s, path, "country");
+    if (s.contains("utc_offset")) {
+      const json& u = s["utc_offset"];
+      std::optional<int> off = u.is_string() ? params::parse_iso8601_offset("2000-01-01T00:00:00" + u.get<std::string>()) : std::nullopt;
+      if (!off) r.fail(path + ".utc_offset", "expected an offset like \"+09:00\", found " + u.dump());
+      o.utc_offset_s = *off;
+    }
     o.grid_limit_w = r.number(s, path, "grid_limit_mw") * 1e6;
     o.grid_available = r.text(s, path, "grid_available");
     o.tariff = read_tariff(r, r.field(s, path, "tariff"), path + ".tariff");

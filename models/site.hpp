@@ -44,6 +44,7 @@ std::vector<MonthlyDemand> monthly_demand_charges(const Tariff& t, const std::ve
 
 struct SiteSpec {
   std::string key, name, region, country;
+  std::optional<int> utc_offset_s;  // standard time (no daylight saving); local hours of tariff, climate, carbon
   double grid_limit_w = 0;
   std::string grid_available;  // ISO date
   Tariff tariff;

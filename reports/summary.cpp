@@ -27,7 +27,7 @@ double window_overlap(const Scenario& s, const JobRecord& r) {
 void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   const double window_s = s.horizon_s - s.warmup_s;
   const double year_s = 365 * 86400.0;
-  const int offset = *params::parse_iso8601_offset(s.start);
+  const int offset = s.site_utc_offset_s;
   const ExchangeRates& fx = s.costs.fx;
   std::size_t years = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(window_s / year_s - 1e-9)));
   std::vector<double> electricity_usd(years, 0.0), year_fraction(years, 0.0);

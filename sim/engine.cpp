@@ -158,7 +158,7 @@ struct Site {
   std::vector<double> speed_levels;
   std::size_t level = 0;
   std::size_t target_level = 0;  // the most efficient speed level under a cap (hold mode: full speed)
-  int utc_offset_s = *params::parse_iso8601_offset(sc.start);
+  int utc_offset_s = sc.site_utc_offset_s;
   double max_node_active_w = 0;  // peak - idle of the most power-hungry node type
   long long switches = 0;
 };

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "models/calendar.hpp"
 #include "models/catalog.hpp"
+#include "models/site.hpp"
 #include "models/facility.hpp"
 #include "models/errors.hpp"
 #include "models/scenario.hpp"
@@ -69,6 +73,26 @@ TEST(Scenario, OverrideIntoAMembersSetIsOneDottedKey) {
   EXPECT_EQ(s.resolved["federation"]["members"][0]["resolved"]["cluster"]["node_type"], "h100-sxm-8");
   EXPECT_EQ(s.members[0].cluster.nodes, 3);
   EXPECT_EQ(s.members[0].policy, PolicyKind::fcfs);
+}
+
+// Site-local hours (climate, tariff, carbon) follow the site's own UTC offset, not the offset `start` is
+// written in: Ashburn (-05:00) in a scenario written in Korean time.
+TEST(Scenario, SiteLocalTimeFollowsTheSitesOffset) {
+  json doc = minimal();
+  doc["start"] = "2030-07-01T00:00:00+09:00";
+  doc["site"] = "us-virginia-ashburn";
+  doc["facility"] = {{"pue_model", "climate"}};
+  Scenario s = load_scenario_json(doc, "s.json", ".");
+  EXPECT_EQ(s.site_utc_offset_s, -5 * 3600);
+  FacilityModel f = make_facility_model(s);
+  bool differs = false;
+  for (std::size_t h = 0; h < 48; ++h) {
+    double at_site = site_temperature_c(*s.site, local_time(h * 3600.0, s.start_epoch_s, -5 * 3600), 4);
+    double at_start = site_temperature_c(*s.site, local_time(h * 3600.0, s.start_epoch_s, 9 * 3600), 4);
+    EXPECT_DOUBLE_EQ(f.temperature_c[h], at_site) << "hour " << h;
+    differs = differs || std::abs(at_site - at_start) > 1;
+  }
+  EXPECT_TRUE(differs) << "the check cannot tell the two offsets apart";
 }
 
 TEST(Scenario, ResolvedScenarioResolvesToItself) {
