@@ -614,7 +614,11 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
   const Catalog* cat = &builtin_catalog();
   if (c.contains("catalog")) {
     c["catalog"] = rel(c["catalog"]);
-    file_catalog = load_catalog_file(c["catalog"]);
+    try {
+      file_catalog = load_catalog_file(c["catalog"]);
+    } catch (const InputError& e) {
+      throw InputError(where("cluster.catalog") + ": " + e.what());
+    }
     cat = &file_catalog;
   }
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
@@ -678,7 +682,11 @@ Scenario load_scenario_json_impl(const json& input, const std::string& file, con
     const SiteCatalog* sites = &builtin_site_catalog();
     if (r.contains("site_catalog")) {
       r["site_catalog"] = rel(r["site_catalog"]);
-      file_sites = load_site_catalog_file(r["site_catalog"]);
+      try {
+        file_sites = load_site_catalog_file(r["site_catalog"]);
+      } catch (const InputError& e) {
+        throw InputError(where("site_catalog") + ": " + e.what());
+      }
       sites = &file_sites;
     }
     s.site = sites->site(r["site"], where("site"));

@@ -86,6 +86,8 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
                   {"hours_capped", hours_capped},
                   {"throttled_gpu_hours", sum("power.throttled_gpu_hours")},
                   {"switched_off_gpu_hours", sum("power.switched_off_gpu_hours")}};
+  if (std::all_of(member.begin(), member.end(), [](const json& m) { return m["power"].contains("cap_mw"); }))
+    out["power"]["cap_mw"] = sum("power.cap_mw");
   out["pue"] = {{"mean", it_mwh > 0 ? facility_mwh / it_mwh : 0.0}};
   out["compute"] = {{"delivered_exaflop", sum("compute.delivered_exaflop")}};
   bool all_sites = std::all_of(member.begin(), member.end(), [](const json& m) { return m.contains("carbon"); });
