@@ -129,7 +129,7 @@ Param make_spec() {
                        "A throttled GPU at speed s draws idle + (peak - idle) x s^exponent (an assumption: 2 means 70 % of the active power keeps about 84 % of the speed).");
   range(alpha, 1.0, 3.0);
   Param cap_action = string("power_cap_action", "throttle",
-                            "What keeps facility power within the cap: \"throttle\" slows every node (running jobs take longer); \"hold\" starts a job only if facility power at full speed stays within the cap at that hour, otherwise the job waits in the queue.");
+                            "What keeps facility power within the cap: \"throttle\" slows every node (running jobs take longer); \"hold\" starts a job only if facility power at full speed stays within the cap at that hour, otherwise the job waits in the queue (a hotter hour that pushes running jobs above the cap throttles them for that hour).");
   choices(cap_action, {"throttle", "hold"});
   Param switch_off = boolean("switch_off_idle", true,
                              "Under a power cap, switch idle pods off (they draw nothing and take no jobs) before throttling or holding jobs, and back on when the queue has work and a switched-on pod at full load would fit within the cap. Without it, idle power alone may exceed the cap.");

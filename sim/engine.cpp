@@ -91,8 +91,11 @@ struct Site {
         rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility) {
     speed_levels = {1.0};
     for (const Tranche& t : s.cluster.tranches) max_node_active_w = std::max(max_node_active_w, t.peak_w - t.idle_w);
-    if (s.facility.power_cap_w && !s.facility.hold_under_cap) {
+    // Holding jobs keeps the cap when they start; if a hotter hour then pushes the running jobs above it,
+    // the nodes throttle for that hour as a last resort, so the cap holds in both modes.
+    if (s.facility.power_cap_w)
       for (int k = 1; k <= 18; ++k) speed_levels.push_back(1.0 - 0.05 * k);
+    if (s.facility.power_cap_w && !s.facility.hold_under_cap) {
       // Under a cap, n GPUs at speed v deliver n v for n (idle + active v^a) watts: work per watt peaks at
       // v* = (idle / (active (a - 1)))^(1/a). Pods are switched on while the cluster can run at or above v*.
       double idle = 0, active = 0;
@@ -122,7 +125,7 @@ struct Site {
   double plugin_energy() const;
   double pod_speed(int pod) const { return sc.cluster.tranches[pods[pod].tranche].speed; }
   // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
-  bool hourly() const { return sc.facility.power_cap_w && sc.facility.climate && !sc.facility.hold_under_cap; }
+  bool hourly() const { return sc.facility.power_cap_w && sc.facility.climate; }
   // Takes the GPUs of a started job and fills the worker's activities.
   void place(const StartDecision& d, JobRecord& r, Worker* w, EngineStats& stats);
   void complete(JobRecord& r);
@@ -347,7 +350,7 @@ void Site::limit_starts(double now) {
 }
 
 void Site::apply_power_cap(double now) {
-  if (!sc.facility.power_cap_w || sc.facility.hold_under_cap) return;
+  if (!sc.facility.power_cap_w) return;
   // The fastest speed level whose facility power fits the cap (the slowest if none does).
   const std::size_t hour = facility.hour_of(now);
   std::size_t lv = 0;
