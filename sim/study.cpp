@@ -264,48 +264,68 @@ int run_study(const StudyArgs& a) {
     }
   }
 
-  // Aggregate: one row per scenario; with replications, means and 95% confidence half-widths.
-  json rows = json::array();
-  std::string csv = "scenario,replications";
-  for (const auto& [_, col] : kMetrics) csv += "," + col + (replications > 1 ? "," + col + "_ci95" : "");
-  csv += "\n";
-  for (const auto& [name, spec] : scenarios) {
+  // Aggregate: one row per scenario; with replications, means and 95% confidence half-widths. A
+  // federation's members get rows of their own in members.csv and comparison.json's `members`.
+  json rows = json::array(), member_rows = json::array();
+  std::string header;
+  for (const auto& [_, col] : kMetrics) header += "," + col + (replications > 1 ? "," + col + "_ci95" : "");
+  std::string csv = "scenario,replications" + header + "\n";
+  std::string members_csv = "scenario,member,site,replications" + header + "\n";
+  // Fills `row` (and appends to `out`) from the summaries of one scenario's runs, or of one member in them.
+  auto aggregate = [&](const std::vector<json>& summaries, json& row, std::string& out) {
     std::map<std::string, std::vector<double>> values;
-    for (const auto& r : runs) {
-      if (r.scenario != name) continue;
-      std::ifstream sf(r.dir + "/summary.json");
-      json summary = json::parse(sf);
+    for (const json& summary : summaries)
       for (const auto& [path, col] : kMetrics)
         if (const json* v = at(summary, path); v && v->is_number()) values[col].push_back(v->get<double>());
-    }
-    json row = {{"scenario", name}, {"replications", replications}};
-    csv += csv_field(name) + "," + std::to_string(replications);
     for (const auto& [path, col] : kMetrics) {
       const auto& v = values[col];
       if (v.size() != static_cast<std::size_t>(replications)) {
-        csv += replications > 1 ? ",," : ",";
+        out += replications > 1 ? ",," : ",";
         continue;
       }
       double mean = stats::mean(v);
       row[col] = mean;
-      csv += "," + num(mean);
+      out += "," + num(mean);
       if (replications > 1) {
         double var = 0;
         for (double x : v) var += (x - mean) * (x - mean);
         double half = stats::t95(replications - 1) * std::sqrt(var / (replications - 1) / replications);
         row[col + "_ci95"] = half;
-        csv += "," + num(half);
+        out += "," + num(half);
       }
     }
-    csv += "\n";
+    out += "\n";
+  };
+  for (const auto& [name, spec] : scenarios) {
+    std::vector<json> summaries;
+    for (const auto& r : runs) {
+      if (r.scenario != name) continue;
+      std::ifstream sf(r.dir + "/summary.json");
+      summaries.push_back(json::parse(sf));
+    }
+    json row = {{"scenario", name}, {"replications", replications}};
+    csv += csv_field(name) + "," + std::to_string(replications);
+    aggregate(summaries, row, csv);
     std::string set_text;
     for (const auto& o : spec.second) set_text += (set_text.empty() ? "" : " ") + o.path + "=" + o.value;
     row["overrides"] = set_text;
     rows.push_back(row);
+    if (summaries.empty() || !summaries.front().contains("sites")) continue;
+    for (const auto& [member, first] : summaries.front()["sites"].items()) {
+      std::vector<json> of_member;
+      for (const json& sm : summaries) of_member.push_back(sm["sites"][member]);
+      const std::string site = first.contains("site") ? first["site"]["key"].get<std::string>() : "";
+      json mrow = {{"scenario", name}, {"member", member}, {"site", site}, {"replications", replications}};
+      members_csv += csv_field(name) + "," + csv_field(member) + "," + csv_field(site) + "," + std::to_string(replications);
+      aggregate(of_member, mrow, members_csv);
+      member_rows.push_back(mrow);
+    }
   }
   json comparison = {{"capsim_version", CAPSIM_VERSION}, {"study", st.value("name", fs::path(a.file).stem().string())},
                      {"replications", replications}, {"scenarios", rows}};
+  if (!member_rows.empty()) comparison["members"] = member_rows;
   write_file_atomic((fs::path(a.out) / "comparison.csv").string(), csv);
+  if (!member_rows.empty()) write_file_atomic((fs::path(a.out) / "members.csv").string(), members_csv);
   write_file_atomic((fs::path(a.out) / "comparison.json").string(), comparison.dump(2) + "\n");
 
   // The side-by-side table: scenarios as columns.
@@ -344,7 +364,8 @@ int run_study(const StudyArgs& a) {
     }
     std::printf("\n");
   }
-  std::printf("outputs: %s/comparison.csv, comparison.json, runs/<scenario>/\n", a.out.c_str());
+  std::printf("outputs: %s/comparison.csv, comparison.json, %sruns/<scenario>/\n", a.out.c_str(),
+              member_rows.empty() ? "" : "members.csv, ");
   return 0;
 }
 
