@@ -27,7 +27,10 @@ double at(const json& j, const std::string& dotted) {
 
 json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs) {
   std::vector<json> member;
-  for (std::size_t i = 0; i < rs.size(); ++i) member.push_back(make_summary(s.members[i], rs[i]));
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    member.push_back(make_summary(s.members[i], rs[i]));
+    member.back().erase("trace");  // the trace is read once for the federation: its count is in the totals
+  }
   auto sum = [&](const std::string& path) {
     double t = 0;
     for (const json& m : member) t += at(m, path);
