@@ -54,10 +54,11 @@ std::string human_duration(double s) {
   return buf;
 }
 
-// One data center: its cluster as pods on SimGrid hosts, its scheduler, facility, power cap and recorder.
-// Actors are cooperative (one runs at a time), so nothing here needs locking.
 struct Site;
 
+// A pooled daemon actor's slot: the job it runs and the activities it waits on. Actors are cooperative
+// (one runs at a time), so the state here and in Site needs no locking; the mutexes exist only because
+// SimGrid's condition variables require one.
 struct Worker {
   sg4::MutexPtr mutex = sg4::Mutex::create();
   sg4::ConditionVariablePtr cv = sg4::ConditionVariable::create();
@@ -68,6 +69,7 @@ struct Worker {
   std::vector<sg4::ExecPtr> execs;
 };
 
+// One data center: its cluster as pods on SimGrid hosts, its scheduler, facility, power cap and recorder.
 struct Site {
   struct Pod {
     sg4::Host* host = nullptr;
