@@ -63,4 +63,18 @@ const typename Map::mapped_type& lookup_or_suggest(const Map& m, const std::stri
                    (hint.empty() ? " (known: " + all + ")" : ", did you mean \"" + hint + "\"?"));
 }
 
+// The value at a dotted path of nested objects ("cost.usd.capex"), or nullptr if any key is missing.
+inline const nlohmann::json* find_dotted(const nlohmann::json& doc, const std::string& dotted) {
+  const nlohmann::json* cur = &doc;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t dot = dotted.find('.', pos);
+    std::string key = dotted.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (!cur->is_object() || !cur->contains(key)) return nullptr;
+    cur = &(*cur)[key];
+    if (dot == std::string::npos) return cur;
+    pos = dot + 1;
+  }
+}
+
 }  // namespace capsim

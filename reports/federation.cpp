@@ -3,27 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "reports/stats.hpp"
+#include "models/json_file.hpp"
 #include "reports/summary.hpp"
 
 namespace capsim {
 using nlohmann::json;
-
-namespace {
-
-double at(const json& j, const std::string& dotted) {
-  const json* p = &j;
-  std::size_t a = 0;
-  while (true) {
-    std::size_t b = dotted.find('.', a);
-    p = &(*p)[dotted.substr(a, b == std::string::npos ? std::string::npos : b - a)];
-    if (b == std::string::npos) break;
-    a = b + 1;
-  }
-  return p->get<double>();
-}
-
-}  // namespace
 
 json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs) {
   std::vector<json> member;
@@ -33,7 +17,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   }
   auto sum = [&](const std::string& path) {
     double t = 0;
-    for (const json& m : member) t += at(m, path);
+    for (const json& m : member) t += find_dotted(m, path)->get<double>();
     return t;
   };
   const double window_s = s.horizon_s - s.warmup_s;

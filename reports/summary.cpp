@@ -214,8 +214,9 @@ json make_summary(const Scenario& s, const RunResult& r) {
   json cls = json::object();
   for (std::size_t i = 0; i < classes.size(); ++i) {
     const ClassAcc& c = classes[i];
+    const json w = wait_stats(c.waits);
     cls[r.class_names[i]] = {{"jobs", c.jobs},
-                             {"wait_s", {{"p50", wait_stats(c.waits)["p50"]}, {"p95", wait_stats(c.waits)["p95"]}}},
+                             {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
                              {"gpu_hours", c.gpu_s / 3600.0},
                              {"delivered_exaflop", c.flop / 1e18}};
   }

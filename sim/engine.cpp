@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <map>
 #include <set>
@@ -114,6 +115,7 @@ struct Site {
   void build(sg4::NetZone* zone, const std::string& prefix);
   void set_pod_on(int pod, bool on);
   void refresh_idle(int pod);
+  void mark_off_for_cap(int pod, bool off);
   bool manage_pods(double now, bool allow_on);
   void add_to_pod(int pod, int busy, int held, double job_speed);
   void service_changes(double now);
@@ -145,7 +147,8 @@ struct Site {
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   std::vector<char> tranche_in_service, tranche_retired;
   std::set<std::pair<int, int>> idle_pods;    // (rank, pod): on, in service, no job: may be switched off
-  std::set<std::pair<int, int>> off_for_cap;  // (rank, pod) switched off under the cap
+  // (rank, pod) switched off under the cap, highest rank (fastest generation) first: the order they go back on.
+  std::set<std::pair<int, int>, std::greater<>> off_for_cap;
   long long gpus_off = 0;
   // Aggregates kept up to date as pods and jobs change (at full speed; the level scales them).
   double idle_on_w = 0;   // idle power of the pods that are on
@@ -217,6 +220,15 @@ void Site::refresh_idle(int pod) {
   else idle_pods.erase({p.rank, pod});
 }
 
+void Site::mark_off_for_cap(int pod, bool off) {
+  Pod& p = pods[pod];
+  if (p.off_for_cap == off) return;
+  p.off_for_cap = off;
+  if (off) off_for_cap.insert({p.rank, pod});
+  else off_for_cap.erase({p.rank, pod});
+  gpus_off += (off ? 1 : -1) * static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
+}
+
 bool Site::manage_pods(double now, bool allow_on) {
   if (!sc.facility.power_cap_w || !sc.facility.switch_off_idle) return false;
   const double cap = *sc.facility.power_cap_w;
@@ -233,42 +245,34 @@ bool Site::manage_pods(double now, bool allow_on) {
   const bool waiting = sched.queued() > 0;
   const double dwell = sc.facility.switch_interval_s;
   const bool hold = sc.facility.hold_under_cap;
+  auto switch_pod = [&](int pod, bool off) {
+    pods[pod].switched_s = now;
+    ++switches;
+    mark_off_for_cap(pod, off);
+    sched.set_available(pods[pod].first_node, pods[pod].nodes, !off);
+    set_pod_on(pod, !off);
+  };
   for (auto it = idle_pods.begin(); it != idle_pods.end();) {
     const bool must = !fits_at(speed_levels.size() - 1, 0, 0);
     const bool keep = hold ? fits_at(0, 0, waiting ? max_node_active_w : 0)
                            : fits_at(0, 0, 0) || (waiting && fits_at(target_level, 0, 0));
     if (!must && keep) break;
     const int pod = it->second;
-    Pod& p = pods[pod];
-    ++it;  // set_pod_on erases the pod from idle_pods
-    if (!must && now - p.switched_s < dwell) continue;
-    p.off_for_cap = true;
-    p.switched_s = now;
-    ++switches;
-    off_for_cap.insert({p.rank, pod});
-    gpus_off += static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
-    sched.set_available(p.first_node, p.nodes, false);
-    set_pod_on(pod, false);
+    ++it;  // switching the pod off erases it from idle_pods
+    if (!must && now - pods[pod].switched_s < dwell) continue;
+    switch_pod(pod, true);
   }
   // Back on, fastest first, while queued work waits and the pod's idle power with one of its nodes busy
   // still fits at the efficient speed (the margin keeps a pod from going on only to be switched off).
   bool added = false;
-  for (auto it = off_for_cap.rbegin(); allow_on && sched.queued() > 0 && it != off_for_cap.rend();) {
+  for (auto it = off_for_cap.begin(); allow_on && sched.queued() > 0 && it != off_for_cap.end();) {
     const int pod = it->second;
-    Pod& p = pods[pod];
-    if (now - p.switched_s < dwell) {
-      ++it;
-      continue;
-    }
+    const Pod& p = pods[pod];
+    ++it;  // switching the pod on erases it from off_for_cap
+    if (now - p.switched_s < dwell) continue;
     const Tranche& tr = sc.cluster.tranches[p.tranche];
     if (!fits_at(target_level, p.nodes * tr.idle_w, tr.peak_w - tr.idle_w)) break;
-    it = std::make_reverse_iterator(off_for_cap.erase(std::next(it).base()));
-    p.off_for_cap = false;
-    p.switched_s = now;
-    ++switches;
-    gpus_off -= static_cast<long long>(p.nodes) * sc.cluster.gpus_per_node;
-    sched.set_available(p.first_node, p.nodes, true);
-    set_pod_on(pod, true);
+    switch_pod(pod, false);
     added = true;
   }
   return added;
@@ -300,11 +304,7 @@ void Site::service_changes(double now) {
     for (std::size_t p = 0; p < pods.size(); ++p) {
       Pod& pod = pods[p];
       if (pod.tranche != static_cast<int>(t)) continue;
-      if (pod.off_for_cap) {  // a tranche entering or leaving service starts afresh
-        pod.off_for_cap = false;
-        off_for_cap.erase({pod.rank, static_cast<int>(p)});
-        gpus_off -= static_cast<long long>(pod.nodes) * c.gpus_per_node;
-      }
+      mark_off_for_cap(static_cast<int>(p), false);  // a tranche entering or leaving service starts afresh
       if (should_serve) set_pod_on(static_cast<int>(p), true);
       else if (pod.held == 0) set_pod_on(static_cast<int>(p), false);
       refresh_idle(static_cast<int>(p));

@@ -68,19 +68,6 @@ struct Run {
   std::chrono::steady_clock::time_point started;
 };
 
-const json* at(const json& doc, const std::string& dotted) {
-  const json* cur = &doc;
-  std::size_t pos = 0;
-  while (true) {
-    std::size_t dot = dotted.find('.', pos);
-    std::string key = dotted.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    if (!cur->is_object() || !cur->contains(key)) return nullptr;
-    cur = &(*cur)[key];
-    if (dot == std::string::npos) return cur;
-    pos = dot + 1;
-  }
-}
-
 std::string num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -276,7 +263,7 @@ int run_study(const StudyArgs& a) {
     std::map<std::string, std::vector<double>> values;
     for (const json& summary : summaries)
       for (const auto& [path, col] : kMetrics)
-        if (const json* v = at(summary, path); v && v->is_number()) values[col].push_back(v->get<double>());
+        if (const json* v = find_dotted(summary, path); v && v->is_number()) values[col].push_back(v->get<double>());
     for (const auto& [path, col] : kMetrics) {
       const auto& v = values[col];
       if (v.size() != static_cast<std::size_t>(replications)) {
