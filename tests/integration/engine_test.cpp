@@ -12,6 +12,7 @@
 #include "models/scenario.hpp"
 #include "models/workload.hpp"
 #include "sim/engine.hpp"
+#include "tests/integration/scenario_args.hpp"
 #include "tests/reference/event_loop.hpp"
 
 namespace capsim {
@@ -276,14 +277,7 @@ TEST(Reference, SameScheduleAsPlainEventLoop) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s SCENARIO [--set PATH=VALUE]...\n", argv[0]);
-    return 2;
-  }
-  std::vector<capsim::Override> overrides;
-  for (int i = 2; i + 1 < argc; i += 2)
-    if (std::string(argv[i]) == "--set") overrides.push_back(capsim::parse_override(argv[i + 1]));
-  static capsim::Scenario s = capsim::load_scenario(argv[1], overrides);
+  static capsim::Scenario s = capsim::scenario_from_args(argc, argv);
   static capsim::RunResult r = capsim::run_simulation(s, {});
   capsim::g_scenario = &s;
   capsim::g_result = &r;

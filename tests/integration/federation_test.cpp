@@ -14,6 +14,7 @@
 #include "models/workload.hpp"
 #include "reports/federation.hpp"
 #include "sim/engine.hpp"
+#include "tests/integration/scenario_args.hpp"
 #include "tests/reference/event_loop.hpp"
 #include "tests/reference/vector_source.hpp"
 
@@ -126,14 +127,7 @@ TEST(Federation, TotalsAddUp) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s SCENARIO [--set PATH=VALUE]...\n", argv[0]);
-    return 2;
-  }
-  std::vector<capsim::Override> overrides;
-  for (int i = 2; i + 1 < argc; i += 2)
-    if (std::string(argv[i]) == "--set") overrides.push_back(capsim::parse_override(argv[i + 1]));
-  static capsim::Scenario s = capsim::load_scenario(argv[1], overrides);
+  static capsim::Scenario s = capsim::scenario_from_args(argc, argv);
   static std::vector<capsim::RunResult> r = capsim::run_sites(s, {});
   capsim::g_scenario = &s;
   capsim::g_results = &r;
