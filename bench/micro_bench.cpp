@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "models/random.hpp"
-#include "models/scheduler.hpp"
-#include "models/swf.hpp"
-#include "models/units.hpp"
+#include "models/common/random.hpp"
+#include "models/scheduling/scheduler.hpp"
+#include "models/workload/swf.hpp"
+#include "models/common/units.hpp"
 
 namespace capsim {
 namespace {

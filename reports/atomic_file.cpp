@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "models/errors.hpp"
+#include "models/common/errors.hpp"
 
 namespace capsim {
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "models/json_file.hpp"
+#include "models/common/json_file.hpp"
 #include "reports/summary.hpp"
 
 namespace capsim {

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <map>
 
-#include "models/calendar.hpp"
-#include "models/cost.hpp"
+#include "models/common/calendar.hpp"
+#include "models/cost/cost.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {

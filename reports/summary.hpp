@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/scenario.hpp"
-#include "sim/engine.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/results/run_result.hpp"
 
 namespace capsim {
 

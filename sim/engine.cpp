@@ -19,25 +19,15 @@
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
-#include "models/calendar.hpp"
-#include "models/dispatch.hpp"
-#include "models/errors.hpp"
-#include "models/scheduler.hpp"
-#include "models/swf.hpp"
+#include "models/common/calendar.hpp"
+#include "models/federation/dispatch.hpp"
+#include "models/common/errors.hpp"
+#include "models/scheduling/scheduler.hpp"
+#include "models/workload/swf.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace capsim {
-
-const char* to_string(JobStatus s) {
-  switch (s) {
-    case JobStatus::completed: return "completed";
-    case JobStatus::running: return "running";
-    case JobStatus::queued: return "queued";
-    case JobStatus::rejected: return "rejected";
-  }
-  return "?";
-}
 
 namespace {
 

@@ -10,9 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "models/errors.hpp"
-#include "models/scenario.hpp"
-#include "models/workload.hpp"
+#include "models/common/errors.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/workload/workload.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/federation.hpp"
 #include "reports/summary.hpp"

@@ -17,11 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/errors.hpp"
-#include "models/json_file.hpp"
-#include "models/params.hpp"
-#include "models/random.hpp"
-#include "models/scenario.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
+#include "models/common/params.hpp"
+#include "models/common/random.hpp"
+#include "models/scenario/scenario.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/stats.hpp"
 

@@ -8,9 +8,9 @@
 #include <map>
 #include <tuple>
 
-#include "models/facility.hpp"
-#include "models/scenario.hpp"
-#include "models/workload.hpp"
+#include "models/site/facility.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/workload/workload.hpp"
 #include "sim/engine.hpp"
 #include "tests/integration/scenario_args.hpp"
 #include "tests/reference/event_loop.hpp"

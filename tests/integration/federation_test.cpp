@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <map>
 
-#include "models/facility.hpp"
-#include "models/scenario.hpp"
-#include "models/workload.hpp"
+#include "models/site/facility.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/workload/workload.hpp"
 #include "reports/federation.hpp"
 #include "sim/engine.hpp"
 #include "tests/integration/scenario_args.hpp"

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "models/scenario.hpp"
+#include "models/scenario/scenario.hpp"
 #include "reports/stats.hpp"
 #include "sim/engine.hpp"
 

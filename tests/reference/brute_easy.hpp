@@ -7,7 +7,7 @@
 #include <map>
 #include <vector>
 
-#include "models/scheduler.hpp"
+#include "models/scheduling/scheduler.hpp"
 
 namespace capsim::reference {
 

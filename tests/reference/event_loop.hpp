@@ -6,8 +6,8 @@
 #include <queue>
 #include <vector>
 
-#include "models/scheduler.hpp"
-#include "models/workload.hpp"
+#include "models/scheduling/scheduler.hpp"
+#include "models/workload/workload.hpp"
 
 namespace capsim::reference {
 

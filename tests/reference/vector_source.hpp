@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-#include "models/workload.hpp"
+#include "models/workload/workload.hpp"
 
 namespace capsim::reference {
 

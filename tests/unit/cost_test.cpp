@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/cost.hpp"
+#include "models/cost/cost.hpp"
 
 namespace capsim {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/dispatch.hpp"
+#include "models/federation/dispatch.hpp"
 
 namespace capsim {
 namespace {

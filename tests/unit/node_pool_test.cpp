@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "models/node_pool.hpp"
-#include "models/random.hpp"
+#include "models/scheduling/node_pool.hpp"
+#include "models/common/random.hpp"
 
 namespace capsim {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sim/recorder.hpp"
+#include "models/results/recorder.hpp"
 
 namespace capsim {
 namespace {

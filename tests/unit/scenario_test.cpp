@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "models/calendar.hpp"
-#include "models/catalog.hpp"
-#include "models/site.hpp"
-#include "models/facility.hpp"
-#include "models/errors.hpp"
-#include "models/scenario.hpp"
+#include "models/common/calendar.hpp"
+#include "models/hardware/catalog.hpp"
+#include "models/site/site.hpp"
+#include "models/site/facility.hpp"
+#include "models/common/errors.hpp"
+#include "models/scenario/scenario.hpp"
 
 namespace capsim {
 namespace {

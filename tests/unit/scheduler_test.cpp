@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "models/random.hpp"
-#include "models/scheduler.hpp"
-#include "models/swf.hpp"
+#include "models/common/random.hpp"
+#include "models/scheduling/scheduler.hpp"
+#include "models/workload/swf.hpp"
 #include "tests/reference/brute_easy.hpp"
 #include "tests/reference/event_loop.hpp"
 #include "tests/reference/vector_source.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/sha256.hpp"
+#include "models/common/sha256.hpp"
 
 // Test vectors from FIPS 180-4 examples and NIST CAVS.
 TEST(Sha256, KnownVectors) {

@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/calendar.hpp"
-#include "models/errors.hpp"
-#include "models/site.hpp"
+#include "models/common/calendar.hpp"
+#include "models/common/errors.hpp"
+#include "models/site/site.hpp"
 
 namespace capsim {
 namespace {

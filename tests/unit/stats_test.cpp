@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "models/random.hpp"
+#include "models/common/random.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim::stats {

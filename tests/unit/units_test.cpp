@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "models/units.hpp"
+#include "models/common/units.hpp"
 
 namespace capsim::units {
 namespace {

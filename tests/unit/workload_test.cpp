@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "models/errors.hpp"
-#include "models/swf.hpp"
-#include "models/workload.hpp"
+#include "models/common/errors.hpp"
+#include "models/workload/swf.hpp"
+#include "models/workload/workload.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {

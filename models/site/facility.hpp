@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "models/scenario.hpp"
+#include "models/scenario/scenario.hpp"
 
 namespace capsim {
 

@@ -1,12 +1,12 @@
-#include "models/catalog.hpp"
+#include "models/hardware/catalog.hpp"
 
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "models/errors.hpp"
-#include "models/json_file.hpp"
-#include "models/params.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
+#include "models/common/params.hpp"
 
 namespace capsim {
 using nlohmann::json;

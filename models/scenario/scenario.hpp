@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/cost.hpp"
-#include "models/params.hpp"
-#include "models/site.hpp"
+#include "models/cost/cost.hpp"
+#include "models/common/params.hpp"
+#include "models/site/site.hpp"
 
 namespace capsim {
 

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/errors.hpp"
-#include "models/params.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/params.hpp"
 
 namespace capsim {
 

@@ -1,10 +1,10 @@
-#include "models/workload.hpp"
+#include "models/workload/workload.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "models/calendar.hpp"
-#include "models/swf.hpp"
+#include "models/common/calendar.hpp"
+#include "models/workload/swf.hpp"
 
 namespace capsim {
 

@@ -1,4 +1,4 @@
-#include "sim/recorder.hpp"
+#include "models/results/recorder.hpp"
 
 #include <algorithm>
 #include <cmath>

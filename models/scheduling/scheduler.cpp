@@ -1,4 +1,4 @@
-#include "models/scheduler.hpp"
+#include "models/scheduling/scheduler.hpp"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 // replaces it, split at hour boundaries where the facility multiplier changes.
 #include <vector>
 
-#include "models/facility.hpp"
+#include "models/site/facility.hpp"
 
 namespace capsim {
 

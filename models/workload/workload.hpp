@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "models/random.hpp"
-#include "models/scenario.hpp"
+#include "models/common/random.hpp"
+#include "models/scenario/scenario.hpp"
 
 namespace capsim {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/cost.hpp"
+#include "models/cost/cost.hpp"
 
 namespace capsim {
 

@@ -1,9 +1,9 @@
-#include "models/facility.hpp"
+#include "models/site/facility.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "models/calendar.hpp"
+#include "models/common/calendar.hpp"
 
 namespace capsim {
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/units.hpp"
+#include "models/common/units.hpp"
 
 namespace capsim::params {
 

@@ -1,14 +1,14 @@
-#include "models/site.hpp"
+#include "models/site/site.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
-#include "models/calendar.hpp"
-#include "models/errors.hpp"
-#include "models/json_file.hpp"
-#include "models/params.hpp"
+#include "models/common/calendar.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
+#include "models/common/params.hpp"
 
 namespace capsim {
 using nlohmann::json;

@@ -1,11 +1,11 @@
-#include "models/params.hpp"
+#include "models/common/params.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "models/errors.hpp"
+#include "models/common/errors.hpp"
 
 namespace capsim::params {
 using nlohmann::json;

@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/node_pool.hpp"
-#include "models/scenario.hpp"
+#include "models/scheduling/node_pool.hpp"
+#include "models/scenario/scenario.hpp"
 
 namespace capsim {
 

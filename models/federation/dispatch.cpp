@@ -1,4 +1,4 @@
-#include "models/dispatch.hpp"
+#include "models/federation/dispatch.hpp"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "models/workload.hpp"
+#include "models/workload/workload.hpp"
 
 namespace capsim {
 

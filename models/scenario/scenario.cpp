@@ -1,15 +1,15 @@
-#include "models/scenario.hpp"
+#include "models/scenario/scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
-#include "models/catalog.hpp"
-#include "models/cost_catalog.hpp"
-#include "models/errors.hpp"
-#include "models/json_file.hpp"
-#include "models/facility.hpp"
-#include "models/sha256.hpp"
+#include "models/hardware/catalog.hpp"
+#include "models/cost/cost_catalog.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
+#include "models/site/facility.hpp"
+#include "models/common/sha256.hpp"
 
 namespace capsim {
 using nlohmann::json;

@@ -1,4 +1,4 @@
-#include "models/node_pool.hpp"
+#include "models/scheduling/node_pool.hpp"
 
 #include <algorithm>
 #include <bit>

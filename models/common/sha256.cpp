@@ -1,4 +1,4 @@
-#include "models/sha256.hpp"
+#include "models/common/sha256.hpp"
 
 #include <array>
 #include <cstdint>

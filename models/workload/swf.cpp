@@ -1,10 +1,10 @@
-#include "models/swf.hpp"
+#include "models/workload/swf.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
-#include "models/errors.hpp"
+#include "models/common/errors.hpp"
 
 namespace capsim {
 

@@ -1,4 +1,4 @@
-#include "models/cost.hpp"
+#include "models/cost/cost.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "models/random.hpp"
+#include "models/common/random.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "models/units.hpp"
+#include "models/common/units.hpp"
 
 #include <array>
 #include <charconv>

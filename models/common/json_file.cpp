@@ -1,4 +1,4 @@
-#include "models/json_file.hpp"
+#include "models/common/json_file.hpp"
 
 #include <set>
 #include <vector>

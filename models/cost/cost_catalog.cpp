@@ -1,11 +1,11 @@
-#include "models/cost_catalog.hpp"
+#include "models/cost/cost_catalog.hpp"
 
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
-#include "models/errors.hpp"
-#include "models/json_file.hpp"
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 
 namespace capsim {
 using nlohmann::json;

@@ -1,0 +1,77 @@
+#pragma once
+// What a run gives back: every job's record and the recorder's totals, per data center. SimGrid-free, so
+// reports/ and the command line use them without the engine.
+#include <string>
+#include <vector>
+
+#include "models/results/recorder.hpp"
+#include "models/site/facility.hpp"
+#include "models/workload/workload.hpp"
+
+namespace capsim {
+
+enum class JobStatus { completed, running, queued, rejected };
+
+inline const char* to_string(JobStatus s) {
+  switch (s) {
+    case JobStatus::completed: return "completed";
+    case JobStatus::running: return "running";
+    case JobStatus::queued: return "queued";
+    case JobStatus::rejected: return "rejected";
+  }
+  return "?";
+}
+
+struct JobRecord {
+  Job job;
+  double start_s = -1;  // first start
+  double end_s = -1;
+  int nodes = 0;
+  long long gpus_held = 0;
+  JobStatus status = JobStatus::queued;
+  int site = 0;  // federation member it was dispatched to
+};
+
+struct EngineStats {
+  long long execs_started = 0;   // SimGrid Exec activities
+  long long worker_actors = 0;   // pooled daemon actors that wait on activities
+  long long scheduler_wakeups = 0;
+  int pod_hosts = 0;
+  long long pod_switches = 0;    // pods switched off or back on under a power cap
+  double platform_build_s = 0;   // wall time to build the platform
+};
+
+struct RunResult {
+  std::vector<JobRecord> jobs;  // indexed by JobId
+  std::vector<std::string> class_names;
+  // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
+  double it_energy_window_j = 0;  // over [warmup, horizon]
+  double it_energy_total_j = 0;   // over [0, horizon]
+  std::vector<TimeseriesRow> timeseries;
+  double window_allocated_gpu_s = 0;
+  double window_delivered_gpu_s = 0;  // allocated GPU-seconds x speed, in reference GPU-seconds
+  double window_busy_work_gpu_s = 0;  // work done by busy GPUs, in reference GPU-seconds
+  double window_service_gpu_s = 0;    // GPU-seconds of GPUs in service (installed, not retired)
+  double window_busy_gpu_s = 0;
+  double recorder_it_energy_window_j = 0;  // the same energy from the recorder's own power model
+  double it_peak_w = 0;                    // IT (with network and storage), instantaneous, in the window
+  double facility_peak_w = 0;
+  double capped_s = 0;            // time in the window with nodes throttled under the power cap
+  double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
+  double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
+  std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
+  FacilityModel facility;
+  long long trace_jobs_skipped = 0;
+  EngineStats stats;
+};
+
+struct RunOptions {
+  bool progress = false;        // progress line on stderr
+  bool handle_signals = false;  // SIGINT/SIGTERM stop the run (the run then throws Interrupted)
+};
+
+// Runs a scenario (a federation or one site): one result per member, each with the jobs dispatched to it.
+// The command line receives the engine as such a function, so it needs no SimGrid.
+using RunSites = std::vector<RunResult> (*)(const Scenario& s, const RunOptions& opt);
+
+}  // namespace capsim
