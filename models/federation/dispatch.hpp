@@ -3,7 +3,7 @@
 // each member looks like at that instant, so policies are tested without the engine.
 #include <vector>
 
-#include "models/scenario/scenario.hpp"
+#include "models/federation/dispatch_policy.hpp"
 
 namespace capsim {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/scheduling/node_pool.hpp"
-#include "models/scenario/scenario.hpp"
+#include "models/scheduling/policy_kind.hpp"
 
 namespace capsim {
 

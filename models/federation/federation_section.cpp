@@ -1,0 +1,167 @@
+// The `federation` section: several data centers, one workload dispatched job by job.
+#include "models/scenario/section.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/common/errors.hpp"
+#include "models/scenario/overrides.hpp"
+
+namespace capsim {
+using nlohmann::json;
+using namespace params;
+using units::Dimension;
+
+namespace {
+
+std::vector<Param> declare() {
+  Param member_name = string("name", json(), "Member name used in outputs (summary.json `sites.NAME`, the `site` column of jobs.csv).");
+  member_name.name_pattern = "a-z0-9_-";
+  Param member_set = free_object("set", "Settings of this member, as `--set` paths and values (`{\"site\": \"kr-ulsan\", \"cluster.nodes\": 1500}`), applied to the scenario's own `site`, `site_catalog`, `cluster`, `facility`, `costs` and `scheduler`; everything else (calendar, seed, workload) is shared.");
+  member_set.default_value = json::object();
+  Param member_share = number("share", json(), "Share of the scenario's nodes at this member: every tranche's `nodes` (and `cluster.nodes`) times the share, rounded, at least 1; applied before `set`.");
+  range(member_share, 0.0, 1.0, true);
+  member_share.optional = true;
+  member_share.default_note = "all of them";
+  Param member_resolved = free_object("resolved", "The member's own `site`, `site_catalog`, `cluster`, `facility`, `costs` and `scheduler`, every default filled: what capsim writes in scenario.resolved.json in place of `share` and `set`.");
+  member_resolved.optional = true;
+  member_resolved.default_note = "derived from `share` and `set`";
+  Param member = object("member", {member_name, member_share, member_set, member_resolved}, "A data center of the federation: the scenario with these settings.");
+  Param members = array("members", member, "The federation's data centers, each a full cluster at its site.");
+  members.min_items = 1;
+  members.max_items = 64;
+  Param dispatch = string("dispatch", "least_queued_work",
+                          "Where each arriving job goes (unless pinned): \"least_queued_work\", the member whose queued work (GPUs x estimate) per GPU switched on is lowest; \"cheapest_power\", the lowest electricity price at that local hour; \"lowest_carbon\", the lowest grid carbon intensity at that hour. Ties go to the least queued work, then the first member. A member whose cluster can never hold the job is skipped.");
+  choices(dispatch, {"least_queued_work", "cheapest_power", "lowest_carbon"});
+  Param pin_tenant = string("tenant", json(), "A tenant (a job class's `tenant`).");
+  pin_tenant.name_pattern = "a-z0-9_-";
+  Param pin_member = string("member", json(), "The member its jobs always go to.");
+  pin_member.name_pattern = "a-z0-9_-";
+  Param pin = object("pin", {pin_tenant, pin_member}, "Jobs of a tenant always go to one member.");
+  Param pins = array("pins", pin, "Tenants pinned to members, whatever the dispatch policy.");
+  pins.default_value = json::array();
+  Param federation = object("federation", {members, dispatch, pins},
+                            "Several data centers run as one federation: one workload, dispatched job by job to the members (docs/federation.md).");
+  federation.optional = true;
+  federation.default_note = "one data center";
+  return {federation};
+}
+
+std::string join_names(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
+// What a member sets for itself; everything else (calendar, seed, workload) the federation shares.
+const std::vector<std::string> kPerMember = {"site", "site_catalog", "cluster", "facility", "costs", "scheduler"};
+
+// The member's document: the scenario itself (as written, with --set applied) with the member's settings
+// on top (`resolved` as capsim writes it, or `share` and `set`).
+json member_document(const json& doc, json& m, const std::string& file, const std::string& at) {
+  json mdoc = doc;
+  mdoc.erase("federation");
+  if (m.contains("resolved")) {
+    if (m.contains("share") || !m["set"].empty())
+      throw InputError(file + ": " + at + ": expected either `resolved` (as capsim writes it) or `share` and `set`, found both");
+    for (const auto& [key, _] : m["resolved"].items())
+      if (std::find(kPerMember.begin(), kPerMember.end(), key) == kPerMember.end())
+        throw InputError(file + ": " + at + ".resolved." + key + ": expected only site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + key + "`");
+    json shared = mdoc;
+    mdoc = m["resolved"];
+    for (const std::string& key : kPerMember) shared.erase(key);
+    for (const auto& [key, value] : shared.items()) mdoc[key] = value;  // the federation's own, whatever the member says
+  }
+  if (m.contains("share")) {
+    const double share = m["share"];
+    auto scale = [&](json& n, const std::string& path) {
+      if (!n.is_number_integer())
+        throw InputError(file + ": " + at + ".share: expected " + path + " to be an integer to scale, found " + n.dump());
+      n = std::max<long long>(1, std::llround(n.get<double>() * share));
+    };
+    json& c = mdoc["cluster"];
+    if (c.contains("nodes")) scale(c["nodes"], "cluster.nodes");
+    if (c.contains("pods")) scale(c["pods"], "cluster.pods");
+    if (c.contains("tranches") && c["tranches"].is_array())
+      for (std::size_t t = 0; t < c["tranches"].size(); ++t) {
+        json& tr = c["tranches"][t];
+        if (tr.contains("nodes")) scale(tr["nodes"], "cluster.tranches." + std::to_string(t) + ".nodes");
+        if (tr.contains("pods")) scale(tr["pods"], "cluster.tranches." + std::to_string(t) + ".pods");
+      }
+  }
+  for (const auto& [path, value] : m["set"].items()) {
+    const std::string label = file + ": " + at + ".set." + path;
+    const std::string head = path.substr(0, path.find('.'));
+    if (std::find(kPerMember.begin(), kPerMember.end(), head) == kPerMember.end())
+      throw InputError(label + ": expected a path under site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + head + "`");
+    set_path(mdoc, path, value, label, file);
+  }
+  return mdoc;
+}
+
+void read_pins(Scenario& s, const json& fed, const std::string& file) {
+  std::vector<std::string> tenants;
+  if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
+    for (const auto& c : sw->classes) tenants.push_back(c.tenant);
+  else
+    tenants.push_back("trace");
+  for (std::size_t i = 0; i < fed["pins"].size(); ++i) {
+    const json& p = fed["pins"][i];
+    const std::string at = file + ": federation.pins." + std::to_string(i);
+    auto m = std::find(s.member_names.begin(), s.member_names.end(), p["member"].get<std::string>());
+    if (m == s.member_names.end())
+      throw InputError(at + ".member: expected one of the members (" + join_names(s.member_names) + "), found \"" + p["member"].get<std::string>() + "\"");
+    if (std::find(tenants.begin(), tenants.end(), p["tenant"].get<std::string>()) == tenants.end())
+      throw InputError(at + ".tenant: expected a tenant of the workload (" + join_names(tenants) + "), found \"" + p["tenant"].get<std::string>() + "\"");
+    for (const auto& [t, _] : s.pins)
+      if (t == p["tenant"]) throw InputError(at + ".tenant: expected each tenant pinned once, found \"" + t + "\" again");
+    s.pins.emplace_back(p["tenant"].get<std::string>(), static_cast<int>(m - s.member_names.begin()));
+  }
+}
+
+// Each member is the scenario itself with the member's settings on top. The resolved scenario carries each
+// member fully resolved (`resolved`, without the shared keys), because defaults that depend on the site or
+// node type must be resolved per member: running it gives the same.
+void build(SectionContext& ctx) {
+  if (!ctx.r.contains("federation")) return;
+  Scenario& s = ctx.s;
+  json& fed = ctx.r["federation"];
+  const std::string& file = ctx.file;
+  for (std::size_t i = 0; i < fed["members"].size(); ++i) {
+    json& m = fed["members"][i];
+    const std::string name = m["name"];
+    const std::string at = "federation.members." + std::to_string(i);
+    if (std::find(s.member_names.begin(), s.member_names.end(), name) != s.member_names.end())
+      throw InputError(file + ": " + at + ".name: expected a unique member name, found a second \"" + name + "\"");
+    if (name == "all")
+      throw InputError(file + ": " + at + ".name: expected a name other than \"all\" (timeseries.csv's federation totals), found \"all\"");
+    json mdoc = member_document(ctx.doc, m, file, at);
+    Scenario ms = load_scenario_json(mdoc, file + " (federation member " + name + ")", ctx.base_dir, {});
+    ms.name = name;
+    // One job stream, one unit of work: GPU-seconds of the federation's own accelerator. A member of
+    // another generation runs the same job faster or slower, as a tranche does within a cluster.
+    for (Tranche& t : ms.cluster.tranches) t.speed = t.bf16_flops / s.cluster.gpu_bf16_flops;
+    ms.cluster.gpu_bf16_flops = s.cluster.gpu_bf16_flops;
+    ms.cluster.accelerator = s.cluster.accelerator;
+    json own = json::object();
+    for (const std::string& key : kPerMember)
+      if (ms.resolved.contains(key)) own[key] = ms.resolved[key];
+    m = {{"name", name}, {"resolved", own}};
+    s.member_names.push_back(name);
+    s.members.push_back(std::move(ms));
+  }
+  const std::string d = fed["dispatch"];
+  s.dispatch = d == "cheapest_power" ? DispatchPolicy::cheapest_power : d == "lowest_carbon" ? DispatchPolicy::lowest_carbon : DispatchPolicy::least_queued_work;
+  if (s.dispatch != DispatchPolicy::least_queued_work)
+    for (std::size_t i = 0; i < s.members.size(); ++i)
+      if (!s.members[i].site)
+        throw InputError(file + ": federation.dispatch: \"" + d + "\" needs every member at a site (with a tariff and carbon intensity), found member " +
+                         s.member_names[i] + " without `site`");
+  read_pins(s, fed, file);
+}
+
+}  // namespace
+
+Section federation_section() { return {declare, build}; }
+
+}  // namespace capsim

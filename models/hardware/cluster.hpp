@@ -1,0 +1,37 @@
+#pragma once
+// The cluster as the scenario describes it: its tranches of nodes (built by the `cluster` section).
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/cost/cost.hpp"
+
+namespace capsim {
+
+// Nodes that enter service together: the cluster's own nodes (tranche 0, at start) and each buildout phase.
+struct Tranche {
+  std::string name, node_type, accelerator;
+  int first_node = 0, nodes = 0, pods = 0;
+  double arrive_s = 0;                                      // simulated time it enters service
+  double retire_s = std::numeric_limits<double>::infinity();  // takes no new jobs from then on
+  double idle_w = 0, peak_w = 0;                            // per node
+  double bf16_flops = 0;  // per accelerator
+  double speed = 1;       // work per second relative to tranche 0's accelerator (BF16 FLOP/s ratio)
+  Money node_price;
+};
+
+struct ClusterSpec {
+  std::string node_type;    // of tranche 0
+  std::string accelerator;  // of tranche 0: the reference for work and FLOP
+  int nodes = 0;            // over all tranches
+  int gpus_per_node = 0;
+  int pods = 0;             // over all tranches
+  double node_idle_w = 0;   // tranche 0's
+  double node_peak_w = 0;
+  double gpu_bf16_flops = 0;  // peak dense BF16 FLOP/s of the reference accelerator
+  std::vector<Tranche> tranches;
+  long long gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }
+  bool phased() const { return tranches.size() > 1 || tranches[0].retire_s < std::numeric_limits<double>::infinity(); }
+};
+
+}  // namespace capsim

@@ -1,0 +1,159 @@
+// The `cluster` section: node types from the hardware catalog, tranches of a phased buildout.
+#include "models/scenario/section.hpp"
+
+#include <cstdio>
+
+#include "models/common/errors.hpp"
+#include "models/hardware/catalog.hpp"
+
+namespace capsim {
+using nlohmann::json;
+using namespace params;
+using units::Dimension;
+
+namespace {
+
+std::vector<Param> declare() {
+  Param node_type = string("node_type", json(), "Node type key in the hardware catalog (e.g. `h100-sxm-8`).");
+  Param nodes = integer("nodes", json(), "Number of nodes.");
+  range(nodes, 1, 2e6);
+  Param gpn = integer("gpus_per_node", json(), "Accelerators per node.");
+  range(gpn, 1, 1024);
+  gpn.optional = true;
+  gpn.default_note = "from the catalog";
+  Param pods = integer("pods", json(), "Pods the nodes are split into (as evenly as possible). A pod is the unit the engine aggregates nodes into (one multi-core SimGrid host).");
+  range(pods, 1, 2e6);
+  pods.optional = true;
+  pods.default_note = "ceil(nodes / 32)";
+  Param idle = quantity("node_idle_power", Dimension::power, json(), "Power of one node with all accelerators idle.");
+  range(idle, 0.0, 1e6);
+  idle.optional = true;
+  idle.default_note = "from the catalog";
+  Param peak = quantity("node_peak_power", Dimension::power, json(), "Power of one node with all accelerators busy; power rises linearly with busy accelerators.");
+  range(peak, 0.0, 1e6);
+  peak.optional = true;
+  peak.default_note = "from the catalog";
+  Param catalog = string("catalog", json(), "Hardware catalog file (relative to the scenario file).");
+  catalog.optional = true;
+  catalog.default_note = "the built-in catalog";
+  Param lifetime = quantity("lifetime", Dimension::time, json(), "Service life of these nodes: from their arrival plus this, they take no new jobs and switch off once idle.");
+  range(lifetime, 0.0, 100 * 365 * kDay, true);
+  lifetime.optional = true;
+  lifetime.default_note = "beyond the horizon";
+  Param t_nodes = integer("nodes", json(), "Nodes in the tranche.");
+  range(t_nodes, 1, 2e6);
+  Param t_type = string("node_type", json(), "Node type of the tranche (another generation, possibly); it must have the cluster's GPUs per node.");
+  t_type.optional = true;
+  t_type.default_note = "`cluster.node_type`";
+  Param t_arrives = datetime("arrives", json(), "Date-time the tranche enters service (after `start`; at or after the horizon it never does in this run).");
+  Param t_pods = integer("pods", json(), "Pods of the tranche.");
+  range(t_pods, 1, 2e6);
+  t_pods.optional = true;
+  t_pods.default_note = "ceil(nodes / 32)";
+  Param t_idle = idle, t_peak = peak;
+  Param t_price = string("node_price", json(), "Price of one node of the tranche. Money: \"AMOUNT CUR\".");
+  t_price.optional = true;
+  t_price.default_note = "from the cost catalog";
+  Param t_name = string("name", "", "Label of the tranche.");
+  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_price},
+                         "Nodes added on a date.");
+  Param tranches = array("tranches", tranche, "Buildout phases: nodes that arrive after `start`, in any order (the nodes above arrive at `start`).");
+  tranches.optional = true;
+  tranches.default_note = "none";
+  tranches.max_items = 64;
+  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, catalog, lifetime, tranches}, "The GPU cluster.");
+  cluster.optional = false;
+  return {cluster};
+}
+
+std::string watts(double w) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g W", w);
+  return buf;
+}
+
+// Appends one tranche of nodes (`t`: its resolved object, filled here from the node type's catalog entry).
+void add_tranche(SectionContext& ctx, const Catalog& cat, json& t, const std::string& path, const NodeTypeSpec& type, double arrive_s) {
+  Scenario& s = ctx.s;
+  auto where = [&](const std::string& p) { return ctx.where(p); };
+  Tranche tr;
+  tr.name = t.value("name", "");
+  tr.node_type = type.key;
+  const AcceleratorSpec& a = cat.accelerator(type.accelerator, where(path + ".node_type"));
+  tr.accelerator = a.key;
+  tr.bf16_flops = a.bf16_dense_flops;
+  tr.speed = a.bf16_dense_flops / s.cluster.gpu_bf16_flops;
+  tr.nodes = t["nodes"];
+  if (!t.contains("node_idle_power")) t["node_idle_power"] = watts(type.idle_power_w);
+  if (!t.contains("node_peak_power")) t["node_peak_power"] = watts(type.peak_power_w);
+  tr.idle_w = quantity_value(t["node_idle_power"], Dimension::power);
+  tr.peak_w = quantity_value(t["node_peak_power"], Dimension::power);
+  if (tr.peak_w < tr.idle_w)
+    throw InputError(where(path + ".node_peak_power") + ": expected at least node_idle_power (" +
+                     t["node_idle_power"].get<std::string>() + "), found " + t["node_peak_power"].dump());
+  if (!t.contains("pods")) t["pods"] = (tr.nodes + 31) / 32;
+  tr.pods = t["pods"];
+  if (tr.pods > tr.nodes)
+    throw InputError(where(path + ".pods") + ": expected at most " + std::to_string(tr.nodes) + " pods (one per node), found " +
+                     std::to_string(tr.pods));
+  tr.arrive_s = arrive_s;
+  if (t.contains("lifetime")) tr.retire_s = arrive_s + quantity_value(t["lifetime"], Dimension::time);
+  tr.first_node = s.cluster.nodes;
+  s.cluster.nodes += tr.nodes;
+  s.cluster.pods += tr.pods;
+  s.cluster.tranches.push_back(tr);
+}
+
+void build(SectionContext& ctx) {
+  Scenario& s = ctx.s;
+  json& r = ctx.r;
+  auto where = [&](const std::string& p) { return ctx.where(p); };
+  // Fill what the scenario leaves to the catalog, so the resolved file stands alone.
+  json& c = r["cluster"];
+  Catalog file_catalog;
+  const Catalog* cat = &builtin_catalog();
+  if (c.contains("catalog")) {
+    c["catalog"] = ctx.rel(c["catalog"]);
+    try {
+      file_catalog = load_catalog_file(c["catalog"]);
+    } catch (const InputError& e) {
+      throw InputError(where("cluster.catalog") + ": " + e.what());
+    }
+    cat = &file_catalog;
+  }
+  const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
+  const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));
+  if (!c.contains("gpus_per_node")) c["gpus_per_node"] = nt.gpus_per_node;
+  s.cluster.node_type = nt.key;
+  s.cluster.accelerator = acc.key;
+  s.cluster.gpu_bf16_flops = acc.bf16_dense_flops;
+  s.cluster.gpus_per_node = c["gpus_per_node"];
+  // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order.
+  add_tranche(ctx, *cat, c, "cluster", nt, 0.0);
+  s.cluster.node_idle_w = s.cluster.tranches[0].idle_w;
+  s.cluster.node_peak_w = s.cluster.tranches[0].peak_w;
+  if (c.contains("tranches")) {
+    for (std::size_t i = 0; i < c["tranches"].size(); ++i) {
+      json& t = c["tranches"][i];
+      std::string path = "cluster.tranches." + std::to_string(i);
+      if (!t.contains("node_type")) t["node_type"] = nt.key;
+      const NodeTypeSpec& tt = cat->node_type(t["node_type"], where(path + ".node_type"));
+      if (tt.key != nt.key && tt.gpus_per_node != s.cluster.gpus_per_node)
+        throw InputError(where(path + ".node_type") + ": expected a node type with " + std::to_string(s.cluster.gpus_per_node) +
+                         " GPUs per node like the cluster's, found \"" + tt.key + "\" with " + std::to_string(tt.gpus_per_node));
+      double arrive = static_cast<double>(*parse_iso8601(t["arrives"]) - s.start_epoch_s);
+      if (arrive <= 0)
+        throw InputError(where(path + ".arrives") + ": expected a date-time after start (" + s.start + "), found " + t["arrives"].dump());
+      add_tranche(ctx, *cat, t, path, tt, arrive);
+    }
+  }
+  if (s.cluster.gpus() > 8'000'000)
+    throw TooLargeError(where("cluster.nodes") + ": " + std::to_string(s.cluster.gpus()) +
+                        " GPUs; this machine handles at most 8,000,000 per run (docs/errors.md)");
+}
+
+}  // namespace
+
+Section cluster_section() { return {declare, build}; }
+
+}  // namespace capsim

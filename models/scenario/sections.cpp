@@ -1,0 +1,20 @@
+#include "models/scenario/section.hpp"
+
+#include <filesystem>
+
+namespace capsim {
+
+std::string SectionContext::rel(const std::string& path) const {
+  std::filesystem::path fp(path);
+  return (fp.is_absolute() ? fp : std::filesystem::path(base_dir) / fp).lexically_normal().string();
+}
+
+const std::vector<Section>& scenario_sections() {
+  static const std::vector<Section> sections = {
+      general_section(),  site_section(),      cluster_section(), facility_section(),  costs_section(),
+      workload_section(), scheduler_section(), outputs_section(), federation_section(),
+  };
+  return sections;
+}
+
+}  // namespace capsim

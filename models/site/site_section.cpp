@@ -1,0 +1,47 @@
+// The `site` and `site_catalog` keys: where the data center stands (tariff, carbon, climate, construction cost).
+#include "models/scenario/section.hpp"
+
+#include "models/common/errors.hpp"
+
+namespace capsim {
+using nlohmann::json;
+using namespace params;
+using units::Dimension;
+
+namespace {
+
+std::vector<Param> declare() {
+  Param site = string("site", json(), "Site key in the site catalog (scenarios/catalog/sites.json): tariff, carbon, climate, construction cost.");
+  site.optional = true;
+  site.default_note = "none: no climate, tariff or carbon of a place";
+  Param site_catalog = string("site_catalog", json(), "Site catalog file (relative to the scenario file).");
+  site_catalog.optional = true;
+  site_catalog.default_note = "the built-in site catalog";
+  return {site, site_catalog};
+}
+
+void build(SectionContext& ctx) {
+  Scenario& s = ctx.s;
+  json& r = ctx.r;
+  if (r.contains("site")) {
+    SiteCatalog file_sites;
+    const SiteCatalog* sites = &builtin_site_catalog();
+    if (r.contains("site_catalog")) {
+      r["site_catalog"] = ctx.rel(r["site_catalog"]);
+      try {
+        file_sites = load_site_catalog_file(r["site_catalog"]);
+      } catch (const InputError& e) {
+        throw InputError(ctx.where("site_catalog") + ": " + e.what());
+      }
+      sites = &file_sites;
+    }
+    s.site = sites->site(r["site"], ctx.where("site"));
+  }
+  s.site_utc_offset_s = s.site && s.site->utc_offset_s ? *s.site->utc_offset_s : *parse_iso8601_offset(s.start);
+}
+
+}  // namespace
+
+Section site_section() { return {declare, build}; }
+
+}  // namespace capsim

@@ -1,0 +1,267 @@
+// The `workload` section: synthetic job classes (sizes, run times, profiles) or a trace.
+#include "models/scenario/section.hpp"
+
+#include <cmath>
+
+#include "models/common/errors.hpp"
+
+namespace capsim {
+using nlohmann::json;
+using namespace params;
+using units::Dimension;
+
+namespace {
+
+  // Optional relative weights, one per entry of a list (equal when absent).
+  auto weights = [](std::string help) {
+    Param item = number("weight", json(), "Relative weight.");
+    range(item, 0.0, 1e12);
+    Param p = array("weights", item, std::move(help));
+    p.optional = true;
+    p.default_note = "equal weights";
+    return p;
+  };
+
+Param declare_mfu() {
+  Param mfu = number("mfu", 0.4, "Model FLOP utilisation: delivered FLOP = GPU-seconds x peak dense BF16 FLOP/s x mfu.");
+  range(mfu, 0.0, 1.0, true);
+  return mfu;
+}
+
+Param declare_sizes() {
+  Param size_dist = string("distribution", "empirical", "How job sizes (in GPUs) are drawn.");
+  choices(size_dist, {"empirical", "powers_of_two", "lognormal"});
+  Param size_gpus = array("gpus", [] { Param p = integer("gpus", json(), "A job size in GPUs."); range(p, 1, 1e8); return p; }(),
+                          "Job sizes in GPUs.");
+  size_gpus.min_items = 1;
+  Param size_w = weights("Relative weight of each size (same length as `gpus`).");
+  Param max_exp = integer("max_exponent", json(), "Sizes are 2^k GPUs for k = 0 .. max_exponent.");
+  range(max_exp, 0, 26);
+  Param ratio = number("ratio", 0.5, "P(2^k) is proportional to ratio^k.");
+  range(ratio, 0.0, 1e3, true);
+  Param size_median = number("median", json(), "Median job size in GPUs (drawn log-normal, rounded up to whole GPUs).");
+  range(size_median, 0.0, 1e8, true);
+  Param size_sigma = number("sigma", 1.0, "Standard deviation of the log of the size.");
+  range(size_sigma, 0.0, 5.0);
+  Param size_max = integer("max", json(), "Largest size in GPUs (larger draws are cut to it).");
+  range(size_max, 1, 1e8);
+  Param sizes = object("sizes", {size_dist}, "Job size distribution.");
+  sizes.discriminator = "distribution";
+  sizes.variants["empirical"] = {size_gpus, size_w};
+  sizes.variants["powers_of_two"] = {max_exp, ratio};
+  sizes.variants["lognormal"] = {size_median, size_sigma, size_max};
+
+  return sizes;
+}
+
+Param declare_durations() {
+  Param dur_dist = string("distribution", "lognormal", "How job run times are drawn (rounded up to whole seconds, at least 1 s).");
+  choices(dur_dist, {"lognormal", "exponential", "constant", "empirical"});
+  Param median = quantity("median", Dimension::time, json(), "Median run time.");
+  range(median, 0.0, 10 * 365 * kDay, true);
+  Param sigma = number("sigma", 1.0, "Standard deviation of the log of the run time.");
+  range(sigma, 0.0, 5.0);
+  Param mean = quantity("mean", Dimension::time, json(), "Mean run time.");
+  range(mean, 0.0, 10 * 365 * kDay, true);
+  Param value = quantity("value", Dimension::time, json(), "Run time of every job.");
+  range(value, 0.0, 10 * 365 * kDay, true);
+  Param dur_values = array("values", [] { Param p = quantity("value", Dimension::time, json(), "A run time."); range(p, 0.0, 10 * 365 * kDay, true); return p; }(),
+                           "Run times (drawn with the weights).");
+  dur_values.min_items = 1;
+  Param dur_w = weights("Relative weight of each run time (same length as `values`).");
+  Param durations = object("durations", {dur_dist}, "Run time distribution.");
+  durations.discriminator = "distribution";
+  durations.variants["lognormal"] = {median, sigma};
+  durations.variants["exponential"] = {mean};
+  durations.variants["constant"] = {value};
+  durations.variants["empirical"] = {dur_values, dur_w};
+  return durations;
+}
+
+Param declare_class() {
+  Param cls_name = string("name", json(), "Class name used in outputs.");
+  cls_name.name_pattern = "a-z0-9_-";
+  Param share = number("share", 1.0, "Relative share of arrivals (shares are normalised over the classes).");
+  range(share, 0.0, 1e9);
+  Param sizes = declare_sizes();
+  Param durations = declare_durations();
+  Param est = number("estimate_factor", 1.0, "Requested time = run time x this factor; EASY plans with the requested time.");
+  range(est, 1.0, 1000.0);
+  Param mfu = declare_mfu();
+  Param hourly = array("hourly", [] { Param p = number("weight", json(), "Relative arrival rate in this hour."); range(p, 0.0, 1e6); return p; }(),
+                       "24 relative arrival rates, for local hours 0-23 (normalised to mean 1).");
+  hourly.min_items = hourly.max_items = 24;
+  hourly.optional = true;
+  hourly.default_note = "flat";
+  Param weekday = array("weekday", [] { Param p = number("weight", json(), "Relative arrival rate on this day."); range(p, 0.0, 1e6); return p; }(),
+                        "7 relative arrival rates, Monday to Sunday, local time (normalised to mean 1).");
+  weekday.min_items = weekday.max_items = 7;
+  weekday.optional = true;
+  weekday.default_note = "flat";
+  Param profile = object("profile", {hourly, weekday}, "Daily and weekly shape of the class's arrivals, on the calendar of `start`.");
+  Param tenant = string("tenant", json(), "Who submits the class's jobs (a federation's `pins` send a tenant's jobs to one member).");
+  tenant.name_pattern = "a-z0-9_-";
+  tenant.optional = true;
+  tenant.default_note = "the class name";
+  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile, tenant}, "A job class.");
+  return cls;
+}
+
+std::vector<Param> declare() {
+  Param cls = declare_class();
+  Param classes = array("classes", cls, "Job classes mixed by share.");
+  classes.min_items = 1;
+  classes.max_items = 64;
+
+  Param source = string("source", "synthetic", "Where jobs come from.");
+  choices(source, {"synthetic", "swf"});
+  Param mia = quantity("mean_interarrival", Dimension::time, json(),
+                       "Mean time between job arrivals, all classes together, at the start and averaged over a week. Each class arrives as its own Poisson process with its share of the rate, shaped by its profile.");
+  range(mia, 0.0, 365 * kDay, true);
+  Param growth = number("growth_per_year", 0.0, "Demand growth: the arrival rate is multiplied by (1 + growth_per_year) per 365 days, continuously.");
+  range(growth, -0.9, 10.0);
+  Param swf_path = string("path", json(), "Standard Workload Format file (relative to the scenario file).");
+  Param gpp = number("gpus_per_processor", 1.0, "GPUs per SWF processor.");
+  range(gpp, 0.0, 1024.0, true);
+  Param workload = object("workload", {source}, "The jobs submitted to the cluster.");
+  workload.discriminator = "source";
+  workload.variants["synthetic"] = {mia, growth, classes};
+  workload.variants["swf"] = {swf_path, gpp, declare_mfu()};
+  return {workload};
+}
+
+SizeDist read_sizes(const json& s) {
+  SizeDist d;
+  std::vector<double> w;
+  if (s["distribution"] == "empirical") {
+    for (const auto& g : s["gpus"]) d.gpus.push_back(g.get<int>());
+    if (s.contains("weights")) {
+      for (const auto& x : s["weights"]) w.push_back(x.get<double>());
+    } else {
+      w.assign(d.gpus.size(), 1.0);
+    }
+  } else if (s["distribution"] == "lognormal") {
+    d.lognormal_median = s["median"].get<double>();
+    d.lognormal_sigma = s["sigma"].get<double>();
+    d.lognormal_max = s["max"].get<int>();
+    d.gpus.push_back(d.lognormal_max);
+    w.push_back(1.0);
+  } else {
+    int kmax = s["max_exponent"].get<int>();
+    double r = s["ratio"].get<double>();
+    for (int k = 0; k <= kmax; ++k) {
+      d.gpus.push_back(1 << k);
+      w.push_back(std::pow(r, k));
+    }
+  }
+  double acc = 0;
+  for (double x : w) d.cumulative_weights.push_back(acc += x);
+  return d;
+}
+
+DurationDist read_durations(const json& s) {
+  DurationDist d;
+  const std::string kind = s["distribution"];
+  if (kind == "lognormal") {
+    d.kind = DurationDist::Kind::lognormal;
+    d.median_s = quantity_value(s["median"], Dimension::time);
+    d.sigma = s["sigma"].get<double>();
+  } else if (kind == "exponential") {
+    d.kind = DurationDist::Kind::exponential;
+    d.mean_s = quantity_value(s["mean"], Dimension::time);
+  } else if (kind == "empirical") {
+    d.kind = DurationDist::Kind::empirical;
+    double acc = 0;
+    for (std::size_t i = 0; i < s["values"].size(); ++i) {
+      d.values_s.push_back(quantity_value(s["values"][i], Dimension::time));
+      d.cumulative_weights.push_back(acc += s.contains("weights") ? s["weights"][i].get<double>() : 1.0);
+    }
+  } else {
+    d.kind = DurationDist::Kind::constant;
+    d.value_s = quantity_value(s["value"], Dimension::time);
+  }
+  return d;
+}
+
+// Class `i`; `earlier` are the classes before it (names are unique).
+JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<JobClassSpec>& earlier) {
+  json& r = ctx.r;
+  const json& w = r["workload"];
+  auto where = [&](const std::string& p) { return ctx.where(p); };
+  const json& jc = w["classes"][i];
+  std::string p = "workload.classes." + std::to_string(i);
+  JobClassSpec jcs;
+  jcs.name = jc["name"];
+  for (const auto& other : earlier)
+    if (other.name == jcs.name)
+      throw InputError(where(p + ".name") + ": expected a unique class name, found a second \"" + jcs.name + "\"");
+  jcs.share = jc["share"];
+  if (jc["sizes"]["distribution"] == "empirical" && jc["sizes"].contains("weights") &&
+      jc["sizes"]["weights"].size() != jc["sizes"]["gpus"].size())
+    throw InputError(where(p + ".sizes.weights") + ": expected " + std::to_string(jc["sizes"]["gpus"].size()) +
+                     " weights (one per entry of gpus), found " + std::to_string(jc["sizes"]["weights"].size()));
+  jcs.sizes = read_sizes(jc["sizes"]);
+  if (jcs.sizes.cumulative_weights.back() <= 0)
+    throw InputError(where(p + ".sizes.weights") + ": expected at least one positive weight, found all zero");
+  const json& jd = jc["durations"];
+  if (jd["distribution"] == "empirical" && jd.contains("weights") && jd["weights"].size() != jd["values"].size())
+    throw InputError(where(p + ".durations.weights") + ": expected " + std::to_string(jd["values"].size()) +
+                     " weights (one per entry of values), found " + std::to_string(jd["weights"].size()));
+  jcs.durations = read_durations(jd);
+  if (jcs.durations.kind == DurationDist::Kind::empirical && jcs.durations.cumulative_weights.back() <= 0)
+    throw InputError(where(p + ".durations.weights") + ": expected at least one positive weight, found all zero");
+  for (const char* key : {"hourly", "weekday"}) {
+    std::vector<double>& v = std::string(key) == "hourly" ? jcs.hourly : jcs.weekday;
+    if (!jc["profile"].contains(key)) continue;
+    double sum = 0;
+    for (const auto& x : jc["profile"][key]) sum += x.get<double>();
+    if (sum <= 0)
+      throw InputError(where(p + ".profile." + key) + ": expected at least one positive rate, found all zero");
+    for (const auto& x : jc["profile"][key]) v.push_back(x.get<double>() * jc["profile"][key].size() / sum);
+  }
+  jcs.estimate_factor = jc["estimate_factor"];
+  jcs.mfu = jc["mfu"];
+  if (!jc.contains("tenant")) r["workload"]["classes"][i]["tenant"] = jcs.name;
+  jcs.tenant = r["workload"]["classes"][i]["tenant"];
+  return jcs;
+}
+
+void build(SectionContext& ctx) {
+  Scenario& s = ctx.s;
+  json& r = ctx.r;
+  auto where = [&](const std::string& p) { return ctx.where(p); };
+  const json& w = r["workload"];
+  if (w["source"] == "synthetic") {
+    SyntheticWorkload sw;
+    sw.mean_interarrival_s = quantity_value(w["mean_interarrival"], Dimension::time);
+    sw.growth_per_year = w["growth_per_year"];
+    sw.utc_offset_s = *parse_iso8601_offset(s.start);
+    sw.start_epoch_s = s.start_epoch_s;
+    double total_share = 0;
+    for (std::size_t i = 0; i < w["classes"].size(); ++i) {
+      JobClassSpec jcs = read_class(ctx, i, sw.classes);
+      total_share += jcs.share;
+      sw.classes.push_back(std::move(jcs));
+    }
+    if (total_share <= 0)
+      throw InputError(where("workload.classes") + ": expected at least one class with a positive share, found all zero");
+    double expected_jobs = s.horizon_s / sw.mean_interarrival_s * std::max(1.0, std::pow(1 + sw.growth_per_year, s.horizon_s / (365 * kDay)));
+    if (expected_jobs > 50e6)
+      throw TooLargeError(where("workload.mean_interarrival") + ": about " + std::to_string(static_cast<long long>(expected_jobs)) +
+                          " jobs over the horizon; this machine handles at most 50,000,000 per run (docs/errors.md)");
+    s.workload = std::move(sw);
+  } else {
+    SwfWorkload sw;
+    r["workload"]["path"] = ctx.rel(w["path"]);
+    sw.path = r["workload"]["path"];
+    sw.gpus_per_processor = w["gpus_per_processor"];
+    sw.mfu = w["mfu"];
+    s.workload = std::move(sw);
+  }
+}
+
+}  // namespace
+
+Section workload_section() { return {declare, build}; }
+
+}  // namespace capsim

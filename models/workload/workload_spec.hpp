@@ -1,0 +1,49 @@
+#pragma once
+// The workload as the scenario describes it: synthetic job classes or a trace (built by the `workload` section).
+#include <string>
+#include <vector>
+
+namespace capsim {
+
+struct SizeDist {
+  std::vector<int> gpus;  // empirical and powers of two: the sizes drawn with cumulative_weights
+  std::vector<double> cumulative_weights;
+  double lognormal_median = 0, lognormal_sigma = 0;  // lognormal: ceil(draw), at most lognormal_max
+  int lognormal_max = 0;
+};
+
+struct DurationDist {
+  enum class Kind { lognormal, exponential, constant, empirical } kind = Kind::constant;
+  double median_s = 0, sigma = 0;  // lognormal
+  double mean_s = 0;               // exponential
+  double value_s = 0;              // constant
+  std::vector<double> values_s, cumulative_weights;  // empirical
+};
+
+struct JobClassSpec {
+  std::string name;
+  double share = 1.0;
+  SizeDist sizes;
+  DurationDist durations;
+  double estimate_factor = 1.0;
+  double mfu = 0.4;
+  std::vector<double> hourly;   // 24 rate factors (mean 1) by local hour, empty if flat
+  std::vector<double> weekday;  // 7 rate factors (mean 1), Monday first, empty if flat
+  std::string tenant;           // who submits the class's jobs (default: the class name)
+};
+
+struct SyntheticWorkload {
+  double mean_interarrival_s = 0;
+  double growth_per_year = 0;
+  long long start_epoch_s = 0;  // `start` as Unix time
+  int utc_offset_s = 0;         // of `start`, for the local hour and weekday of profiles
+  std::vector<JobClassSpec> classes;
+};
+
+struct SwfWorkload {
+  std::string path;  // absolute
+  double gpus_per_processor = 1.0;
+  double mfu = 0.4;
+};
+
+}  // namespace capsim
