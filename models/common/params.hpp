@@ -72,6 +72,9 @@ std::optional<long long> parse_iso8601(const std::string& text);
 // The UTC offset of such a date-time in seconds (+09:00 -> 32400), or nullopt if it does not parse.
 std::optional<int> parse_iso8601_offset(const std::string& text);
 
+// The declared range as text ("from 1 to 3", "> 0 s"), "" if none.
+std::string range_text(const Param& p);
+
 nlohmann::json json_schema(const Param& spec);
 std::string markdown(const Param& spec);
 
