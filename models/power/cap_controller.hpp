@@ -1,0 +1,106 @@
+#pragma once
+// The power-cap controller: which pods are switched on, at which speed level, and how many more GPUs may
+// start, so that facility power stays within the cap (docs/architecture.md lists where the engine calls
+// it). Events in (jobs placed and ended on pods, tranches entering or leaving service), decisions out
+// (pods to switch, speed levels, a start limit); no SimGrid here, so it is tested alone.
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "models/hardware/cluster.hpp"
+#include "models/site/facility.hpp"
+#include "models/site/facility_spec.hpp"
+
+namespace capsim {
+
+// A pod: the nodes the engine aggregates into one host, and the unit the controller switches.
+struct PodState {
+  int tranche = 0;
+  int first_node = 0;
+  int nodes = 0;
+  int busy = 0;  // GPUs running jobs
+  int held = 0;  // GPUs allocated
+  bool on = true;
+  bool off_for_cap = false;  // switched off to keep within the power cap
+  int rank = 0;              // order in which idle pods are switched off under a cap
+  double switched_s = -std::numeric_limits<double>::infinity();  // last switched on or off under the cap
+};
+
+// A decision to switch a pod. `for_cap`: its nodes also leave (or rejoin) the scheduler's pool; otherwise
+// the pod's tranche enters or leaves service, or a retired pod's last job ended.
+struct PodSwitch {
+  int pod = 0;
+  bool on = false;
+  bool for_cap = false;
+};
+
+// Each tranche's nodes split as evenly as possible into its pods, in node order.
+std::vector<PodState> pod_layout(const ClusterSpec& c);
+
+class PowerCapController {
+ public:
+  PowerCapController(const ClusterSpec& cluster, const FacilitySpec& facility, const FacilityModel& model);
+
+  // Speed levels every pod can run at (pstates): 1.0 only without a cap, else 1.0, 0.95, ... 0.1.
+  const std::vector<double>& speed_levels() const { return levels_; }
+  const std::vector<PodState>& pods() const { return pods_; }
+  const PodState& pod(int p) const { return pods_[p]; }
+
+  // Events in.
+  // A job takes (positive) or releases (negative) GPUs of a pod. Returns a switch-off when a retired pod
+  // has run its last job.
+  std::optional<PodSwitch> add_load(int pod, int busy, int held);
+  // A tranche enters or leaves service (`retired`: for good). Returns the pods to switch.
+  std::vector<PodSwitch> set_in_service(int tranche, bool serve, bool retired);
+
+  // Decisions out.
+  // Switches idle pods off while the cap binds, and (with `allow_on`) pods back on while `queued` jobs wait
+  // and power allows. Returns the switches, in the order made.
+  std::vector<PodSwitch> manage_pods(double now, std::size_t queued, bool allow_on);
+  // GPUs that may start in the next decision, holding jobs under a cap; nullopt when starts are unlimited.
+  std::optional<long long> start_limit(double now) const;
+  // The speed level for this hour and load: the fastest whose facility power fits the cap (the slowest if
+  // none does). Returns whether it changed; then every pod runs at level(pod).
+  bool update_level(double now);
+  std::size_t level(int /*pod*/) const { return level_; }
+
+  // State, for the recorder and the energy checks.
+  double compute_power_w() const { return compute_power(level_); }
+  double speed() const { return levels_[level_]; }
+  long long gpus_off() const { return gpus_off_; }
+  long long switches() const { return switches_; }
+  // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
+  bool hourly() const { return cap_w_ && climate_; }
+
+ private:
+  double compute_power(std::size_t level) const;
+  bool fits_at(std::size_t level, std::size_t hour, double extra_idle_w, double extra_dyn_w) const;
+  void power(int pod, bool on);
+  void refresh_idle(int pod);
+  void mark_off_for_cap(int pod, bool off);
+
+  const ClusterSpec& cluster_;
+  const FacilityModel& model_;
+  std::optional<double> cap_w_;
+  bool climate_, hold_, switch_off_idle_;
+  double switch_interval_s_, exponent_;
+  std::vector<double> levels_;
+  std::size_t level_ = 0;
+  std::size_t target_level_ = 0;  // the most efficient speed level under a cap (hold mode: full speed)
+  double max_node_active_w_ = 0;  // peak - idle of the most power-hungry node type
+  double max_gpu_active_w_ = 0;   // the same per GPU
+  std::vector<PodState> pods_;
+  std::vector<char> in_service_;  // per tranche
+  std::vector<char> retired_;
+  std::set<std::pair<int, int>> idle_pods_;  // (rank, pod): on, in service, no job: may be switched off
+  // (rank, pod) switched off under the cap, highest rank (fastest generation) first: the order they go back on.
+  std::set<std::pair<int, int>, std::greater<>> off_for_cap_;
+  long long gpus_off_ = 0;
+  long long switches_ = 0;
+  double idle_on_w_ = 0;   // idle power of the pods that are on
+  double dyn_busy_w_ = 0;  // active power of busy GPUs at full speed (the level scales it)
+};
+
+}  // namespace capsim

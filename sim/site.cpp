@@ -1,0 +1,163 @@
+#include "sim/site.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <simgrid/plugins/energy.h>
+
+#include "models/common/calendar.hpp"
+
+namespace capsim {
+
+Site::Site(const Scenario& s, int index)
+    : sc(s),
+      index(index),
+      sched(s.cluster.nodes, s.cluster.gpus_per_node, s.policy),
+      facility(make_facility_model(s)),
+      ctl(s.cluster, s.facility, facility),
+      rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility),
+      tranche_in_service(s.cluster.tranches.size(), 1),
+      gpus_in_service(s.cluster.gpus()),
+      utc_offset_s(s.site_utc_offset_s) {}
+
+void Site::apply(const PodSwitch& s) {
+  const PodState& p = ctl.pod(s.pod);
+  if (s.for_cap) sched.set_available(p.first_node, p.nodes, s.on);
+  if (s.on) hosts[s.pod]->turn_on();
+  else hosts[s.pod]->turn_off();
+}
+
+void Site::add_to_pod(int pod, int busy, int held, double job_speed) {
+  busy_rate += busy * job_speed;
+  held_rate += held * job_speed;
+  // A retired pod switches off once its last job ends.
+  if (auto off = ctl.add_load(pod, busy, held)) apply(*off);
+}
+
+bool Site::manage_pods(double now, bool allow_on) {
+  bool added = false;
+  for (const PodSwitch& s : ctl.manage_pods(now, sched.queued(), allow_on)) {
+    apply(s);
+    added = added || s.on;
+  }
+  return added;
+}
+
+void Site::limit_starts(double now) {
+  if (auto limit = ctl.start_limit(now)) sched.set_start_limit(*limit);
+}
+
+void Site::apply_power_cap(double now) {
+  if (!ctl.update_level(now)) return;
+  for (std::size_t p = 0; p < hosts.size(); ++p) hosts[p]->set_pstate(static_cast<int>(ctl.level(static_cast<int>(p))));
+}
+
+void Site::service_changes(double now) {
+  const ClusterSpec& c = sc.cluster;
+  for (std::size_t t = 0; t < c.tranches.size(); ++t) {
+    const Tranche& tr = c.tranches[t];
+    bool should_serve = tr.arrive_s <= now && now < tr.retire_s;
+    if (should_serve == static_cast<bool>(tranche_in_service[t])) continue;
+    tranche_in_service[t] = should_serve;
+    sched.set_available(tr.first_node, tr.nodes, should_serve);
+    gpus_in_service += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
+    for (const PodSwitch& s : ctl.set_in_service(static_cast<int>(t), should_serve, now >= tr.retire_s)) apply(s);
+  }
+}
+
+double Site::next_service_change(double now) const {
+  double next = std::numeric_limits<double>::infinity();
+  for (const Tranche& tr : sc.cluster.tranches) {
+    if (tr.arrive_s > now) next = std::min(next, tr.arrive_s);
+    if (tr.retire_s > now) next = std::min(next, tr.retire_s);
+  }
+  return next;
+}
+
+ClusterState Site::state() const {
+  ClusterState s;
+  s.gpus_allocated = gpus_held;
+  s.gpus_busy = gpus_busy;
+  s.jobs_running = static_cast<long long>(sched.running());
+  s.jobs_queued = static_cast<long long>(sched.queued());
+  s.speed = ctl.speed();
+  s.held_by_cap = sched.limited();
+  s.compute_power_w = ctl.compute_power_w();
+  s.gpus_in_service = gpus_in_service;
+  s.gpus_off = ctl.gpus_off();
+  s.busy_work_rate = busy_rate * s.speed;
+  s.held_work_rate = held_rate * s.speed;
+  return s;
+}
+
+double Site::plugin_energy() const {
+  double e = 0;
+  for (const auto* h : hosts) e += sg_host_get_consumed_energy(h);
+  return e;
+}
+
+void Site::submit(JobRecord& r) {
+  r.site = index;
+  if (!sched.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s})) {
+    r.status = JobStatus::rejected;
+    return;
+  }
+  queued_work_gpu_s += r.job.gpus * r.job.estimate_s;
+}
+
+Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stats) {
+  // A job spread over generations runs at the pace of its slowest GPUs (they synchronise): every pod
+  // gets the work its speed does in the job's run time, so all its execs end together.
+  double job_speed = std::numeric_limits<double>::infinity();
+  for (const auto& share : d.placement) job_speed = std::min(job_speed, pod_speed(node_pod[share.node]));
+  Launch launch;
+  std::vector<PodShare>& shares = job_pods[d.id];
+  std::size_t i = 0;
+  while (i < d.placement.size()) {
+    int pod = node_pod[d.placement[i].node];
+    if (!ctl.pod(pod).on) throw std::logic_error("capsim: job " + std::to_string(d.id) + " placed on switched-off pod " + std::to_string(pod));
+    int threads = 0, pod_held = 0;
+    for (; i < d.placement.size() && node_pod[d.placement[i].node] == pod; ++i) {
+      threads += d.placement[i].used;
+      pod_held += d.placement[i].held;
+    }
+    r.gpus_held += pod_held;
+    shares.push_back({pod, threads, pod_held, job_speed});
+    add_to_pod(pod, threads, pod_held, job_speed);
+    if (threads == 0) continue;
+    launch.pod_threads.emplace_back(pod, threads);
+    ++stats.execs_started;
+  }
+  launch.work = r.job.run_s / job_speed;
+  gpus_held += r.gpus_held;
+  gpus_busy += r.job.gpus;
+  queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * r.job.estimate_s;
+  return launch;
+}
+
+void Site::complete(JobRecord& r) {
+  gpus_busy -= r.job.gpus;
+  gpus_held -= r.gpus_held;
+  auto it = job_pods.find(r.job.id);
+  for (const PodShare& ps : it->second) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
+  job_pods.erase(it);
+}
+
+MemberView Site::view(const Job& j, double now) const {
+  MemberView v;
+  const NodePool& pool = sched.pool();
+  v.can_hold = pool.could_ever_fit(j.gpus);
+  v.can_hold_now = j.gpus >= 1 && pool.nodes_needed(j.gpus) <= gpus_in_service / sc.cluster.gpus_per_node;
+  v.can_start_now = sched.queued() == 0 && pool.place(j.gpus).has_value();
+  v.queued_work_gpu_s = queued_work_gpu_s;
+  v.gpus_on = gpus_in_service - ctl.gpus_off();
+  v.gpus_free = std::max<long long>(0, v.gpus_on - gpus_held);
+  if (sc.site) {
+    LocalTime lt = local_time(now, sc.start_epoch_s, utc_offset_s);
+    v.price_usd_per_kwh = sc.costs.fx.to_usd({sc.site->tariff.price(lt), sc.site->tariff.currency});
+    v.carbon_g_per_kwh = site_carbon_g_per_kwh(*sc.site, lt);
+  }
+  return v;
+}
+
+}  // namespace capsim

@@ -1,0 +1,48 @@
+#pragma once
+// A pool of daemon worker actors on the controller host. Each runs one job at a time: it starts the job's
+// execs, waits for them, and reports the job done to the scheduler. Pooled because creating an actor per
+// job cost most of the run time (../shared/SIMGRID.md measured it).
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/scheduling/scheduler.hpp"
+#include "sim/site.hpp"
+
+namespace capsim {
+
+// Jobs that ended at this instant, filled by workers and drained by the scheduler actor, which waits on
+// `cv` (created once the engine exists).
+struct Completions {
+  std::vector<std::pair<Site*, JobId>> jobs;
+  simgrid::s4u::ConditionVariablePtr cv;
+};
+
+class WorkerPool {
+ public:
+  WorkerPool(simgrid::s4u::Host* host, Completions& done, EngineStats& stats) : host_(host), done_(done), stats_(stats) {}
+  // Hands a started job to an idle worker (a new one if none is idle).
+  void run(Site& site, JobId job, Site::Launch launch);
+
+ private:
+  // The mutexes exist only because SimGrid's condition variables require one: actors are cooperative.
+  struct Worker {
+    simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
+    simgrid::s4u::ConditionVariablePtr cv = simgrid::s4u::ConditionVariable::create();
+    Site* site = nullptr;
+    JobId job = -1;
+    Site::Launch launch;
+    std::vector<simgrid::s4u::ExecPtr> execs;
+  };
+  void loop(Worker* w);
+
+  simgrid::s4u::Host* host_;
+  Completions& done_;
+  EngineStats& stats_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Worker*> idle_;
+};
+
+}  // namespace capsim
