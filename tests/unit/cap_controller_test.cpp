@@ -1,0 +1,162 @@
+// The power-cap controller alone (no SimGrid), on hand-computed cases. The cluster: 8-GPU nodes of
+// 1,000 W idle and 5,000 W at full load (500 W per busy GPU), facility power = IT power x the hour's
+// multiplier, no fixed power.
+#include <gtest/gtest.h>
+
+#include "models/power/cap_controller.hpp"
+
+namespace capsim {
+namespace {
+
+Tranche tranche(int first_node, int nodes, int pods, double speed) {
+  Tranche t;
+  t.first_node = first_node;
+  t.nodes = nodes;
+  t.pods = pods;
+  t.idle_w = 1000;
+  t.peak_w = 5000;
+  t.speed = speed;
+  return t;
+}
+
+ClusterSpec cluster(std::vector<Tranche> tranches) {
+  ClusterSpec c;
+  c.gpus_per_node = 8;
+  for (const Tranche& t : tranches) c.nodes += t.nodes;
+  c.tranches = std::move(tranches);
+  return c;
+}
+
+FacilityModel facility(std::vector<double> multiplier) {
+  FacilityModel m;
+  m.multiplier = std::move(multiplier);
+  return m;
+}
+
+FacilitySpec cap(double w, bool hold = false) {
+  FacilitySpec f;
+  f.power_cap_w = w;
+  f.hold_under_cap = hold;
+  return f;
+}
+
+TEST(PodLayout, SplitsEachTrancheEvenlyInNodeOrder) {
+  auto pods = pod_layout(cluster({tranche(0, 10, 3, 1), tranche(10, 4, 2, 2)}));
+  ASSERT_EQ(pods.size(), 5u);
+  std::vector<int> nodes, first, tr;
+  for (const auto& p : pods) {
+    nodes.push_back(p.nodes);
+    first.push_back(p.first_node);
+    tr.push_back(p.tranche);
+  }
+  EXPECT_EQ(nodes, (std::vector<int>{4, 3, 3, 2, 2}));
+  EXPECT_EQ(first, (std::vector<int>{0, 4, 7, 10, 12}));
+  EXPECT_EQ(tr, (std::vector<int>{0, 0, 0, 1, 1}));
+}
+
+TEST(CapController, WithoutACapDecidesNothing) {
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, FacilitySpec{}, m);
+  EXPECT_EQ(ctl.speed_levels(), std::vector<double>{1.0});
+  ctl.add_load(0, 16, 16);
+  EXPECT_TRUE(ctl.manage_pods(0, 5, true).empty());
+  EXPECT_FALSE(ctl.start_limit(0).has_value());
+  EXPECT_FALSE(ctl.update_level(0));
+  EXPECT_DOUBLE_EQ(ctl.compute_power_w(), 4 * 1000 + 16 * 500);  // idle of 4 nodes + 16 busy GPUs
+}
+
+TEST(CapController, ThrottlesToTheFastestLevelWithinTheCap) {
+  // All 32 GPUs busy: 4,000 W idle + 16,000 W v^2 <= 12,000 W gives v <= 0.707: level 0.70.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(12000), m);
+  ctl.add_load(0, 16, 16);
+  ctl.add_load(1, 16, 16);
+  EXPECT_TRUE(ctl.update_level(0));
+  EXPECT_NEAR(ctl.speed(), 0.70, 1e-12);
+  EXPECT_NEAR(ctl.compute_power_w(), 4000 + 16000 * 0.49, 1e-6);
+  EXPECT_FALSE(ctl.update_level(0));  // unchanged
+  // Half the load ends: 4,000 + 8,000 = 12,000 W fits at full speed.
+  ctl.add_load(1, -16, -16);
+  EXPECT_TRUE(ctl.update_level(0));
+  EXPECT_EQ(ctl.speed(), 1.0);
+}
+
+TEST(CapController, SwitchesIdlePodsOffInRankOrderAndBackOnWhenPowerAllows) {
+  // Hour 0 is hot (multiplier 2): idle power alone is 8,000 W against a 5,000 W cap, so idle pods go off,
+  // the last pod of the generation first, until 2,000 W x 2 fits. Hour 1 (multiplier 1): with work queued,
+  // the pod comes back on because its idle power plus one busy node fits at the efficient speed
+  // v* = (4,000 / 16,000)^(1/2) = 0.5: (2,000 + 2,000 + 4,000 x 0.25) x 1 = 5,000 W <= 5,000 W.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({2.0, 1.0});
+  PowerCapController ctl(c, cap(5000), m);
+  auto off = ctl.manage_pods(0, 0, false);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].pod, 1);
+  EXPECT_FALSE(off[0].on);
+  EXPECT_TRUE(off[0].for_cap);
+  EXPECT_FALSE(ctl.pod(1).on);
+  EXPECT_EQ(ctl.gpus_off(), 16);
+  EXPECT_DOUBLE_EQ(ctl.compute_power_w(), 2000);
+  EXPECT_TRUE(ctl.manage_pods(3600, 0, true).empty());  // nothing queued: it stays off
+  auto on = ctl.manage_pods(3600, 1, true);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0].pod, 1);
+  EXPECT_TRUE(on[0].on);
+  EXPECT_EQ(ctl.gpus_off(), 0);
+  EXPECT_EQ(ctl.switches(), 2);
+}
+
+TEST(CapController, APodStaysSwitchedForTheDwellTime) {
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({2.0, 1.0});
+  FacilitySpec f = cap(5000);
+  f.switch_interval_s = 7200;
+  PowerCapController ctl(c, f, m);
+  ASSERT_EQ(ctl.manage_pods(0, 0, false).size(), 1u);
+  EXPECT_TRUE(ctl.manage_pods(3600, 1, true).empty());  // switched 3,600 s ago, dwell 7,200 s
+  EXPECT_EQ(ctl.gpus_off(), 16);
+}
+
+TEST(CapController, TheSlowestGenerationGoesOffFirst) {
+  // Pod 0: the first tranche (speed 1); pod 1: a faster generation (speed 2). One must go: the slow one.
+  ClusterSpec c = cluster({tranche(0, 2, 1, 1), tranche(2, 2, 1, 2)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(3000), m);
+  auto off = ctl.manage_pods(0, 0, false);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].pod, 0);
+  EXPECT_TRUE(ctl.pod(1).on);
+}
+
+TEST(CapController, HoldingJobsLimitsStartsToTheSparePower) {
+  // Cap 10,000 W, 4,000 W idle: 6,000 W spare at 500 W per busy GPU: 12 GPUs. With 8 busy: 2,000 W, 4 GPUs.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(10000, true), m);
+  EXPECT_EQ(ctl.start_limit(0), 12);
+  ctl.add_load(0, 8, 8);
+  EXPECT_EQ(ctl.start_limit(0), 4);
+  ctl.add_load(1, 12, 16);
+  EXPECT_EQ(ctl.start_limit(0), 0);  // 4,000 + 10,000 W: above the cap, nothing more starts
+}
+
+TEST(CapController, ARetiredPodSwitchesOffAfterItsLastJob) {
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, FacilitySpec{}, m);
+  ctl.add_load(0, 8, 8);
+  auto sw = ctl.set_in_service(0, false, true);
+  ASSERT_EQ(sw.size(), 1u);  // the idle pod goes off at once, the busy one keeps running its job
+  EXPECT_EQ(sw[0].pod, 1);
+  EXPECT_TRUE(ctl.pod(0).on);
+  auto off = ctl.add_load(0, -8, -8);
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ(off->pod, 0);
+  EXPECT_FALSE(off->for_cap);
+  EXPECT_DOUBLE_EQ(ctl.compute_power_w(), 0);
+}
+
+}  // namespace
+}  // namespace capsim
