@@ -1,0 +1,199 @@
+#include "sim/cli/app.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "models/common/errors.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/workload/workload.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/federation.hpp"
+#include "reports/summary.hpp"
+#include "sim/cli/study.hpp"
+
+namespace capsim {
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024.0;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+struct RunArgs {
+  std::string file;
+  std::string out;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool force = false;
+};
+
+std::vector<Override> overrides_of(const RunArgs& a) {
+  std::vector<Override> o;
+  for (const auto& s : a.sets) o.push_back(parse_override(s));
+  if (a.seed) o.push_back({"seed", std::to_string(*a.seed)});
+  return o;
+}
+
+int cmd_validate(const RunArgs& a) {
+  Scenario s = load_scenario(a.file, overrides_of(a));
+  // A trace is read through once, so a bad line is reported now rather than in the middle of a run.
+  long long jobs = 0;
+  auto src = make_job_source(s);
+  while (src->next()) ++jobs;
+  long long gpus = s.cluster.gpus();
+  if (s.federated()) {
+    gpus = 0;
+    for (const Scenario& m : s.members) gpus += m.cluster.gpus();
+  }
+  std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, sha256 %s)\n", a.file.c_str(),
+              gpus, jobs, s.sha256.c_str());
+  return 0;
+}
+
+int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_sites) {
+  auto wall0 = std::chrono::steady_clock::now();
+  std::string started = utc_now();
+  Scenario s = load_scenario(a.file, overrides_of(a));
+  std::string out = a.out.empty() ? "capsim-out" : a.out;
+  prepare_output_dir(out, a.force);
+
+  RunOptions opt;
+  opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.handle_signals = true;
+  std::vector<RunResult> rs = run_sites(s, opt);
+  const RunResult& r = rs.front();
+  long long pod_switches = 0;
+  for (const RunResult& x : rs) pod_switches += x.stats.pod_switches;
+
+  nlohmann::json summary = s.federated() ? make_federation_summary(s, rs) : make_summary(s, r);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  nlohmann::json run = {{"capsim_version", CAPSIM_VERSION},
+                        {"command_line", command_line},
+                        {"host", hostname()},
+                        {"started_at", started},
+                        {"wall_s", wall},
+                        {"peak_memory_mb", peak_rss_mb()},
+                        {"engine",
+                         {{"simgrid_execs", r.stats.execs_started},
+                          {"worker_actors", r.stats.worker_actors},
+                          {"scheduler_wakeups", r.stats.scheduler_wakeups},
+                          {"pod_hosts", r.stats.pod_hosts},
+                          {"pod_switches", pod_switches},
+                          {"platform_build_s", r.stats.platform_build_s}}}};
+  namespace fs = std::filesystem;
+  write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");
+  write_file_atomic((fs::path(out) / "jobs.csv").string(), s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
+  write_file_atomic((fs::path(out) / "timeseries.csv").string(),
+                    s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r));
+  write_file_atomic((fs::path(out) / "run.json").string(), run.dump(2) + "\n");
+  write_file_atomic((fs::path(out) / "summary.json").string(), summary.dump(2) + "\n");
+  std::fputs((s.federated() ? federation_summary_text(s, summary) : summary_text(s, summary)).c_str(), stdout);
+  std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
+              out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, RunSites run_sites) {
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{"capsim: simulate GPU clusters at national scale (scenario format: docs/scenario.md)", "capsim"};
+  app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION);
+  app.require_subcommand(1);
+
+  RunArgs a;
+  auto* validate = app.add_subcommand("validate", "Check a scenario file (and its trace) without running it");
+  validate->add_option("FILE", a.file, "Scenario file (JSON)")->required();
+  validate->add_option("--set", a.sets, "Override a value: PATH=VALUE, e.g. cluster.nodes=12500 (repeatable)");
+
+  auto* run = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run->add_option("FILE", a.file, "Scenario file (JSON)")->required();
+  run->add_option("--out", a.out, "Output directory (absent or empty unless --force; default ./capsim-out)");
+  run->add_option("--seed", a.seed, "Seed, overriding the scenario's");
+  run->add_option("--set", a.sets, "Override a value: PATH=VALUE, e.g. cluster.nodes=12500 (repeatable)");
+  run->add_flag("--quiet,-q", a.quiet, "No progress on stderr");
+  run->add_flag("--force", a.force, "Write into a non-empty output directory");
+
+  StudyArgs sa;
+  auto* study = app.add_subcommand("study", "Run the scenarios of a study file side by side (one process per run)");
+  study->add_option("FILE", sa.file, "Study file (JSON)")->required();
+  study->add_option("--out", sa.out, "Output directory (absent or empty unless --force; default ./capsim-study)");
+  study->add_option("--jobs,-j", sa.jobs, "Runs in parallel (default: the number of cores)")->check(CLI::Range(1, 1024));
+  study->add_option("--replications,-r", sa.replications, "Runs per scenario with derived seeds; means with 95% CIs")
+      ->check(CLI::Range(1, 1000));
+  study->add_flag("--quiet,-q", sa.quiet, "No progress on stderr");
+  study->add_flag("--force", sa.force, "Write into a non-empty output directory");
+
+  bool markdown = false;
+  auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
+  schema->add_flag("--markdown", markdown, "Print the field tables of docs/scenario.md instead");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "capsim: %s (see capsim --help)\n", e.what());
+    return static_cast<int>(ExitCode::bad_input);
+  }
+
+  try {
+    if (*validate) return cmd_validate(a);
+    if (*run) return cmd_run(a, command_line, run_sites);
+    if (*study) {
+      if (sa.out.empty()) sa.out = "capsim-study";
+      sa.self = std::filesystem::read_symlink("/proc/self/exe").string();
+      return run_study(sa);
+    }
+    if (*schema) {
+      if (markdown) std::fputs(params::markdown(scenario_spec()).c_str(), stdout);
+      else std::printf("%s\n", params::json_schema(scenario_spec()).dump(2).c_str());
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "capsim: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const nlohmann::json::exception& e) {
+    // Only input documents are read as JSON: a type the loaders did not check is still bad input.
+    std::fprintf(stderr, "capsim: invalid input: %s\n", e.what());
+    return static_cast<int>(ExitCode::bad_input);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "capsim: out of memory; the run is too large for this machine\n");
+    return static_cast<int>(ExitCode::too_large);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "capsim: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::internal);
+  }
+  return 0;
+}
+
+}  // namespace capsim

@@ -1,0 +1,282 @@
+#include "sim/cli/study.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
+#include "models/common/params.hpp"
+#include "models/common/random.hpp"
+#include "models/scenario/scenario.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/comparison.hpp"
+
+extern char** environ;
+
+namespace capsim {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct StudyScenario {
+  std::string name;  // variant name, or the file's stem
+  std::string file;
+  std::vector<Override> overrides;
+};
+
+struct Run {
+  std::string scenario;  // variant name
+  int replication = 0;
+  std::vector<Override> overrides;
+  std::string dir;
+  pid_t pid = -1;
+  int exit_code = -1;
+  double wall_s = 0;
+  std::chrono::steady_clock::time_point started;
+};
+
+volatile std::sig_atomic_t g_study_stop = 0;
+void on_study_signal(int) { g_study_stop = 1; }
+
+[[noreturn]] void fail_at(const std::string& file, const std::string& path, const std::string& what) {
+  throw InputError(file + ": " + path + ": " + what);
+}
+
+// The study file's own keys, checked.
+json read_study_file(const std::string& file) {
+  json st = parse_json_text(read_text_file(file), file);
+  auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
+  if (!st.is_object()) fail("(top level)", "expected an object");
+  if (!st.contains("capsim_study") || st["capsim_study"] != 1)
+    fail("capsim_study", "expected study format version 1, found " + (st.contains("capsim_study") ? st["capsim_study"].dump() : "nothing"));
+  if (st.contains("name") && !st["name"].is_string()) fail("name", "expected a string, found " + st["name"].dump());
+  if (st.contains("replications") && !st["replications"].is_number_integer())
+    fail("replications", "expected an integer from 1 to 1000, found " + st["replications"].dump());
+  for (const auto& [k, _] : st.items()) {
+    static const std::vector<std::string> known = {"capsim_study", "name", "description", "base", "scenarios", "variants", "replications"};
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      std::string hint = params::near_miss(k, known);
+      fail(k, "unknown key `" + k + "`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?"));
+    }
+  }
+  return st;
+}
+
+// A base with named variants: the product of the axes, names joined with "-".
+std::vector<StudyScenario> expand_variants(const json& st, const std::string& file, const fs::path& dir) {
+  auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
+  if (!st.contains("base") || !st["base"].is_string()) fail("base", "expected the base scenario file (or a `scenarios` list)");
+  std::string base = (dir / st["base"].get<std::string>()).lexically_normal().string();
+  std::vector<std::pair<std::string, std::vector<Override>>> combos = {{"", {}}};
+  if (st.contains("variants")) {
+    if (!st["variants"].is_object() || st["variants"].empty())
+      fail("variants", "expected an object of axes, each an object of named variants, found " + st["variants"].dump().substr(0, 40));
+    for (const auto& [axis, values] : st["variants"].items()) {
+      if (!values.is_object() || values.empty()) fail("variants." + axis, "expected an object of named variants");
+      std::vector<std::pair<std::string, std::vector<Override>>> next;
+      for (const auto& c : combos) {
+        for (const auto& [vname, sets] : values.items()) {
+          if (!sets.is_object()) fail("variants." + axis + "." + vname, "expected an object of PATH: VALUE overrides");
+          auto o = c.second;
+          for (const auto& [path, v] : sets.items()) o.push_back({path, v.is_string() ? v.get<std::string>() : v.dump()});
+          next.push_back({c.first.empty() ? vname : c.first + "-" + vname, o});
+        }
+      }
+      combos = std::move(next);
+    }
+  }
+  std::vector<StudyScenario> out;
+  for (auto& c : combos) out.push_back({c.first.empty() ? fs::path(base).stem().string() : c.first, base, c.second});
+  return out;
+}
+
+// The scenarios of the study: a list of files, or a base with variants. Every one is validated before any
+// runs, so a typo fails in a second, not after an hour (traces are read by the runs themselves). Returns
+// each scenario's seed in `seeds`.
+std::vector<StudyScenario> study_scenarios(const json& st, const std::string& file, std::map<std::string, std::uint64_t>& seeds) {
+  const fs::path dir = fs::absolute(file).parent_path();
+  std::vector<StudyScenario> scenarios;
+  if (st.contains("scenarios")) {
+    if (!st["scenarios"].is_array() || st["scenarios"].empty()) fail_at(file, "scenarios", "expected a non-empty array of scenario files");
+    for (const auto& f : st["scenarios"]) {
+      if (!f.is_string()) fail_at(file, "scenarios", "expected file names, found " + f.dump());
+      fs::path p = dir / f.get<std::string>();
+      scenarios.push_back({p.stem().string(), p.lexically_normal().string(), {}});
+    }
+  } else {
+    scenarios = expand_variants(st, file, dir);
+  }
+  for (const StudyScenario& sc : scenarios) {
+    if (seeds.count(sc.name))
+      fail_at(file, st.contains("scenarios") ? "scenarios" : "variants", "expected distinct scenario names, found \"" + sc.name + "\" twice");
+    seeds[sc.name] = 0;
+  }
+  for (const StudyScenario& sc : scenarios) seeds[sc.name] = load_scenario(sc.file, sc.overrides).seed;
+  return scenarios;
+}
+
+// One run per scenario and replication, each with a directory of its own; replications get derived seeds.
+std::vector<Run> plan_runs(const std::vector<StudyScenario>& scenarios, int replications, const std::map<std::string, std::uint64_t>& seeds,
+                           const std::string& out) {
+  std::vector<Run> runs;
+  for (const StudyScenario& sc : scenarios) {
+    for (int r = 0; r < replications; ++r) {
+      Run run;
+      run.scenario = sc.name;
+      run.replication = r;
+      run.overrides = sc.overrides;
+      if (replications > 1) {
+        std::uint64_t state = seeds.at(sc.name) + 0x9e3779b97f4a7c15ULL * (r + 1);
+        run.overrides.push_back({"seed", std::to_string(splitmix64(state) >> 12)});
+      }
+      run.dir = (fs::path(out) / "runs" / (replications > 1 ? sc.name + "/rep-" + std::to_string(r) : sc.name)).string();
+      std::error_code ec;
+      fs::create_directories(run.dir, ec);
+      if (ec) throw OutputError(run.dir + ": cannot create the run's directory (" + ec.message() + ")");
+      runs.push_back(run);
+    }
+  }
+  return runs;
+}
+
+void spawn(Run& r, const std::string& self, const std::string& file) {
+  std::vector<std::string> args = {self, "run", file, "--out", r.dir, "--force", "--quiet"};
+  for (const auto& o : r.overrides) {
+    args.push_back("--set");
+    args.push_back(o.path + "=" + o.value);
+  }
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  std::string out_log = r.dir + "/stdout.txt", err_log = r.dir + "/stderr.txt";
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  r.started = std::chrono::steady_clock::now();
+  int rc = posix_spawn(&r.pid, self.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw Error(ExitCode::internal, "cannot start " + self + ": " + std::strerror(rc));
+}
+
+// Runs them, at most `jobs` at a time, each in its own process (one SimGrid engine per process). Returns
+// false if interrupted (the runs still going are told to stop).
+bool run_all(std::vector<Run>& runs, const StudyArgs& a, const std::map<std::string, std::string>& files, int replications) {
+  int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  // Without SA_RESTART, so waitpid returns on a signal and the runs can be told to stop.
+  struct sigaction stop{}, prev_int{}, prev_term{};
+  stop.sa_handler = on_study_signal;
+  sigemptyset(&stop.sa_mask);
+  stop.sa_flags = 0;
+  sigaction(SIGINT, &stop, &prev_int);
+  sigaction(SIGTERM, &stop, &prev_term);
+  std::size_t next = 0, done = 0, running = 0;
+  const bool progress = !a.quiet && isatty(STDERR_FILENO);
+  auto t0 = std::chrono::steady_clock::now();
+  while (done < runs.size()) {
+    while (!g_study_stop && running < static_cast<std::size_t>(jobs) && next < runs.size()) {
+      Run& r = runs[next++];
+      spawn(r, a.self, files.at(r.scenario));
+      ++running;
+    }
+    if (running == 0) break;  // interrupted before everything started
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) {
+        for (auto& r : runs)
+          if (r.pid > 0 && r.exit_code < 0) kill(r.pid, SIGINT);
+        continue;
+      }
+      break;
+    }
+    for (auto& r : runs) {
+      if (r.pid != pid) continue;
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.started).count();
+      --running;
+      ++done;
+      if (progress)
+        std::fprintf(stderr, "[capsim study] %zu/%zu done: %s%s (%.1f s, exit %d), elapsed %.0f s\n", done, runs.size(),
+                     r.scenario.c_str(), replications > 1 ? (" rep " + std::to_string(r.replication)).c_str() : "",
+                     r.wall_s, r.exit_code,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+  }
+  sigaction(SIGINT, &prev_int, nullptr);
+  sigaction(SIGTERM, &prev_term, nullptr);
+  return !g_study_stop;
+}
+
+// The exit code of the first failed run (docs/errors.md), or 0.
+int first_failure(const std::vector<Run>& runs) {
+  for (const auto& r : runs) {
+    if (r.exit_code == 0) continue;
+    std::string err;
+    std::ifstream e(r.dir + "/stderr.txt");
+    std::getline(e, err);
+    std::fprintf(stderr, "capsim: study run %s failed with exit code %d: %s\n", r.dir.c_str(), r.exit_code, err.c_str());
+    // A run's documented code (bad input, too large, cannot write, interrupted) is the study's too.
+    for (ExitCode c : {ExitCode::bad_input, ExitCode::too_large, ExitCode::cannot_write, ExitCode::interrupted})
+      if (r.exit_code == static_cast<int>(c)) return r.exit_code;
+    return static_cast<int>(ExitCode::internal);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_study(const StudyArgs& a) {
+  json st = read_study_file(a.file);
+  int replications = a.replications > 0 ? a.replications : st.value("replications", 1);
+  if (replications < 1 || replications > 1000) fail_at(a.file, "replications", "expected 1 to 1000");
+  std::map<std::string, std::uint64_t> seeds;
+  const std::vector<StudyScenario> scenarios = study_scenarios(st, a.file, seeds);
+
+  prepare_output_dir(a.out, a.force);
+  std::vector<Run> runs = plan_runs(scenarios, replications, seeds, a.out);
+  std::map<std::string, std::string> files;
+  for (const StudyScenario& sc : scenarios) files[sc.name] = sc.file;
+  if (!run_all(runs, a, files, replications)) {
+    std::fprintf(stderr, "capsim: study interrupted; finished runs are in %s/runs\n", a.out.c_str());
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  if (int rc = first_failure(runs)) return rc;
+
+  std::vector<ScenarioRuns> results;
+  for (const StudyScenario& sc : scenarios) {
+    ScenarioRuns sr;
+    sr.name = sc.name;
+    for (const auto& o : sc.overrides) sr.overrides += (sr.overrides.empty() ? "" : " ") + o.path + "=" + o.value;
+    for (const auto& r : runs) {
+      if (r.scenario != sc.name) continue;
+      std::ifstream sf(r.dir + "/summary.json");
+      sr.summaries.push_back(json::parse(sf));
+    }
+    results.push_back(std::move(sr));
+  }
+  const Comparison c = make_comparison(st.value("name", fs::path(a.file).stem().string()), replications, results);
+  write_file_atomic((fs::path(a.out) / "comparison.csv").string(), c.csv);
+  if (!c.members_csv.empty()) write_file_atomic((fs::path(a.out) / "members.csv").string(), c.members_csv);
+  write_file_atomic((fs::path(a.out) / "comparison.json").string(), c.json.dump(2) + "\n");
+  std::fputs(comparison_table(c).c_str(), stdout);
+  std::printf("outputs: %s/comparison.csv, comparison.json, %sruns/<scenario>/\n", a.out.c_str(),
+              c.members_csv.empty() ? "" : "members.csv, ");
+  return 0;
+}
+
+}  // namespace capsim
