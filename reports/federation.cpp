@@ -9,18 +9,110 @@
 namespace capsim {
 using nlohmann::json;
 
+namespace {
+
+double sum_of(const std::vector<json>& member, const std::string& path) {
+  double t = 0;
+  for (const json& m : member) t += find_dotted(m, path)->get<double>();
+  return t;
+}
+
+json power_totals(const Scenario& s, const std::vector<RunResult>& rs, const std::vector<json>& member, double it_mwh,
+                  double facility_mwh) {
+  auto sum = [&](const std::string& path) { return sum_of(member, path); };
+  const double window_s = s.horizon_s - s.warmup_s;
+  json out;
+  // The federation's highest hourly mean facility power (members' hours are aligned: same start).
+  std::vector<double> hourly(rs.front().hourly_window_facility_j.size(), 0.0);
+  for (const RunResult& r : rs)
+    for (std::size_t h = 0; h < hourly.size(); ++h) hourly[h] += r.hourly_window_facility_j[h];
+  double peak_hour_j = 0;
+  for (std::size_t h = 0; h < hourly.size(); ++h) {
+    double len = std::min((h + 1) * 3600.0, s.horizon_s) - std::max(h * 3600.0, s.warmup_s);
+    if (len > 0) peak_hour_j = std::max(peak_hour_j, hourly[h] / len);
+  }
+  double hours_capped = 0;
+  for (const json& m : member) hours_capped = std::max(hours_capped, m["power"]["hours_capped"].get<double>());
+  out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
+                  {"it_peak_mw", sum("power.it_peak_mw")},
+                  {"facility_mean_mw", facility_mwh / (window_s / 3600)},
+                  {"facility_peak_mw", sum("power.facility_peak_mw")},
+                  {"facility_peak_hourly_mw", peak_hour_j / 1e6},
+                  {"it_design_mw", sum("power.it_design_mw")},
+                  {"hours_capped", hours_capped},
+                  {"throttled_gpu_hours", sum("power.throttled_gpu_hours")},
+                  {"switched_off_gpu_hours", sum("power.switched_off_gpu_hours")}};
+  if (std::all_of(member.begin(), member.end(), [](const json& m) { return m["power"].contains("cap_mw"); }))
+    out["power"]["cap_mw"] = sum("power.cap_mw");
+  return out["power"];
+}
+
+// Costs: the members' USD figures added up, shown in the scenario's currency as well.
+json cost_totals(const Scenario& s, const std::vector<json>& member, double gpu_hours, double exaflop) {
+  auto sum = [&](const std::string& path) { return sum_of(member, path); };
+  const double window_s = s.horizon_s - s.warmup_s;
+  const double window_years = window_s / (365 * 86400.0);
+  json usd;
+  for (const char* k : {"capex", "capex_hardware", "capex_facility", "depreciation_per_year", "electricity_per_year",
+                        "demand_charge_per_year", "opex_per_year", "total_per_year", "npv"})
+    usd[k] = sum(std::string("cost.usd.") + k);
+  json cf = json::array();
+  for (const json& m : member) {
+    const json& c = m["cost"]["usd"]["cash_flows"];
+    for (std::size_t y = 0; y < c.size(); ++y) {
+      if (cf.size() <= y) cf.push_back(0.0);
+      cf[y] = cf[y].get<double>() + c[y].get<double>();
+    }
+  }
+  usd["cash_flows"] = cf;
+  const double total_window = usd["total_per_year"].get<double>() * window_years;
+  usd["per_gpu_hour_delivered"] = per(total_window, gpu_hours);
+  usd["per_exaflop_delivered"] = per(total_window, exaflop);
+  const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
+  json cost;
+  for (const auto& [k, v] : usd.items()) {
+    if (v.is_array()) {
+      json a = json::array();
+      for (const auto& x : v) a.push_back(x.get<double>() * per_usd);
+      cost[k] = a;
+    } else {
+      cost[k] = v.is_number() ? json(v.get<double>() * per_usd) : v;
+    }
+  }
+  cost["currency"] = s.costs.currency;
+  cost["per_usd"] = per_usd;
+  cost["usd"] = usd;
+  return cost;
+}
+
+json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& member, const std::vector<std::vector<double>>& class_waits) {
+  json cls = json::object();
+  for (std::size_t c = 0; c < class_waits.size(); ++c) {
+    const std::string& name = rs.front().class_names[c];
+    double n = 0, gh = 0, ef = 0;
+    for (const json& m : member) {
+      n += m["classes"][name]["jobs"].get<double>();
+      gh += m["classes"][name]["gpu_hours"].get<double>();
+      ef += m["classes"][name]["delivered_exaflop"].get<double>();
+    }
+    const json w = wait_stats(class_waits[c]);
+    cls[name] = {{"jobs", static_cast<long long>(n)},
+                 {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
+                 {"gpu_hours", gh},
+                 {"delivered_exaflop", ef}};
+  }
+  return cls;
+}
+
+}  // namespace
+
 json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs) {
   std::vector<json> member;
   for (std::size_t i = 0; i < rs.size(); ++i) {
     member.push_back(make_summary(s.members[i], rs[i]));
     member.back().erase("trace");  // the trace is read once for the federation: its count is in the totals
   }
-  auto sum = [&](const std::string& path) {
-    double t = 0;
-    for (const json& m : member) t += find_dotted(m, path)->get<double>();
-    return t;
-  };
-  const double window_s = s.horizon_s - s.warmup_s;
+  auto sum = [&](const std::string& path) { return sum_of(member, path); };
   json out;
   out["capsim_version"] = CAPSIM_VERSION;
   out["name"] = s.name;
@@ -53,28 +145,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   out["gpu_hours"] = {{"delivered", sum("gpu_hours.delivered")}, {"allocated", sum("gpu_hours.allocated")}};
   const double it_mwh = sum("energy.it_mwh"), facility_mwh = sum("energy.facility_mwh");
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_mwh}};
-  // The federation's highest hourly mean facility power (members' hours are aligned: same start).
-  std::vector<double> hourly(rs.front().hourly_window_facility_j.size(), 0.0);
-  for (const RunResult& r : rs)
-    for (std::size_t h = 0; h < hourly.size(); ++h) hourly[h] += r.hourly_window_facility_j[h];
-  double peak_hour_j = 0;
-  for (std::size_t h = 0; h < hourly.size(); ++h) {
-    double len = std::min((h + 1) * 3600.0, s.horizon_s) - std::max(h * 3600.0, s.warmup_s);
-    if (len > 0) peak_hour_j = std::max(peak_hour_j, hourly[h] / len);
-  }
-  double hours_capped = 0;
-  for (const json& m : member) hours_capped = std::max(hours_capped, m["power"]["hours_capped"].get<double>());
-  out["power"] = {{"it_mean_mw", it_mwh / (window_s / 3600)},
-                  {"it_peak_mw", sum("power.it_peak_mw")},
-                  {"facility_mean_mw", facility_mwh / (window_s / 3600)},
-                  {"facility_peak_mw", sum("power.facility_peak_mw")},
-                  {"facility_peak_hourly_mw", peak_hour_j / 1e6},
-                  {"it_design_mw", sum("power.it_design_mw")},
-                  {"hours_capped", hours_capped},
-                  {"throttled_gpu_hours", sum("power.throttled_gpu_hours")},
-                  {"switched_off_gpu_hours", sum("power.switched_off_gpu_hours")}};
-  if (std::all_of(member.begin(), member.end(), [](const json& m) { return m["power"].contains("cap_mw"); }))
-    out["power"]["cap_mw"] = sum("power.cap_mw");
+  out["power"] = power_totals(s, rs, member, it_mwh, facility_mwh);
   out["pue"] = {{"mean", it_mwh > 0 ? facility_mwh / it_mwh : 0.0}};
   out["compute"] = {{"delivered_exaflop", sum("compute.delivered_exaflop")}};
   bool all_sites = std::all_of(member.begin(), member.end(), [](const json& m) { return m.contains("carbon"); });
@@ -88,56 +159,8 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
       if (m.contains("water")) w += m["water"]["m3"].get<double>();
     out["water"] = {{"m3", w}};
   }
-  // Costs: the members' USD figures added up, shown in the scenario's currency as well.
-  const double gpu_hours = out["gpu_hours"]["delivered"], exaflop = out["compute"]["delivered_exaflop"];
-  const double window_years = window_s / (365 * 86400.0);
-  json usd;
-  for (const char* k : {"capex", "capex_hardware", "capex_facility", "depreciation_per_year", "electricity_per_year",
-                        "demand_charge_per_year", "opex_per_year", "total_per_year", "npv"})
-    usd[k] = sum(std::string("cost.usd.") + k);
-  json cf = json::array();
-  for (const json& m : member) {
-    const json& c = m["cost"]["usd"]["cash_flows"];
-    for (std::size_t y = 0; y < c.size(); ++y) {
-      if (cf.size() <= y) cf.push_back(0.0);
-      cf[y] = cf[y].get<double>() + c[y].get<double>();
-    }
-  }
-  usd["cash_flows"] = cf;
-  const double total_window = usd["total_per_year"].get<double>() * window_years;
-  usd["per_gpu_hour_delivered"] = per(total_window, gpu_hours);
-  usd["per_exaflop_delivered"] = per(total_window, exaflop);
-  const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
-  json cost;
-  for (const auto& [k, v] : usd.items()) {
-    if (v.is_array()) {
-      json a = json::array();
-      for (const auto& x : v) a.push_back(x.get<double>() * per_usd);
-      cost[k] = a;
-    } else {
-      cost[k] = v.is_number() ? json(v.get<double>() * per_usd) : v;
-    }
-  }
-  cost["currency"] = s.costs.currency;
-  cost["per_usd"] = per_usd;
-  cost["usd"] = usd;
-  out["cost"] = cost;
-  json cls = json::object();
-  for (std::size_t c = 0; c < class_waits.size(); ++c) {
-    const std::string& name = rs.front().class_names[c];
-    double n = 0, gh = 0, ef = 0;
-    for (const json& m : member) {
-      n += m["classes"][name]["jobs"].get<double>();
-      gh += m["classes"][name]["gpu_hours"].get<double>();
-      ef += m["classes"][name]["delivered_exaflop"].get<double>();
-    }
-    const json w = wait_stats(class_waits[c]);
-    cls[name] = {{"jobs", static_cast<long long>(n)},
-                 {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
-                 {"gpu_hours", gh},
-                 {"delivered_exaflop", ef}};
-  }
-  out["classes"] = cls;
+  out["cost"] = cost_totals(s, member, out["gpu_hours"]["delivered"], out["compute"]["delivered_exaflop"]);
+  out["classes"] = class_totals(rs, member, class_waits);
   const char* policy = s.dispatch == DispatchPolicy::cheapest_power ? "cheapest_power"
                        : s.dispatch == DispatchPolicy::lowest_carbon ? "lowest_carbon"
                                                                       : "least_queued_work";
