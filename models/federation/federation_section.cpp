@@ -10,7 +10,6 @@
 namespace capsim {
 using nlohmann::json;
 using namespace params;
-using units::Dimension;
 
 namespace {
 

@@ -4,7 +4,6 @@
 namespace capsim {
 using nlohmann::json;
 using namespace params;
-using units::Dimension;
 
 namespace {
 

@@ -6,7 +6,6 @@
 namespace capsim {
 using nlohmann::json;
 using namespace params;
-using units::Dimension;
 
 namespace {
 
