@@ -5,12 +5,26 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace capsim {
 
+void require_regular_file(const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || st.type() == fs::file_type::regular) return;  // a missing file is reported when opened
+  const char* found = st.type() == fs::file_type::directory ? "a directory"
+                      : st.type() == fs::file_type::fifo    ? "a FIFO"
+                      : st.type() == fs::file_type::socket  ? "a socket"
+                                                            : "a device";
+  throw InputError(path + ": expected " + what + ", found " + found);
+}
+
 std::string read_text_file(const std::string& path) {
+  require_regular_file(path, "a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the file (" + std::string(std::strerror(errno)) + ")");
   std::ostringstream ss;
@@ -18,7 +32,35 @@ std::string read_text_file(const std::string& path) {
   return ss.str();
 }
 
+void check_json_depth(std::string_view text, const std::string& origin) {
+  constexpr int kMaxDepth = 64;
+  int depth = 0;
+  std::size_t line = 1, col = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth)
+        throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) + ": expected arrays and objects nested at most " +
+                         std::to_string(kMaxDepth) + " levels deep, found a level " + std::to_string(depth));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin) {
+  check_json_depth(text, origin);
   // JSON lets a key appear twice in one object and keeps the last; a scenario where the first silently
   // loses is a mistake, so it is an error. One key set per open object; the enclosing keys name the place.
   std::vector<std::set<std::string>> keys;

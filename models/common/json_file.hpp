@@ -12,8 +12,15 @@
 
 namespace capsim {
 
-// The whole file; InputError "PATH: cannot open the file (reason)" if it cannot be read.
+// The whole file; InputError "PATH: cannot open the file (reason)" if it cannot be read, or "PATH: expected
+// a regular file, found ..." for a directory, FIFO or device (which would read as empty, block or never end).
 std::string read_text_file(const std::string& path);
+// Throws that InputError unless `path` is a regular file (after symlinks); `what` is what was expected
+// ("a regular file", "an SWF trace file").
+void require_regular_file(const std::string& path, const std::string& what);
+// Throws InputError "ORIGIN:LINE:COLUMN: expected arrays and objects nested at most 64 levels deep, ..." for
+// deeper input, which would overflow the stack while parsed or destroyed.
+void check_json_depth(std::string_view text, const std::string& origin);
 // Parses JSON; InputError "ORIGIN:LINE:COLUMN: not valid JSON: ..." on a syntax error.
 nlohmann::json parse_json_text(std::string_view text, const std::string& origin);
 

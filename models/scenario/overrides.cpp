@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -80,6 +81,7 @@ void set_path(json& doc, const std::string& dotted, const json& value, const std
 
 void apply_override(json& doc, const Override& o, const std::string& file) {
   json value;
+  check_json_depth(o.value, "--set " + o.path);
   try {
     value = json::parse(o.value);
   } catch (const json::parse_error&) {

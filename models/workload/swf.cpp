@@ -5,18 +5,37 @@
 #include <cstring>
 
 #include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 
 namespace capsim {
 
 SwfSource::SwfSource(const SwfWorkload& w, double horizon_s)
-    : path_(w.path), gpus_per_processor_(w.gpus_per_processor), horizon_s_(horizon_s), in_(w.path) {
+    : path_(w.path), gpus_per_processor_(w.gpus_per_processor), horizon_s_(horizon_s) {
+  // Only a regular file: a directory reads as empty, a FIFO blocks, a device may never end.
+  require_regular_file(path_, "an SWF trace file");
+  in_.open(path_);
   if (!in_) throw InputError(path_ + ": cannot open the SWF trace (" + std::string(std::strerror(errno)) + ")");
+}
+
+// One line into `line`, bounded: a longer one is an error before it is read whole (a file of one endless
+// line would otherwise fill memory).
+bool SwfSource::read_line(std::string& line) {
+  in_.getline(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  if (in_.bad()) throw InputError(path_ + ":" + std::to_string(line_no_ + 1) + ": cannot read the SWF trace (" + std::strerror(errno) + ")");
+  const std::streamsize n = in_.gcount();
+  if (in_.fail()) {
+    if (in_.eof()) return false;  // nothing left
+    throw InputError(path_ + ":" + std::to_string(line_no_ + 1) + ": expected a line of at most " + std::to_string(kMaxLine) +
+                     " characters, found a longer one");
+  }
+  ++line_no_;
+  line.assign(buf_.data(), static_cast<std::size_t>(in_.eof() ? n : n - 1));
+  return true;
 }
 
 std::optional<Job> SwfSource::next() {
   std::string line;
-  while (std::getline(in_, line)) {
-    ++line_no_;
+  while (read_line(line)) {
     auto where = [&] { return path_ + ":" + std::to_string(line_no_) + ": "; };
     std::size_t p = line.find_first_not_of(" \t\r");
     if (p == std::string::npos) continue;

@@ -20,6 +20,10 @@ class SwfSource final : public JobSource {
   long long skipped() const { return skipped_; }
 
  private:
+  // An SWF line has 18 numbers; a longer line is not SWF (and is read into memory whole).
+  static constexpr std::size_t kMaxLine = 65536;
+  bool read_line(std::string& line);
+  std::vector<char> buf_ = std::vector<char>(kMaxLine + 2);
   std::string path_;
   double gpus_per_processor_;
   double horizon_s_;

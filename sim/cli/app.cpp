@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -166,7 +167,7 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
     return static_cast<int>(ExitCode::bad_input);
   }
 
-  try {
+  auto command = [&]() -> int {
     if (*validate) return cmd_validate(a);
     if (*run) return cmd_run(a, command_line, run_sites);
     if (*study) {
@@ -174,11 +175,17 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
       sa.self = std::filesystem::read_symlink("/proc/self/exe").string();
       return run_study(sa);
     }
-    if (*schema) {
-      if (markdown) std::fputs(params::markdown(scenario_spec()).c_str(), stdout);
-      else std::printf("%s\n", params::json_schema(scenario_spec()).dump(2).c_str());
-      return 0;
-    }
+    if (markdown) std::fputs(params::markdown(scenario_spec()).c_str(), stdout);
+    else std::printf("%s\n", params::json_schema(scenario_spec()).dump(2).c_str());
+    return 0;
+  };
+  try {
+    const int rc = command();
+    // What a command prints is part of its result (the schema is nothing else): a full disk or a closed
+    // pipe is an error, not a silent success.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout))
+      throw OutputError(std::string("standard output: cannot write (") + std::strerror(errno) + ")");
+    return rc;
   } catch (const Error& e) {
     std::fprintf(stderr, "capsim: %s\n", e.what());
     return static_cast<int>(e.code());
@@ -193,7 +200,6 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
     std::fprintf(stderr, "capsim: internal error: %s\n", e.what());
     return static_cast<int>(ExitCode::internal);
   }
-  return 0;
 }
 
 }  // namespace capsim

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,14 @@ void on_study_signal(int) { g_study_stop = 1; }
   throw InputError(file + ": " + path + ": " + what);
 }
 
+// Scenario names become folders under runs/: nothing that climbs out of --out or hides there.
+void check_run_name(const std::string& name, const std::string& file, const std::string& path) {
+  static const std::regex ok("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+  if (!std::regex_match(name, ok))
+    fail_at(file, path, "expected a name of letters, digits, '_', '.' or '-', not starting with '.' or '-', at most 100 characters, found \"" +
+                            name + "\"");
+}
+
 // The study file's own keys, checked.
 json read_study_file(const std::string& file) {
   json st = parse_json_text(read_text_file(file), file);
@@ -90,6 +99,7 @@ std::vector<StudyScenario> expand_variants(const json& st, const std::string& fi
       std::vector<std::pair<std::string, std::vector<Override>>> next;
       for (const auto& c : combos) {
         for (const auto& [vname, sets] : values.items()) {
+          check_run_name(vname, file, "variants." + axis + "." + vname);
           if (!sets.is_object()) fail("variants." + axis + "." + vname, "expected an object of PATH: VALUE overrides");
           auto o = c.second;
           for (const auto& [path, v] : sets.items()) o.push_back({path, v.is_string() ? v.get<std::string>() : v.dump()});
@@ -115,12 +125,14 @@ std::vector<StudyScenario> study_scenarios(const json& st, const std::string& fi
     for (const auto& f : st["scenarios"]) {
       if (!f.is_string()) fail_at(file, "scenarios", "expected file names, found " + f.dump());
       fs::path p = dir / f.get<std::string>();
+      check_run_name(p.stem().string(), file, "scenarios." + std::to_string(scenarios.size()));
       scenarios.push_back({p.stem().string(), p.lexically_normal().string(), {}});
     }
   } else {
     scenarios = expand_variants(st, file, dir);
   }
   for (const StudyScenario& sc : scenarios) {
+    check_run_name(sc.name, file, st.contains("scenarios") ? "scenarios" : "variants");
     if (seeds.count(sc.name))
       fail_at(file, st.contains("scenarios") ? "scenarios" : "variants", "expected distinct scenario names, found \"" + sc.name + "\" twice");
     seeds[sc.name] = 0;
