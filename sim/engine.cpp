@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -15,6 +14,7 @@
 #include <xbt/log.h>
 
 #include "models/common/errors.hpp"
+#include "models/common/stop_signal.hpp"
 #include "models/federation/dispatch.hpp"
 #include "models/workload/swf.hpp"
 #include "sim/platform.hpp"
@@ -27,9 +27,6 @@ namespace capsim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-volatile std::sig_atomic_t g_stop = 0;
-void on_stop_signal(int) { g_stop = 1; }
 
 std::string human_duration(double s) {
   char buf[64];
@@ -203,9 +200,9 @@ void Simulation::scheduler_actor() {
     std::unique_lock<sg4::Mutex> lock(*sched_mutex_);
     if (opt_.handle_signals) {
       // SimGrid installs its own SIGINT handler (print and exit) when the engine starts; replace it here,
-      // once the engine runs, so an interrupt ends the run cleanly with nothing half-written.
-      std::signal(SIGINT, on_stop_signal);
-      std::signal(SIGTERM, on_stop_signal);
+      // once the engine runs, then let through what was held since before the engine was built.
+      install_stop_handlers();
+      unblock_stop_signals();
     }
     open_job_source();
     bool warmup_sampled = sc_.warmup_s <= 0;
@@ -225,7 +222,7 @@ void Simulation::scheduler_actor() {
       sg4::this_actor::yield();
       const double now = sg4::Engine::get_clock();
       ++stats_.scheduler_wakeups;
-      if (g_stop) {
+      if (opt_.handle_signals && stop_requested()) {
         interrupted_ = true;
         return;
       }
@@ -295,6 +292,7 @@ std::vector<RunResult> Simulation::results() {
 }
 
 std::vector<RunResult> Simulation::run() {
+  if (opt_.handle_signals) block_stop_signals();
   xbt_log_control_set("root.thres:critical");
   int argc = 1;
   char name[] = "capsim";

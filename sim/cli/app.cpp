@@ -1,9 +1,12 @@
 #include "sim/cli/app.hpp"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <ctime>
@@ -13,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "models/common/errors.hpp"
+#include "models/common/stop_signal.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
 #include "reports/atomic_file.hpp"
@@ -74,8 +78,19 @@ int cmd_validate(const RunArgs& a) {
   return 0;
 }
 
+// A run started by `capsim study` stops when the study's process ends, even by SIGKILL: it is told so by
+// the kernel (SIGTERM), and checks that the study still exists (it may have died before that was set).
+void follow_study_parent() {
+  const char* parent = std::getenv("CAPSIM_STUDY_PARENT");
+  if (!parent) return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (std::to_string(getppid()) != parent) throw Interrupted();
+}
+
 int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_sites) {
   auto wall0 = std::chrono::steady_clock::now();
+  install_stop_handlers();
+  follow_study_parent();
   std::string started = utc_now();
   Scenario s = load_scenario(a.file, overrides_of(a));
   std::string out = a.out.empty() ? "capsim-out" : a.out;
@@ -105,12 +120,15 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                           {"pod_switches", pod_switches},
                           {"platform_build_s", r.stats.platform_build_s}}}};
   namespace fs = std::filesystem;
-  write_file_atomic((fs::path(out) / "scenario.resolved.json").string(), s.resolved.dump(2) + "\n");
-  write_file_atomic((fs::path(out) / "jobs.csv").string(), s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
-  write_file_atomic((fs::path(out) / "timeseries.csv").string(),
-                    s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r));
-  write_file_atomic((fs::path(out) / "run.json").string(), run.dump(2) + "\n");
-  write_file_atomic((fs::path(out) / "summary.json").string(), summary.dump(2) + "\n");
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"scenario.resolved.json", s.resolved.dump(2) + "\n"},
+      {"jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r)},
+      {"timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r)},
+      {"run.json", run.dump(2) + "\n"},
+      {"summary.json", summary.dump(2) + "\n"}};
+  // A stop asked for during the run or while the outputs were composed leaves --out as it was.
+  if (stop_requested()) throw Interrupted();
+  for (const auto& [name, content] : files) write_file_atomic((fs::path(out) / name).string(), content);
   std::fputs((s.federated() ? federation_summary_text(s, summary) : summary_text(s, summary)).c_str(), stdout);
   std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
               out.c_str());

@@ -179,8 +179,15 @@ void spawn(Run& r, const std::string& self, const std::string& file) {
   std::string out_log = r.dir + "/stdout.txt", err_log = r.dir + "/stderr.txt";
   posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // The child stops if this process dies (sim/cli/app.cpp, follow_study_parent).
+  std::vector<std::string> env_text = {"CAPSIM_STUDY_PARENT=" + std::to_string(getpid())};
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "CAPSIM_STUDY_PARENT=", 20) != 0) env_text.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
   r.started = std::chrono::steady_clock::now();
-  int rc = posix_spawn(&r.pid, self.c_str(), &fa, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&r.pid, self.c_str(), &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw Error(ExitCode::internal, "cannot start " + self + ": " + std::strerror(rc));
 }
