@@ -118,6 +118,20 @@ void read_pins(Scenario& s, const json& fed, const std::string& file) {
   }
 }
 
+// The limits of one run hold for the federation as a whole: every member's GPUs and timeseries rows
+// (each member's and the totals') live in the one process.
+void check_size(const Scenario& s, const std::string& file) {
+  long long gpus = 0;
+  for (const Scenario& m : s.members) gpus += m.cluster.gpus();
+  if (gpus > 8'000'000)
+    throw TooLargeError(file + ": federation.members: " + std::to_string(gpus) +
+                        " GPUs over the members; this machine handles at most 8,000,000 per run (docs/errors.md)");
+  const double rows = s.horizon_s / s.timeseries_interval_s * static_cast<double>(s.members.size() + 1);
+  if (rows > 2e6)
+    throw TooLargeError(file + ": federation.members: about " + std::to_string(static_cast<long long>(rows)) +
+                        " timeseries rows (each member's and the totals); this machine handles at most 2,000,000 per run; use a longer outputs.timeseries_interval");
+}
+
 // Each member is the scenario itself with the member's settings on top. The resolved scenario carries each
 // member fully resolved (`resolved`, without the shared keys), because defaults that depend on the site or
 // node type must be resolved per member: running it gives the same.
@@ -157,6 +171,7 @@ void build(SectionContext& ctx) {
         throw InputError(file + ": federation.dispatch: \"" + d + "\" needs every member at a site (with a tariff and carbon intensity), found member " +
                          s.member_names[i] + " without `site`");
   read_pins(s, fed, file);
+  check_size(s, file);
 }
 
 }  // namespace
