@@ -89,6 +89,23 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& origin)
   };
   try {
     return nlohmann::json::parse(text, check);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("1e400"): the message quotes it, which places it in the text.
+    std::string what = e.what();
+    auto q = what.find('\'');
+    std::string number = q == std::string::npos ? "" : what.substr(q + 1, what.find('\'', q + 1) - q - 1);
+    std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; at != std::string_view::npos && i < at; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                     ": expected a number within the range of a double (about 1.8e308), found " + number);
   } catch (const nlohmann::json::parse_error& e) {
     // Turn the byte offset into line:column, which is what editors jump to.
     std::size_t line = 1, col = 1;

@@ -153,39 +153,44 @@ struct Resolver {
     return out;
   }
 
+  json resolve_object(const json& in, const Param& spec, const std::string& path) const {
+    if (!in.is_object()) fail(path, "an object", in);
+    if (spec.free_form) return in;
+    auto fields = fields_for(spec, in, path);
+    std::vector<std::string> names;
+    for (const Param* f : fields) names.push_back(f->name);
+    for (const auto& [key, _] : in.items()) {
+      if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+      std::string hint = near_miss(key, names);
+      throw InputError(file + ": " + child_path(path, key) + ": unknown key `" + key + "`" +
+                       (hint.empty() ? " (known keys: " + join(names, ", ") + ")"
+                                     : ", did you mean `" + hint + "`?"));
+    }
+    json out = json::object();
+    for (const Param* f : fields) {
+      std::string p = child_path(path, f->name);
+      if (in.contains(f->name)) {
+        out[f->name] = resolve(in[f->name], *f, p);
+      } else if (!f->default_value.is_null()) {
+        out[f->name] = resolve(f->default_value, *f, p);
+      } else if (f->kind == Kind::object && !f->optional) {
+        out[f->name] = resolve(json::object(), *f, p);  // all of its fields may have defaults
+      } else if (!f->optional) {
+        throw InputError(file + ": " + p + ": missing required key `" + f->name + "` (" + kind_text(*f) +
+                         (f->help.empty() ? "" : ": " + f->help) + ")");
+      }
+    }
+    return out;
+  }
+
   json resolve(const json& in, const Param& spec, const std::string& path) const {
     switch (spec.kind) {
-      case Kind::object: {
-        if (!in.is_object()) fail(path, "an object", in);
-        if (spec.free_form) return in;
-        auto fields = fields_for(spec, in, path);
-        std::vector<std::string> names;
-        for (const Param* f : fields) names.push_back(f->name);
-        for (const auto& [key, _] : in.items()) {
-          if (std::find(names.begin(), names.end(), key) != names.end()) continue;
-          std::string hint = near_miss(key, names);
-          throw InputError(file + ": " + child_path(path, key) + ": unknown key `" + key + "`" +
-                           (hint.empty() ? " (known keys: " + join(names, ", ") + ")"
-                                         : ", did you mean `" + hint + "`?"));
-        }
-        json out = json::object();
-        for (const Param* f : fields) {
-          std::string p = child_path(path, f->name);
-          if (in.contains(f->name)) {
-            out[f->name] = resolve(in[f->name], *f, p);
-          } else if (!f->default_value.is_null()) {
-            out[f->name] = resolve(f->default_value, *f, p);
-          } else if (f->kind == Kind::object && !f->optional) {
-            out[f->name] = resolve(json::object(), *f, p);  // all of its fields may have defaults
-          } else if (!f->optional) {
-            throw InputError(file + ": " + p + ": missing required key `" + f->name + "` (" + kind_text(*f) +
-                             (f->help.empty() ? "" : ": " + f->help) + ")");
-          }
-        }
-        return out;
-      }
+      case Kind::object:
+        return resolve_object(in, spec, path);
       case Kind::array: {
         if (!in.is_array()) fail(path, "an array", in);
+        if (spec.min_items == spec.max_items && in.size() != spec.min_items)
+          fail(path, "an array of exactly " + std::to_string(spec.min_items) + " items", in);
         if (in.size() < spec.min_items) fail(path, "an array of at least " + std::to_string(spec.min_items) + " items", in);
         if (in.size() > spec.max_items) fail(path, "an array of at most " + std::to_string(spec.max_items) + " items", in);
         json out = json::array();

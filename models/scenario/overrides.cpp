@@ -86,6 +86,8 @@ void apply_override(json& doc, const Override& o, const std::string& file) {
     value = json::parse(o.value);
   } catch (const json::parse_error&) {
     value = o.value;
+  } catch (const json::out_of_range&) {
+    throw InputError("--set " + o.path + ": expected a number within the range of a double (about 1.8e308), found " + o.value);
   }
   set_path(doc, o.path, value, "--set " + o.path, file);
 }

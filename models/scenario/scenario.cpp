@@ -43,6 +43,8 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
                             const std::vector<Override>& overrides) {
   json doc = input;
   if (!doc.is_object()) throw InputError(file + ": (top level): expected an object, found " + doc.dump().substr(0, 40));
+  if (!doc.contains("capsim") && doc.contains("capsim_study"))
+    throw InputError(file + ": capsim_study: expected a scenario, found a study file; run it with `capsim study`");
   if (!doc.contains("capsim"))
     throw InputError(file + ": capsim: missing required key `capsim` (the format version, 1)");
   if (doc["capsim"] != 1)

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -49,7 +50,7 @@ std::string hostname() {
 struct RunArgs {
   std::string file;
   std::string out;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // checked as written: CLI11 would read 017 as octal and wrap -1
   std::vector<std::string> sets;
   bool quiet = false;
   bool force = false;
@@ -58,7 +59,13 @@ struct RunArgs {
 std::vector<Override> overrides_of(const RunArgs& a) {
   std::vector<Override> o;
   for (const auto& s : a.sets) o.push_back(parse_override(s));
-  if (a.seed) o.push_back({"seed", std::to_string(*a.seed)});
+  if (a.seed) {
+    const std::string& t = *a.seed;
+    const bool digits = !t.empty() && t.size() <= 16 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoull(t) > 9007199254740992ULL)
+      throw InputError("--seed: expected an integer from 0 to 9007199254740992, found \"" + t + "\"");
+    o.push_back({"seed", std::to_string(std::stoull(t))});
+  }
   return o;
 }
 
@@ -172,6 +179,13 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
   schema->add_flag("--markdown", markdown, "Print the field tables of docs/scenario.md instead");
 
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string cmd = argv[1];
+    if (cmd != "validate" && cmd != "run" && cmd != "study" && cmd != "schema") {
+      std::fprintf(stderr, "capsim: unknown command `%s`; expected validate, run, study or schema (see capsim --help)\n", cmd.c_str());
+      return static_cast<int>(ExitCode::bad_input);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -120,6 +120,8 @@ std::vector<StudyScenario> expand_variants(const json& st, const std::string& fi
 std::vector<StudyScenario> study_scenarios(const json& st, const std::string& file, std::map<std::string, std::uint64_t>& seeds) {
   const fs::path dir = fs::absolute(file).parent_path();
   std::vector<StudyScenario> scenarios;
+  if (st.contains("scenarios") && (st.contains("base") || st.contains("variants")))
+    fail_at(file, "scenarios", "expected either `scenarios` (a list of files) or `base` with `variants`, found both");
   if (st.contains("scenarios")) {
     if (!st["scenarios"].is_array() || st["scenarios"].empty()) fail_at(file, "scenarios", "expected a non-empty array of scenario files");
     for (const auto& f : st["scenarios"]) {
@@ -262,7 +264,8 @@ int first_failure(const std::vector<Run>& runs) {
 int run_study(const StudyArgs& a) {
   json st = read_study_file(a.file);
   int replications = a.replications > 0 ? a.replications : st.value("replications", 1);
-  if (replications < 1 || replications > 1000) fail_at(a.file, "replications", "expected 1 to 1000");
+  if (replications < 1 || replications > 1000)
+    fail_at(a.file, "replications", "expected an integer from 1 to 1000, found " + std::to_string(replications));
   std::map<std::string, std::uint64_t> seeds;
   const std::vector<StudyScenario> scenarios = study_scenarios(st, a.file, seeds);
 
