@@ -1,5 +1,6 @@
 #pragma once
 // Reading JSON input files (scenarios, catalogs, studies) with messages that name the file and place.
+#include <cstdio>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,12 +35,22 @@ struct CatalogReader {
     if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");
     return o[key];
   }
-  // A positive number (or, with positive = false, a non-negative one).
-  double number(const nlohmann::json& o, const std::string& path, const std::string& key, bool positive = true) const {
+  // A positive number (or, with positive = false, a non-negative one), at most `max`.
+  double number(const nlohmann::json& o, const std::string& path, const std::string& key, bool positive = true,
+                double max = 1e15) const {
     const nlohmann::json& v = field(o, path, key);
-    if (!v.is_number() || (positive && v.get<double>() <= 0) || v.get<double>() < 0)
-      fail(path + "." + key, std::string("expected a ") + (positive ? "positive" : "non-negative") + " number, found " + v.dump());
+    if (!v.is_number() || (positive && v.get<double>() <= 0) || v.get<double>() < 0 || v.get<double>() > max) {
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", max);
+      fail(path + "." + key, std::string("expected a ") + (positive ? "positive" : "non-negative") + " number of at most " + limit +
+                                 ", found " + v.dump());
+    }
     return v.get<double>();
+  }
+  // The catalog format version, when given: 1.
+  void version(const nlohmann::json& doc) const {
+    if (doc.is_object() && doc.contains("catalog_version") && doc["catalog_version"] != 1)
+      fail("catalog_version", "expected catalog format version 1, found " + doc["catalog_version"].dump());
   }
   std::string text(const nlohmann::json& o, const std::string& path, const std::string& key) const {
     const nlohmann::json& v = field(o, path, key);

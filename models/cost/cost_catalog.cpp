@@ -29,6 +29,7 @@ CostCatalog load_cost_catalog_text(std::string_view text, const std::string& ori
     if (!o.is_object() || !o.contains(key)) fail(path, "missing required key `" + key + "`");
     return o[key];
   };
+  CatalogReader{origin}.version(doc);
   CostCatalog c;
   for (const auto& [cur, v] : get(doc, "(top level)", "usd_rates").items()) {
     const json& r = get(v, "usd_rates." + cur, "per_usd");

@@ -22,6 +22,7 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
   Catalog c;
   c.origin = origin;
   if (!doc.is_object()) r.fail("(top level)", "expected an object, found " + doc.dump().substr(0, 40));
+  r.version(doc);
   const json& accs = r.field(doc, "(top level)", "accelerators");
   const json& nodes = r.field(doc, "(top level)", "node_types");
   if (!accs.is_object()) r.fail("accelerators", "expected an object keyed by accelerator name");
@@ -32,9 +33,9 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
     AcceleratorSpec s;
     s.key = key;
     s.name = r.text(a, path, "name");
-    s.bf16_dense_flops = r.number(a, path, "bf16_dense_flops");
+    s.bf16_dense_flops = r.number(a, path, "bf16_dense_flops", true, 1e18);
     if (a.contains("fp8_dense_flops") && !a["fp8_dense_flops"].is_null())
-      s.fp8_dense_flops = r.number(a, path, "fp8_dense_flops");
+      s.fp8_dense_flops = r.number(a, path, "fp8_dense_flops", true, 1e18);
     s.tdp_w = r.number(a, path, "tdp_w");
     s.memory_gb = r.number(a, path, "memory_gb");
     s.memory_bandwidth_tbps = r.number(a, path, "memory_bandwidth_tbps");

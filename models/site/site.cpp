@@ -108,12 +108,12 @@ Tariff read_tariff(const CatalogReader& r, const json& t, const std::string& pat
       TariffBand b;
       b.price_per_kwh = r.number(bands[i], bp, "price_per_kwh");
       for (const auto& m : r.field(bands[i], bp, "months")) {
-        if (!m.is_number_integer() || m.get<int>() < 1 || m.get<int>() > 12) r.fail(bp + ".months", "expected months 1-12, found " + m.dump());
+        if (!m.is_number_integer() || m.get<long long>() < 1 || m.get<long long>() > 12) r.fail(bp + ".months", "expected months 1-12, found " + m.dump());
         b.months.push_back(m.get<int>());
       }
       for (const auto& h : r.field(bands[i], bp, "hours")) {
-        if (!h.is_array() || h.size() != 2 || !h[0].is_number_integer() || !h[1].is_number_integer() || h[0].get<int>() < 0 ||
-            h[1].get<int>() > 24 || h[0].get<int>() >= h[1].get<int>())
+        if (!h.is_array() || h.size() != 2 || !h[0].is_number_integer() || !h[1].is_number_integer() || h[0].get<long long>() < 0 ||
+            h[1].get<long long>() > 24 || h[0].get<long long>() >= h[1].get<long long>())
           r.fail(bp + ".hours", "expected [from, to) hour pairs within 0-24, found " + h.dump());
         b.hours.emplace_back(h[0].get<int>(), h[1].get<int>());
       }
@@ -129,7 +129,7 @@ Tariff read_tariff(const CatalogReader& r, const json& t, const std::string& pat
   if (t.contains("demand_ratchet_months")) {
     if (!t["demand_ratchet_months"].is_array()) r.fail(path + ".demand_ratchet_months", "expected an array of months 1-12");
     for (const auto& m : r.field(t, path, "demand_ratchet_months")) {
-      if (!m.is_number_integer() || m.get<int>() < 1 || m.get<int>() > 12)
+      if (!m.is_number_integer() || m.get<long long>() < 1 || m.get<long long>() > 12)
         r.fail(path + ".demand_ratchet_months", "expected months 1-12, found " + m.dump());
       out.ratchet_months.push_back(m.get<int>());
     }
@@ -144,6 +144,7 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
   CatalogReader r{origin};
   SiteCatalog c;
   c.origin = origin;
+  r.version(doc);
   const json& sites = r.field(doc, "(top level)", "sites");
   if (!sites.is_object()) r.fail("sites", "expected an object keyed by site name");
   for (const auto& [key, s] : sites.items()) {
@@ -168,7 +169,9 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
     const json& monthly = r.field(r.field(s, path, "climate"), path + ".climate", "monthly_mean_c");
     if (!monthly.is_array() || monthly.size() != 12) r.fail(path + ".climate.monthly_mean_c", "expected 12 monthly means");
     for (int i = 0; i < 12; ++i) {
-      if (!monthly[i].is_number()) r.fail(path + ".climate.monthly_mean_c." + std::to_string(i), "expected a number");
+      // Earth's records are -89 and 57 C: anything outside is a typo that would give absurd PUEs.
+      if (!monthly[i].is_number() || monthly[i].get<double>() < -90 || monthly[i].get<double>() > 60)
+        r.fail(path + ".climate.monthly_mean_c." + std::to_string(i), "expected a temperature from -90 to 60 C, found " + monthly[i].dump());
       o.monthly_mean_c[i] = monthly[i].get<double>();
     }
     if (s.contains("wue_l_per_kwh")) o.wue_l_per_kwh = r.number(s, path, "wue_l_per_kwh", false);
