@@ -223,7 +223,7 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
     return static_cast<int>(e.code());
   } catch (const nlohmann::json::exception& e) {
     // Only input documents are read as JSON: a type the loaders did not check is still bad input.
-    std::fprintf(stderr, "capsim: invalid input: %s\n", e.what());
+    std::fprintf(stderr, "capsim: invalid input: %s\n", printable(e.what()).c_str());
     return static_cast<int>(ExitCode::bad_input);
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "capsim: out of memory; the run is too large for this machine\n");
