@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "models/common/errors.hpp"
@@ -83,6 +84,16 @@ std::optional<Job> SwfSource::next() {
       ++skipped_;
       continue;
     }
+    // Job numbers and processor counts are whole numbers in SWF; anything else is not a trace line.
+    if (std::floor(procs) != procs)
+    {
+      char found[32];
+      std::snprintf(found, sizeof found, "%.10g", procs);
+      throw InputError(where() + "fields 5 and 8 (processors): expected a whole number, found " + found);
+    }
+    if (std::floor(f[0]) != f[0] || std::fabs(f[0]) > 9e15)
+      throw InputError(where() + "field 1 (job number): expected a whole number of at most 9e15, found " +
+                       line.substr(p, line.find_first_of(" \t\r", p) - p));
     Job j;
     j.id = next_id_++;
     j.trace_id = static_cast<std::int64_t>(f[0]);
