@@ -40,6 +40,8 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 void prepare_output_dir(const std::string& dir, bool force) {
   std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(dir, ec)) && !fs::exists(dir, ec))
+    throw InputError("--out " + dir + ": expected a directory, found a symbolic link to nothing (" + fs::read_symlink(dir, ec).string() + ")");
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
     if (!force && !fs::is_empty(dir, ec))

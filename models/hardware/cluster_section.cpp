@@ -147,9 +147,12 @@ void build(SectionContext& ctx) {
       add_tranche(ctx, *cat, t, path, tt, arrive);
     }
   }
-  if (s.cluster.gpus() > 8'000'000)
-    throw TooLargeError(where("cluster.nodes") + ": " + std::to_string(s.cluster.gpus()) +
-                        " GPUs; this machine handles at most 8,000,000 per run (docs/errors.md)");
+  if (s.cluster.gpus() > 8'000'000) {
+    const bool phased = s.cluster.tranches.size() > 1;
+    throw TooLargeError(where(phased ? "cluster.tranches" : "cluster.nodes") + ": " + std::to_string(s.cluster.gpus()) +
+                        (phased ? " GPUs over the cluster's nodes and its tranches" : " GPUs") +
+                        "; this machine handles at most 8,000,000 per run (docs/errors.md)");
+  }
 }
 
 }  // namespace
