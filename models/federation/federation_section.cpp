@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "models/common/errors.hpp"
 #include "models/scenario/overrides.hpp"
@@ -135,11 +136,31 @@ void check_size(const Scenario& s, const std::string& file) {
 // Each member is the scenario itself with the member's settings on top. The resolved scenario carries each
 // member fully resolved (`resolved`, without the shared keys), because defaults that depend on the site or
 // node type must be resolved per member: running it gives the same.
+// Shares split the scenario's nodes: every member has one and they add up to 1, or none has one.
+void check_shares(const json& members, const std::string& file) {
+  std::size_t with = 0;
+  double total = 0;
+  for (const json& m : members)
+    if (m.contains("share")) {
+      ++with;
+      total += m["share"].get<double>();
+    }
+  if (with != 0 && with != members.size())
+    throw InputError(file + ": federation.members: expected a share for every member or for none, found one for " + std::to_string(with) +
+                     " of " + std::to_string(members.size()));
+  if (with != 0 && std::fabs(total - 1) > 1e-9) {
+    char found[32];
+    std::snprintf(found, sizeof found, "%.10g", total);
+    throw InputError(file + ": federation.members: expected shares adding up to 1, found " + found);
+  }
+}
+
 void build(SectionContext& ctx) {
   if (!ctx.r.contains("federation")) return;
   Scenario& s = ctx.s;
   json& fed = ctx.r["federation"];
   const std::string& file = ctx.file;
+  check_shares(fed["members"], file);
   for (std::size_t i = 0; i < fed["members"].size(); ++i) {
     json& m = fed["members"][i];
     const std::string name = m["name"];
