@@ -160,7 +160,7 @@ void build(SectionContext& ctx) {
   Scenario& s = ctx.s;
   json& fed = ctx.r["federation"];
   const std::string& file = ctx.file;
-  check_shares(fed["members"], file);
+  const json members_as_written = fed["members"];  // each is replaced by its resolved form below
   for (std::size_t i = 0; i < fed["members"].size(); ++i) {
     json& m = fed["members"][i];
     const std::string name = m["name"];
@@ -191,6 +191,7 @@ void build(SectionContext& ctx) {
       if (!s.members[i].site)
         throw InputError(file + ": federation.dispatch: \"" + d + "\" needs every member at a site (with a tariff and carbon intensity), found member " +
                          s.member_names[i] + " without `site`");
+  check_shares(members_as_written, file);
   read_pins(s, fed, file);
   check_size(s, file);
 }
