@@ -85,6 +85,14 @@ json read_study_file(const std::string& file) {
   return st;
 }
 
+// A variant's value as --set takes it (JSON text when it parses, else a string): a string that would parse
+// as something else ("2026", "true") is passed quoted, so it stays a string.
+std::string override_text(const json& v) {
+  if (!v.is_string()) return v.dump();
+  const std::string& t = v.get_ref<const std::string&>();
+  return json::accept(t) ? v.dump() : t;
+}
+
 // A base with named variants: the product of the axes, names joined with "-".
 std::vector<StudyScenario> expand_variants(const json& st, const std::string& file, const fs::path& dir) {
   auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
@@ -102,7 +110,7 @@ std::vector<StudyScenario> expand_variants(const json& st, const std::string& fi
           check_run_name(vname, file, "variants." + axis + "." + vname);
           if (!sets.is_object()) fail("variants." + axis + "." + vname, "expected an object of PATH: VALUE overrides");
           auto o = c.second;
-          for (const auto& [path, v] : sets.items()) o.push_back({path, v.is_string() ? v.get<std::string>() : v.dump()});
+          for (const auto& [path, v] : sets.items()) o.push_back({path, override_text(v)});
           next.push_back({c.first.empty() ? vname : c.first + "-" + vname, o});
         }
       }
