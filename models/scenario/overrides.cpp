@@ -34,6 +34,12 @@ void set_path(json& doc, const std::string& dotted, const json& value, const std
     if (k.empty()) throw InputError(label + ": expected a dotted path like cluster.nodes, found an empty key");
   std::string prefix, bad, hint;
   if (!params::find(scenario_spec(), doc, path, &prefix, &bad, &hint)) {
+    std::string p2, b2, h2;
+    const params::Param* parent = prefix.empty() ? nullptr : params::find(scenario_spec(), doc, split_path(prefix), &p2, &b2, &h2);
+    if (parent && parent->kind == params::Kind::array)
+      throw InputError(label + ": expected an array index (" +
+                       (parent->max_items == SIZE_MAX ? std::string("a whole number from 0") : "0 to " + std::to_string(parent->max_items - 1)) +
+                       ") under `" + prefix + "`, found `" + bad + "`");
     throw InputError(label + ": unknown key `" + bad + "`" + (prefix.empty() ? "" : " under `" + prefix + "`") +
                      (hint.empty() ? "" : ", did you mean `" + (prefix.empty() ? hint : prefix + "." + hint) + "`?"));
   }

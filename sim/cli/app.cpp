@@ -212,6 +212,8 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
     return 0;
   };
   try {
+    if ((run->count("--out") > 0 && a.out.empty()) || (study->count("--out") > 0 && sa.out.empty()))
+      throw InputError("--out: expected a directory, found an empty path");
     const int rc = command();
     // What a command prints is part of its result (the schema is nothing else): a full disk or a closed
     // pipe is an error, not a silent success.
