@@ -251,8 +251,22 @@ struct Resolver {
         return in;
       }
       case Kind::datetime: {
-        if (!in.is_string() || !parse_iso8601(in.get<std::string>()))
+        if (!in.is_string() || !parse_iso8601(in.get<std::string>())) {
+          // A well-formed date on a day the month does not have (2026-02-30) gets its own message.
+          int Y = 0, M = 0, D = 0;
+          if (in.is_string() && std::sscanf(in.get<std::string>().c_str(), "%4d-%2d-%2d", &Y, &M, &D) == 3 && M >= 1 && M <= 12 && D >= 29 &&
+              D <= 31) {
+            static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            const bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+            const int days = mdays[M - 1] + (M == 2 && leap ? 1 : 0);
+            if (D > days) {
+              char ym[16];
+              std::snprintf(ym, sizeof ym, "%04d-%02d", Y, M);
+              fail(path, std::string("a day that exists (") + ym + " has " + std::to_string(days) + " days)", in);
+            }
+          }
           fail(path, "an ISO 8601 date-time with a time zone like \"2026-01-01T00:00:00+09:00\"", in);
+        }
         return in;
       }
     }
