@@ -20,7 +20,7 @@
 #include "models/common/stop_signal.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
-#include "reports/atomic_file.hpp"
+#include "reports/output_set.hpp"
 #include "reports/federation.hpp"
 #include "reports/summary.hpp"
 #include "sim/cli/study.hpp"
@@ -101,7 +101,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
   std::string started = utc_now();
   Scenario s = load_scenario(a.file, overrides_of(a));
   std::string out = a.out.empty() ? "capsim-out" : a.out;
-  prepare_output_dir(out, a.force);
+  OutputSet outputs(out, a.force);
 
   RunOptions opt;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
@@ -126,16 +126,14 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                           {"pod_hosts", r.stats.pod_hosts},
                           {"pod_switches", pod_switches},
                           {"platform_build_s", r.stats.platform_build_s}}}};
-  namespace fs = std::filesystem;
   const std::vector<std::pair<std::string, std::string>> files = {
       {"scenario.resolved.json", s.resolved.dump(2) + "\n"},
       {"jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r)},
       {"timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r)},
       {"run.json", run.dump(2) + "\n"},
       {"summary.json", summary.dump(2) + "\n"}};
-  // A stop asked for during the run or while the outputs were composed leaves --out as it was.
-  if (stop_requested()) throw Interrupted();
-  for (const auto& [name, content] : files) write_file_atomic((fs::path(out) / name).string(), content);
+  // A stop asked for during the run or while the outputs are written leaves --out as it was.
+  outputs.commit(files);
   std::fputs((s.federated() ? federation_summary_text(s, summary) : summary_text(s, summary)).c_str(), stdout);
   std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
               out.c_str());

@@ -1,0 +1,117 @@
+#include "reports/output_set.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "models/common/errors.hpp"
+#include "models/common/stop_signal.hpp"
+#include "reports/atomic_file.hpp"
+
+namespace capsim {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string error_text() { return std::strerror(errno); }
+
+}  // namespace
+
+OutputSet::OutputSet(const std::string& dir, bool force) : dir_(dir), force_(force) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();  // "out/" names out
+  name_ = p.filename().string();
+  parent_ = p.parent_path().string();
+  if (fs::is_symlink(fs::symlink_status(dir, ec)) && !fs::exists(dir, ec))
+    throw InputError("--out " + dir + ": expected a directory, found a symbolic link to nothing (" + fs::read_symlink(dir, ec).string() + ")");
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
+    if (!force && !fs::is_empty(dir, ec))
+      throw InputError("--out " + dir + ": the directory is not empty; use --force to overwrite its files");
+    // The swap moves DIR itself: through a symbolic link it would replace the link, not the folder.
+    if (fs::is_symlink(fs::symlink_status(dir, ec))) {
+      p = fs::canonical(dir, ec);
+      name_ = p.filename().string();
+      parent_ = p.parent_path().string();
+    }
+  }
+  fs::create_directories(parent_, ec);
+  if (ec) throw OutputError(dir + ": cannot create the output directory (" + ec.message() + ")");
+  // The lock: taken without waiting; checked to be the file still at its path (a run ending unlinks it).
+  lock_path_ = (fs::path(parent_) / (name_ + ".capsim-lock")).string();
+  for (int attempt = 0; attempt < 3 && lock_fd_ < 0; ++attempt) {
+    int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw OutputError(dir + ": cannot create the output directory (" + error_text() + ")");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      throw OutputError("--out " + dir + ": another capsim run is writing there (it holds " + lock_path_ + ")");
+    }
+    struct stat held {}, now {};
+    if (::fstat(fd, &held) == 0 && ::stat(lock_path_.c_str(), &now) == 0 && held.st_ino == now.st_ino && held.st_dev == now.st_dev)
+      lock_fd_ = fd;
+    else
+      ::close(fd);
+  }
+  if (lock_fd_ < 0) throw OutputError("--out " + dir + ": another capsim run is writing there (its lock keeps changing)");
+  // Holding the lock, no live run writes DIR: temporary folders of runs that died are left-overs.
+  const std::string stale = name_ + ".capsim-tmp-";
+  for (const auto& e : fs::directory_iterator(parent_, ec))
+    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove_all(e.path(), ec);
+  tmp_ = (fs::path(parent_) / (stale + std::to_string(::getpid()))).string();
+  if (::access(parent_.c_str(), W_OK) != 0)
+    throw OutputError(dir + ": cannot create the output directory (" + error_text() + ")");
+}
+
+OutputSet::~OutputSet() {
+  std::error_code ec;
+  if (!tmp_.empty()) fs::remove_all(tmp_, ec);
+  if (lock_fd_ >= 0) {
+    ::unlink(lock_path_.c_str());  // while still held, so no run can lock the old file after us
+    ::close(lock_fd_);
+  }
+}
+
+void OutputSet::commit(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::error_code ec;
+  const fs::path dir = fs::path(parent_) / name_;
+  fs::remove_all(tmp_, ec);
+  if (!fs::create_directory(tmp_, ec)) throw OutputError(tmp_ + ": cannot create (" + ec.message() + ")");
+  for (const auto& [name, content] : files) write_file_atomic((fs::path(tmp_) / name).string(), content);
+  // With --force, what DIR holds besides the set stays (a study's logs of this run, a user's notes): files
+  // are linked into the new set, other entries moved just before the swap.
+  std::vector<fs::path> move;
+  if (force_ && fs::is_directory(dir, ec)) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string n = e.path().filename().string();
+      bool ours = n.find(".tmp-") != std::string::npos;  // left by an interrupted write of an older capsim
+      for (const auto& f : files) ours = ours || f.first == n;
+      if (ours) continue;
+      if (e.is_regular_file(ec) && !e.is_symlink(ec)) {
+        if (::link(e.path().c_str(), (fs::path(tmp_) / n).c_str()) != 0)
+          throw OutputError(e.path().string() + ": cannot keep it in the new outputs (" + error_text() + ")");
+      } else {
+        move.push_back(e.path());
+      }
+    }
+  }
+  if (stop_requested()) throw Interrupted();
+  for (const fs::path& m : move) {
+    fs::rename(m, fs::path(tmp_) / m.filename(), ec);
+    if (ec) throw OutputError(m.string() + ": cannot keep it in the new outputs (" + ec.message() + ")");
+  }
+  if (!fs::exists(dir, ec) || fs::is_empty(dir, ec)) {
+    if (::rename(tmp_.c_str(), dir.c_str()) != 0) throw OutputError(dir.string() + ": cannot write the outputs (" + error_text() + ")");
+  } else if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
+    throw OutputError(dir.string() + ": cannot swap in the outputs (" + error_text() + ")");
+  }
+  // tmp_ now holds the old set (or nothing), removed by the destructor.
+}
+
+}  // namespace capsim
