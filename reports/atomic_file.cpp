@@ -38,15 +38,20 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   }
 }
 
-void prepare_output_dir(const std::string& dir, bool force) {
+bool check_output_dir(const std::string& dir, bool force) {
   std::error_code ec;
   if (fs::is_symlink(fs::symlink_status(dir, ec)) && !fs::exists(dir, ec))
     throw InputError("--out " + dir + ": expected a directory, found a symbolic link to nothing (" + fs::read_symlink(dir, ec).string() + ")");
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
-    if (!force && !fs::is_empty(dir, ec))
-      throw InputError("--out " + dir + ": the directory is not empty; use --force to overwrite its files");
-  } else {
+  if (!fs::exists(dir, ec)) return false;
+  if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
+  if (!force && !fs::is_empty(dir, ec))
+    throw InputError("--out " + dir + ": the directory is not empty; use --force to overwrite its files");
+  return true;
+}
+
+void prepare_output_dir(const std::string& dir, bool force) {
+  std::error_code ec;
+  if (!check_output_dir(dir, force)) {
     fs::create_directories(dir, ec);
     if (ec) throw OutputError(dir + ": cannot create the output directory (" + ec.message() + ")");
   }

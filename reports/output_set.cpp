@@ -29,12 +29,7 @@ OutputSet::OutputSet(const std::string& dir, bool force) : dir_(dir), force_(for
   if (p.filename().empty()) p = p.parent_path();  // "out/" names out
   name_ = p.filename().string();
   parent_ = p.parent_path().string();
-  if (fs::is_symlink(fs::symlink_status(dir, ec)) && !fs::exists(dir, ec))
-    throw InputError("--out " + dir + ": expected a directory, found a symbolic link to nothing (" + fs::read_symlink(dir, ec).string() + ")");
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
-    if (!force && !fs::is_empty(dir, ec))
-      throw InputError("--out " + dir + ": the directory is not empty; use --force to overwrite its files");
+  if (check_output_dir(dir, force)) {
     // The swap moves DIR itself: through a symbolic link it would replace the link, not the folder.
     if (fs::is_symlink(fs::symlink_status(dir, ec))) {
       p = fs::canonical(dir, ec);
