@@ -73,12 +73,19 @@ OutputSet::~OutputSet() {
   }
 }
 
-void OutputSet::commit(const std::vector<std::pair<std::string, std::string>>& files) {
+void OutputSet::write(const std::string& name, const std::string& content) {
+  std::error_code ec;
+  if (names_.empty()) {
+    fs::remove_all(tmp_, ec);
+    if (!fs::create_directory(tmp_, ec)) throw OutputError(tmp_ + ": cannot create (" + ec.message() + ")");
+  }
+  write_file_atomic((fs::path(tmp_) / name).string(), content);
+  names_.push_back(name);
+}
+
+void OutputSet::commit() {
   std::error_code ec;
   const fs::path dir = fs::path(parent_) / name_;
-  fs::remove_all(tmp_, ec);
-  if (!fs::create_directory(tmp_, ec)) throw OutputError(tmp_ + ": cannot create (" + ec.message() + ")");
-  for (const auto& [name, content] : files) write_file_atomic((fs::path(tmp_) / name).string(), content);
   // With --force, what DIR holds besides the set stays (a study's logs of this run, a user's notes): files
   // are linked into the new set, other entries moved just before the swap.
   std::vector<fs::path> move;
@@ -86,7 +93,7 @@ void OutputSet::commit(const std::vector<std::pair<std::string, std::string>>& f
     for (const auto& e : fs::directory_iterator(dir, ec)) {
       const std::string n = e.path().filename().string();
       bool ours = n.find(".tmp-") != std::string::npos;  // left by an interrupted write of an older capsim
-      for (const auto& f : files) ours = ours || f.first == n;
+      for (const auto& f : names_) ours = ours || f == n;
       if (ours) continue;
       if (e.is_regular_file(ec) && !e.is_symlink(ec)) {
         if (::link(e.path().c_str(), (fs::path(tmp_) / n).c_str()) != 0)

@@ -4,7 +4,6 @@
 // part of the set are kept). A lock on DIR.capsim-lock, held from the check of DIR to the swap, keeps a
 // second run from writing the same DIR; temporary folders left by runs that died are removed at start.
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace capsim {
@@ -18,13 +17,16 @@ class OutputSet {
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
 
-  // Writes `files` (name, content) and swaps them in as DIR. Throws Interrupted, leaving DIR as it was,
-  // if a stop was asked for before the swap.
-  void commit(const std::vector<std::pair<std::string, std::string>>& files);
+  // Writes one file of the set (into the temporary folder, so each file's text can be freed at once).
+  void write(const std::string& name, const std::string& content);
+  // Swaps the files written in as DIR. Throws Interrupted, leaving DIR as it was, if a stop was asked for
+  // before the swap.
+  void commit();
 
  private:
   std::string dir_, parent_, name_, lock_path_, tmp_;
   bool force_;
+  std::vector<std::string> names_;  // written so far
   int lock_fd_ = -1;
 };
 

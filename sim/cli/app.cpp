@@ -126,14 +126,13 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                           {"pod_hosts", r.stats.pod_hosts},
                           {"pod_switches", pod_switches},
                           {"platform_build_s", r.stats.platform_build_s}}}};
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"scenario.resolved.json", s.resolved.dump(2) + "\n"},
-      {"jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r)},
-      {"timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r)},
-      {"run.json", run.dump(2) + "\n"},
-      {"summary.json", summary.dump(2) + "\n"}};
+  outputs.write("scenario.resolved.json", s.resolved.dump(2) + "\n");
+  outputs.write("jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
+  outputs.write("timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r));
+  outputs.write("run.json", run.dump(2) + "\n");
+  outputs.write("summary.json", summary.dump(2) + "\n");
   // A stop asked for during the run or while the outputs are written leaves --out as it was.
-  outputs.commit(files);
+  outputs.commit();
   std::fputs((s.federated() ? federation_summary_text(s, summary) : summary_text(s, summary)).c_str(), stdout);
   std::printf("outputs      %s/ (summary.json, jobs.csv, timeseries.csv, scenario.resolved.json, run.json)\n",
               out.c_str());
