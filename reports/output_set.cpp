@@ -23,19 +23,28 @@ std::string error_text() { return std::strerror(errno); }
 
 }  // namespace
 
-OutputSet::OutputSet(const std::string& dir, bool force) : dir_(dir), force_(force) {
+OutputSet::OutputSet(const std::string& out, bool force) : dir_(out), force_(force) {
   std::error_code ec;
+  // "link/" names what "link" names: without the slash, symbolic links are seen (and resolved) below.
+  std::string dir = out;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   fs::path p = fs::absolute(dir).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();  // "out/" names out
   name_ = p.filename().string();
   parent_ = p.parent_path().string();
-  if (check_output_dir(dir, force)) {
+  if (check_output_dir(out, force)) {
     // The swap moves DIR itself: through a symbolic link it would replace the link, not the folder.
     if (fs::is_symlink(fs::symlink_status(dir, ec))) {
       p = fs::canonical(dir, ec);
       name_ = p.filename().string();
       parent_ = p.parent_path().string();
     }
+    // Files are kept through the swap by linking them into the new set; a folder or a link cannot be
+    // carried over atomically, and a run killed while moving it would lose it.
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (!e.is_regular_file(ec) || e.is_symlink(ec))
+        throw InputError("--out " + out + ": holds `" + e.path().filename().string() +
+                         "`, which is not a file; --force keeps only files besides capsim's outputs: move it away or choose another --out");
   }
   fs::create_directories(parent_, ec);
   if (ec) throw OutputError(dir + ": cannot create the output directory (" + ec.message() + ")");
@@ -86,28 +95,19 @@ void OutputSet::write(const std::string& name, const std::string& content) {
 void OutputSet::commit() {
   std::error_code ec;
   const fs::path dir = fs::path(parent_) / name_;
-  // With --force, what DIR holds besides the set stays (a study's logs of this run, a user's notes): files
-  // are linked into the new set, other entries moved just before the swap.
-  std::vector<fs::path> move;
+  // With --force, files DIR holds besides the set stay (a study's logs of this run, a user's notes): they
+  // are linked into the new set (folders were refused when the set was opened).
   if (force_ && fs::is_directory(dir, ec)) {
     for (const auto& e : fs::directory_iterator(dir, ec)) {
       const std::string n = e.path().filename().string();
       bool ours = n.find(".tmp-") != std::string::npos;  // left by an interrupted write of an older capsim
       for (const auto& f : names_) ours = ours || f == n;
       if (ours) continue;
-      if (e.is_regular_file(ec) && !e.is_symlink(ec)) {
-        if (::link(e.path().c_str(), (fs::path(tmp_) / n).c_str()) != 0)
-          throw OutputError(e.path().string() + ": cannot keep it in the new outputs (" + error_text() + ")");
-      } else {
-        move.push_back(e.path());
-      }
+      if (::link(e.path().c_str(), (fs::path(tmp_) / n).c_str()) != 0)
+        throw OutputError(e.path().string() + ": cannot keep it in the new outputs (" + error_text() + ")");
     }
   }
   if (stop_requested()) throw Interrupted();
-  for (const fs::path& m : move) {
-    fs::rename(m, fs::path(tmp_) / m.filename(), ec);
-    if (ec) throw OutputError(m.string() + ": cannot keep it in the new outputs (" + ec.message() + ")");
-  }
   if (!fs::exists(dir, ec) || fs::is_empty(dir, ec)) {
     if (::rename(tmp_.c_str(), dir.c_str()) != 0) throw OutputError(dir.string() + ": cannot write the outputs (" + error_text() + ")");
   } else if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {

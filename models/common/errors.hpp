@@ -2,6 +2,7 @@
 // One error type per kind of failure, each mapped to a documented exit code (docs/errors.md), so a
 // sweep script can tell a bad scenario from a machine that is too small from a crashed run.
 #include <cstdio>
+#include <string>
 #include <stdexcept>
 #include <string>
 
@@ -19,8 +20,14 @@ enum class ExitCode : int {
 // A message as it may be shown on a terminal: what came from the input (keys, values, file names) may
 // hold control characters, NULs or bytes that are not UTF-8; those are shown as \xNN.
 inline std::string printable(const std::string& m) {
+  // A message quotes the input: a key of a million characters must not become a message of two million.
+  constexpr std::size_t kMax = 1000;
   std::string out;
   for (std::size_t i = 0; i < m.size();) {
+    if (out.size() >= kMax) {
+      out += "... (cut at " + std::to_string(kMax) + " characters)";
+      break;
+    }
     const auto c = static_cast<unsigned char>(m[i]);
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
     bool ok = len > 0 && i + len <= m.size() && (len > 1 || (c >= 0x20 && c != 0x7f));
