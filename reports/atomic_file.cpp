@@ -43,7 +43,8 @@ bool check_output_dir(const std::string& dir, bool force) {
   if (fs::is_symlink(fs::symlink_status(dir, ec)) && !fs::exists(dir, ec))
     throw InputError("--out " + dir + ": expected a directory, found a symbolic link to nothing (" + fs::read_symlink(dir, ec).string() + ")");
   if (!fs::exists(dir, ec)) return false;
-  if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": expected a directory, found a file");
+  if (!fs::is_directory(dir, ec))
+    throw InputError("--out " + dir + ": expected a directory, found " + (fs::is_regular_file(dir, ec) ? "a file" : "a device, FIFO or socket"));
   if (!force && !fs::is_empty(dir, ec))
     throw InputError("--out " + dir + ": the directory is not empty; use --force to overwrite its files");
   return true;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,21 +35,36 @@ std::string read_text_file(const std::string& path) {
 
 void check_json_depth(std::string_view text, const std::string& origin) {
   constexpr int kMaxDepth = 64;
+  bool in_number = false;
   int depth = 0;
   std::size_t line = 1, col = 0;
   bool in_string = false, escaped = false;
-  for (char c : text) {
+  for (const char& c : text) {
     ++col;
     if (c == '\n') {
       ++line;
       col = 0;
     }
+    if (in_number && !std::strchr("+-0123456789.eE", c)) in_number = false;
     if (in_string) {
       if (escaped) escaped = false;
       else if (c == '\\') escaped = true;
       else if (c == '"') in_string = false;
     } else if (c == '"') {
       in_string = true;
+    } else if (!in_number && (c == '-' || (c >= '0' && c <= '9'))) {
+      // A number so small it would read as 0 (1e-400) is as wrong as one too large: refuse it here,
+      // where its place is known (the parser quietly makes it 0).
+      in_number = true;
+      const std::size_t start = static_cast<std::size_t>(&c - text.data());
+      std::size_t end = start;
+      while (end < text.size() && std::strchr("+-0123456789.eE", text[end])) ++end;
+      const std::string token(text.substr(start, end - start));
+      errno = 0;
+      const double v = std::strtod(token.c_str(), nullptr);
+      if (errno == ERANGE && v == 0 && token.find_first_of("123456789") < token.find_first_of("eE"))
+        throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                         ": expected a number within the range of a double (about 2.2e-308 to 1.8e308), found " + token + " (it would read as 0)");
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxDepth)
         throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) + ": expected arrays and objects nested at most " +
