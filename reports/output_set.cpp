@@ -23,7 +23,7 @@ std::string error_text() { return std::strerror(errno); }
 
 }  // namespace
 
-OutputSet::OutputSet(const std::string& out, bool force) : dir_(out), force_(force) {
+OutputSet::OutputSet(const std::string& out, bool force) : force_(force) {
   std::error_code ec;
   // "link/" names what "link" names: without the slash, symbolic links are seen (and resolved) below.
   std::string dir = out;

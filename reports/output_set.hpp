@@ -24,7 +24,7 @@ class OutputSet {
   void commit();
 
  private:
-  std::string dir_, parent_, name_, lock_path_, tmp_;
+  std::string parent_, name_, lock_path_, tmp_;
   bool force_;
   std::vector<std::string> names_;  // written so far
   int lock_fd_ = -1;

@@ -16,7 +16,6 @@ Site::Site(const Scenario& s, int index)
       facility(make_facility_model(s)),
       ctl(s.cluster, s.facility, facility),
       rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility),
-      tranche_in_service(s.cluster.tranches.size(), 1),
       gpus_in_service(s.cluster.gpus()),
       utc_offset_s(s.site_utc_offset_s) {}
 
@@ -57,8 +56,7 @@ void Site::service_changes(double now) {
   for (std::size_t t = 0; t < c.tranches.size(); ++t) {
     const Tranche& tr = c.tranches[t];
     bool should_serve = tr.arrive_s <= now && now < tr.retire_s;
-    if (should_serve == static_cast<bool>(tranche_in_service[t])) continue;
-    tranche_in_service[t] = should_serve;
+    if (should_serve == ctl.in_service(static_cast<int>(t))) continue;
     sched.set_available(tr.first_node, tr.nodes, should_serve);
     gpus_in_service += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
     for (const PodSwitch& s : ctl.set_in_service(static_cast<int>(t), should_serve, now >= tr.retire_s)) apply(s);

@@ -72,7 +72,6 @@ struct Site {
   std::vector<simgrid::s4u::Host*> hosts;  // by pod
   std::vector<int> node_pod;
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
-  std::vector<char> tranche_in_service;
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs
   long long gpus_in_service = 0;

@@ -47,6 +47,7 @@ class PowerCapController {
   const std::vector<double>& speed_levels() const { return levels_; }
   const std::vector<PodState>& pods() const { return pods_; }
   const PodState& pod(int p) const { return pods_[p]; }
+  bool in_service(int tranche) const { return in_service_[tranche] != 0; }
 
   // Events in.
   // A job takes (positive) or releases (negative) GPUs of a pod. Returns a switch-off when a retired pod
