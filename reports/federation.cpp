@@ -117,6 +117,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   out["capsim_version"] = CAPSIM_VERSION;
   out["name"] = s.name;
   out["scenario_sha256"] = s.sha256;
+  out["inputs"] = s.resolved["inputs"];
   out["seed"] = s.seed;
   out["gpus_installed"] = static_cast<long long>(sum("gpus_installed"));
   out["horizon_s"] = s.horizon_s;

@@ -188,6 +188,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["capsim_version"] = CAPSIM_VERSION;
   out["name"] = s.name;
   out["scenario_sha256"] = s.sha256;
+  out["inputs"] = s.resolved["inputs"];
   out["seed"] = s.seed;
   out["gpus_installed"] = gpus;
   out["horizon_s"] = s.horizon_s;

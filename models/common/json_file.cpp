@@ -33,6 +33,23 @@ std::string read_text_file(const std::string& path) {
   return ss.str();
 }
 
+FileDigest digest_file(const std::string& path, const std::string& what) {
+  require_regular_file(path, what);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the file (" + std::string(std::strerror(errno)) + ")");
+  Sha256 h;
+  std::uint64_t size = 0;
+  std::vector<char> chunk(1 << 20);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    h.update(std::string_view(chunk.data(), got));
+    size += got;
+  }
+  if (in.bad()) throw InputError(path + ": cannot read the file (" + std::string(std::strerror(errno)) + ")");
+  return {h.hex_digest(), size};
+}
+
 void check_json_depth(std::string_view text, const std::string& origin) {
   constexpr int kMaxDepth = 64;
   bool in_number = false;

@@ -10,12 +10,15 @@
 
 #include "models/common/errors.hpp"
 #include "models/common/params.hpp"
+#include "models/common/sha256.hpp"
 
 namespace capsim {
 
 // The whole file; InputError "PATH: cannot open the file (reason)" if it cannot be read, or "PATH: expected
 // a regular file, found ..." for a directory, FIFO or device (which would read as empty, block or never end).
 std::string read_text_file(const std::string& path);
+// The SHA-256 and size of a file, read in chunks (a trace may be large); the same errors as read_text_file.
+FileDigest digest_file(const std::string& path, const std::string& what);
 // Throws that InputError unless `path` is a regular file (after symlinks); `what` is what was expected
 // ("a regular file", "an SWF trace file").
 void require_regular_file(const std::string& path, const std::string& what);

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <algorithm>
 
 namespace capsim {
 namespace {
@@ -49,19 +51,34 @@ void block(std::array<std::uint32_t, 8>& h, const unsigned char* p) {
 }
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+Sha256::Sha256() : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void Sha256::update(std::string_view data) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   std::size_t n = data.size();
-  std::size_t full = n / 64;
-  for (std::size_t i = 0; i < full; ++i) block(h, p + 64 * i);
+  length_ += n;
+  if (buffered_ > 0) {
+    const std::size_t take = std::min(n, buf_.size() - buffered_);
+    std::memcpy(buf_.data() + buffered_, p, take);
+    buffered_ += take;
+    p += take;
+    n -= take;
+    if (buffered_ < buf_.size()) return;
+    block(h_, buf_.data());
+    buffered_ = 0;
+  }
+  for (; n >= 64; p += 64, n -= 64) block(h_, p);
+  std::memcpy(buf_.data(), p, n);
+  buffered_ = n;
+}
+
+std::string Sha256::hex_digest() const {
+  std::array<std::uint32_t, 8> h = h_;
   unsigned char tail[128] = {};
-  std::size_t rem = n - full * 64;
-  for (std::size_t i = 0; i < rem; ++i) tail[i] = p[full * 64 + i];
-  tail[rem] = 0x80;
-  std::size_t tail_len = rem + 1 + 8 <= 64 ? 64 : 128;
-  std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
+  std::memcpy(tail, buf_.data(), buffered_);
+  tail[buffered_] = 0x80;
+  const std::size_t tail_len = buffered_ + 1 + 8 <= 64 ? 64 : 128;
+  const std::uint64_t bits = length_ * 8;
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   block(h, tail);
   if (tail_len == 128) block(h, tail + 64);
@@ -69,4 +86,15 @@ std::string sha256_hex(std::string_view data) {
   for (int i = 0; i < 8; ++i) std::snprintf(out + 8 * i, 9, "%08x", h[i]);
   return std::string(out, 64);
 }
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 s;
+  s.update(data);
+  return s.hex_digest();
+}
+
+FileDigest digest_of(std::string_view text) { return {sha256_hex(text), text.size()}; }
+
+nlohmann::json FileDigest::to_json() const { return {{"sha256", sha256}, {"size_bytes", size_bytes}}; }
+
 }  // namespace capsim

@@ -66,7 +66,6 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
   return c;
 }
 
-Catalog load_catalog_file(const std::string& path) { return load_catalog_text(read_text_file(path), path); }
 
 const Catalog& builtin_catalog() {
   static const Catalog c = load_catalog_text(builtin_catalog_json(), "built-in catalog");

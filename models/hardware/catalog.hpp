@@ -41,7 +41,6 @@ struct Catalog {
 
 std::string_view builtin_catalog_json();
 Catalog load_catalog_text(std::string_view text, const std::string& origin);
-Catalog load_catalog_file(const std::string& path);
 const Catalog& builtin_catalog();
 
 }  // namespace capsim

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 #include "models/hardware/catalog.hpp"
 
 namespace capsim {
@@ -113,13 +114,18 @@ void build(SectionContext& ctx) {
   Catalog file_catalog;
   const Catalog* cat = &builtin_catalog();
   if (c.contains("catalog")) {
-    c["catalog"] = ctx.rel(c["catalog"]);
+    const std::string path = ctx.rel(c["catalog"]);
+    c["catalog"] = path;
     try {
-      file_catalog = load_catalog_file(c["catalog"]);
+      const std::string text = read_text_file(path);
+      s.inputs[path] = digest_of(text);
+      file_catalog = load_catalog_text(text, path);
     } catch (const InputError& e) {
       throw InputError(where("cluster.catalog") + ": " + e.what());
     }
     cat = &file_catalog;
+  } else {
+    s.inputs["built-in hardware catalog"] = digest_of(builtin_catalog_json());
   }
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
   const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));

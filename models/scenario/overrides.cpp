@@ -55,6 +55,9 @@ void set_path(json& doc, const std::string& dotted, const json& value, const std
       break;
     }
   }
+  // A file set anew is the file as it is now: its recorded digest no longer binds the run.
+  if (doc.contains("inputs") && doc["inputs"].is_object())
+    if (const json* old = find_dotted(doc, dotted); old && old->is_string()) doc["inputs"].erase(old->get<std::string>());
   // Walk down, creating what is missing: an array where the next key is an index (the declarations put
   // arrays exactly there), an object elsewhere.
   auto is_index = [](const std::string& k) {

@@ -5,6 +5,7 @@
 #include "models/common/errors.hpp"
 #include "models/common/json_file.hpp"
 #include "models/common/sha256.hpp"
+#include "models/scenario/footprint.hpp"
 #include "models/scenario/overrides.hpp"
 #include "models/scenario/section.hpp"
 
@@ -56,6 +57,7 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   s.file = file;
   SectionContext ctx{r, doc, s, file, base_dir};
   for (const Section& section : scenario_sections()) section.build(ctx);
+  check_footprint(s, file);
   s.resolved = r;
   s.sha256 = sha256_hex(r.dump());
   return s;

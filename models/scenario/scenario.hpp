@@ -1,6 +1,7 @@
 #pragma once
 // A scenario: the typed form of a scenario file (format version 1, docs/scenario.md).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/common/params.hpp"
+#include "models/common/sha256.hpp"
 #include "models/cost/cost_spec.hpp"
 #include "models/federation/dispatch_policy.hpp"
 #include "models/hardware/cluster.hpp"
@@ -37,6 +39,7 @@ struct Scenario {
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
   double timeseries_interval_s = 3600;
+  double expected_jobs = 0;  // over the horizon, for the memory estimate (a trace: an upper bound)
 
   // A federation: each member is this scenario with the member's settings (its own site, cluster, facility,
   // costs, scheduler), all sharing the calendar, seed and workload. Empty for one data center.
@@ -49,7 +52,11 @@ struct Scenario {
   // Model FLOP utilisation of job class `i` (trace jobs form one class).
   double class_mfu(int i) const;
 
-  nlohmann::json resolved;  // every default filled; running it gives the same results
+  // Every file the results depend on, by its path as resolved, and the built-in catalogs used ("built-in
+  // hardware catalog"): part of `resolved` (`inputs`), so of the hash, and checked when a file records them.
+  std::map<std::string, FileDigest> inputs;
+
+  nlohmann::json resolved;  // every default filled, inputs recorded; running it gives the same results
   std::string sha256;       // of resolved.dump() (sorted keys, no whitespace)
 };
 

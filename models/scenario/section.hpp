@@ -44,5 +44,6 @@ Section workload_section();
 Section scheduler_section();
 Section outputs_section();
 Section federation_section();
+Section inputs_section();
 
 }  // namespace capsim

@@ -12,7 +12,7 @@ std::string SectionContext::rel(const std::string& path) const {
 const std::vector<Section>& scenario_sections() {
   static const std::vector<Section> sections = {
       general_section(),  site_section(),      cluster_section(), facility_section(),  costs_section(),
-      workload_section(), scheduler_section(), outputs_section(), federation_section(),
+      workload_section(), scheduler_section(), outputs_section(), federation_section(), inputs_section(),
   };
   return sections;
 }

@@ -193,7 +193,6 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
   return c;
 }
 
-SiteCatalog load_site_catalog_file(const std::string& path) { return load_site_catalog_text(read_text_file(path), path); }
 
 const SiteCatalog& builtin_site_catalog() {
   static const SiteCatalog c = load_site_catalog_text(builtin_sites_json(), "built-in site catalog");

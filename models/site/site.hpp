@@ -72,7 +72,6 @@ struct SiteCatalog {
 
 std::string_view builtin_sites_json();
 SiteCatalog load_site_catalog_text(std::string_view text, const std::string& origin);
-SiteCatalog load_site_catalog_file(const std::string& path);
 const SiteCatalog& builtin_site_catalog();
 
 // Hourly dry-bulb temperature from monthly means: linear between mid-month values (the year wraps), plus

@@ -1,6 +1,8 @@
 // The `site` and `site_catalog` keys: where the data center stands (tariff, carbon, climate, construction cost).
 #include "models/scenario/section.hpp"
 
+#include "models/common/json_file.hpp"
+
 #include "models/common/errors.hpp"
 
 namespace capsim {
@@ -26,13 +28,18 @@ void build(SectionContext& ctx) {
     SiteCatalog file_sites;
     const SiteCatalog* sites = &builtin_site_catalog();
     if (r.contains("site_catalog")) {
-      r["site_catalog"] = ctx.rel(r["site_catalog"]);
+      const std::string path = ctx.rel(r["site_catalog"]);
+      r["site_catalog"] = path;
       try {
-        file_sites = load_site_catalog_file(r["site_catalog"]);
+        const std::string text = read_text_file(path);
+        s.inputs[path] = digest_of(text);
+        file_sites = load_site_catalog_text(text, path);
       } catch (const InputError& e) {
         throw InputError(ctx.where("site_catalog") + ": " + e.what());
       }
       sites = &file_sites;
+    } else {
+      s.inputs["built-in site catalog"] = digest_of(builtin_sites_json());
     }
     s.site = sites->site(r["site"], ctx.where("site"));
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -249,11 +250,18 @@ void build(SectionContext& ctx) {
     if (expected_jobs > 50e6)
       throw TooLargeError(where("workload.mean_interarrival") + ": about " + std::to_string(static_cast<long long>(expected_jobs)) +
                           " jobs over the horizon; this machine handles at most 50,000,000 per run (docs/errors.md)");
+    s.expected_jobs = expected_jobs;
     s.workload = std::move(sw);
   } else {
     SwfWorkload sw;
     r["workload"]["path"] = ctx.rel(w["path"]);
     sw.path = r["workload"]["path"];
+    try {
+      s.inputs[sw.path] = digest_file(sw.path, "an SWF trace file");
+      s.expected_jobs = static_cast<double>(s.inputs[sw.path].size_bytes) / 40;  // an SWF job line has 18 fields
+    } catch (const InputError& e) {
+      throw InputError(where("workload.path") + ": " + e.what());
+    }
     sw.gpus_per_processor = w["gpus_per_processor"];
     sw.mfu = w["mfu"];
     s.workload = std::move(sw);

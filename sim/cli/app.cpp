@@ -18,6 +18,7 @@
 
 #include "models/common/errors.hpp"
 #include "models/common/stop_signal.hpp"
+#include "models/scenario/footprint.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
 #include "reports/output_set.hpp"
@@ -80,8 +81,8 @@ int cmd_validate(const RunArgs& a) {
     gpus = 0;
     for (const Scenario& m : s.members) gpus += m.cluster.gpus();
   }
-  std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, sha256 %s)\n", a.file.c_str(),
-              gpus, jobs, s.sha256.c_str());
+  std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, about %.2f GiB of memory at peak, sha256 %s)\n",
+              a.file.c_str(), gpus, jobs, footprint(s).bytes() / (1 << 30), s.sha256.c_str());
   return 0;
 }
 
@@ -119,6 +120,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                         {"started_at", started},
                         {"wall_s", wall},
                         {"peak_memory_mb", peak_rss_mb()},
+                        {"peak_memory_estimate_mb", footprint(s).bytes() / (1 << 20)},
                         {"engine",
                          {{"simgrid_execs", r.stats.execs_started},
                           {"worker_actors", r.stats.worker_actors},
