@@ -17,14 +17,14 @@ void Site::build(sg4::NetZone* zone, const std::string& prefix) {
     // One multi-core host per pod, one core per GPU; a core's speed is the tranche's speed relative to
     // the reference accelerator (1 for tranche 0), so a job's work is its run time in reference
     // GPU-seconds and completion times are exact. The energy plugin is linear in busy cores, which gives
-    // each node's idle + (peak - idle) x busy/GPUs exactly when summed over the pod. With a power cap,
+    // each node's idle + f (peak - idle) x busy/GPUs exactly when summed over the pod. With a power cap,
     // each speed level is a pstate whose active power follows speed^exponent.
     std::vector<double> speeds;
     std::string watts;
     for (double lv : ctl.speed_levels()) {
       speeds.push_back(tr.speed * lv);
       char buf[128];
-      double dyn = (tr.peak_w - tr.idle_w) * std::pow(lv, sc.facility.throttle_exponent);
+      double dyn = tr.active_w() * std::pow(lv, sc.facility.throttle_exponent);
       std::snprintf(buf, sizeof buf, "%s%.17g:%.17g", watts.empty() ? "" : ",", n * tr.idle_w, n * (tr.idle_w + dyn));
       watts += buf;
     }

@@ -11,11 +11,6 @@
 namespace capsim {
 using nlohmann::json;
 
-namespace {
-
-
-}  // namespace
-
 Catalog load_catalog_text(std::string_view text, const std::string& origin) {
   json doc = parse_json_text(text, origin);
   CatalogReader r{origin};
@@ -59,6 +54,9 @@ Catalog load_catalog_text(std::string_view text, const std::string& origin) {
     s.peak_power_w = r.number(n, path, "peak_power_w");
     if (s.peak_power_w < s.idle_power_w)
       r.fail(path, "peak_power_w (" + std::to_string(s.peak_power_w) + ") is below idle_power_w");
+    if (n.contains("active_power_factor")) {
+      s.active_power_factor = r.number(n, path, "active_power_factor", true, 1);
+    }
     s.estimate = n.value("estimate", false);
     r.sourced(n, path);
     c.node_types.emplace(key, s);

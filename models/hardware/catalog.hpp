@@ -26,6 +26,7 @@ struct NodeTypeSpec {
   int gpus_per_node = 0;
   double idle_power_w = 0;
   double peak_power_w = 0;
+  double active_power_factor = 1;  // busy draw above idle, as a share of (peak - idle); absent: the rating
   bool estimate = false;
 };
 

@@ -14,7 +14,9 @@ struct Tranche {
   int first_node = 0, nodes = 0, pods = 0;
   double arrive_s = 0;                                      // simulated time it enters service
   double retire_s = std::numeric_limits<double>::infinity();  // takes no new jobs from then on
-  double idle_w = 0, peak_w = 0;                            // per node
+  double idle_w = 0, peak_w = 0;                            // per node, peak as rated
+  double active_factor = 1;  // a busy node draws idle + active_factor x (peak - idle)
+  double active_w() const { return active_factor * (peak_w - idle_w); }  // per node, all GPUs busy
   double bf16_flops = 0;  // per accelerator
   double speed = 1;       // work per second relative to tranche 0's accelerator (BF16 FLOP/s ratio)
   Money node_price;

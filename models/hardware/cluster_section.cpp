@@ -34,6 +34,10 @@ std::vector<Param> declare() {
   range(peak, 0.0, 1e6);
   peak.optional = true;
   peak.default_note = "from the catalog";
+  Param factor = number("active_power_factor", json(), "Share of (peak - idle) a busy node draws above idle: training draws less than the rating (measured 8.4 kW on a 10.2 kW 8xH100 node, 0.78). Energy, the power cap and the controller use it; the facility is sized on the rating.");
+  range(factor, 0.0, 1.0, true);
+  factor.optional = true;
+  factor.default_note = "from the catalog";
   Param catalog = string("catalog", json(), "Hardware catalog file (relative to the scenario file).");
   catalog.optional = true;
   catalog.default_note = "the built-in catalog";
@@ -51,18 +55,18 @@ std::vector<Param> declare() {
   range(t_pods, 1, 2e6);
   t_pods.optional = true;
   t_pods.default_note = "ceil(nodes / 32)";
-  Param t_idle = idle, t_peak = peak;
+  Param t_idle = idle, t_peak = peak, t_factor = factor;
   Param t_price = string("node_price", json(), "Price of one node of the tranche. Money: \"AMOUNT CUR\".");
   t_price.optional = true;
   t_price.default_note = "from the cost catalog";
   Param t_name = string("name", "", "Label of the tranche.");
-  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_price},
+  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_factor, t_price},
                          "Nodes added on a date.");
   Param tranches = array("tranches", tranche, "Buildout phases: nodes that arrive after `start`, in any order (the nodes above arrive at `start`).");
   tranches.optional = true;
   tranches.default_note = "none";
   tranches.max_items = 64;
-  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, catalog, lifetime, tranches}, "The GPU cluster.");
+  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, factor, catalog, lifetime, tranches}, "The GPU cluster.");
   cluster.optional = false;
   return {cluster};
 }
@@ -92,6 +96,8 @@ void add_tranche(SectionContext& ctx, const Catalog& cat, json& t, const std::st
   if (tr.peak_w < tr.idle_w)
     throw InputError(where(path + ".node_peak_power") + ": expected at least node_idle_power (" +
                      t["node_idle_power"].get<std::string>() + "), found " + t["node_peak_power"].dump());
+  if (!t.contains("active_power_factor")) t["active_power_factor"] = type.active_power_factor;
+  tr.active_factor = t["active_power_factor"];
   if (!t.contains("pods")) t["pods"] = (tr.nodes + 31) / 32;
   tr.pods = t["pods"];
   if (tr.pods > tr.nodes)

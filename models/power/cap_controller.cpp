@@ -36,8 +36,8 @@ PowerCapController::PowerCapController(const ClusterSpec& cluster, const Facilit
       retired_(cluster.tranches.size(), 0) {
   levels_ = {1.0};
   for (const Tranche& t : cluster.tranches) {
-    max_node_active_w_ = std::max(max_node_active_w_, t.peak_w - t.idle_w);
-    max_gpu_active_w_ = std::max(max_gpu_active_w_, (t.peak_w - t.idle_w) / cluster.gpus_per_node);
+    max_node_active_w_ = std::max(max_node_active_w_, t.active_w());
+    max_gpu_active_w_ = std::max(max_gpu_active_w_, t.active_w() / cluster.gpus_per_node);
   }
   // Holding jobs keeps the cap when they start; if a hotter hour then pushes the running jobs above it,
   // the nodes throttle for that hour as a last resort, so the cap holds in both modes.
@@ -49,7 +49,7 @@ PowerCapController::PowerCapController(const ClusterSpec& cluster, const Facilit
     double idle = 0, active = 0;
     for (const Tranche& t : cluster.tranches) {
       idle += t.nodes * t.idle_w;
-      active += t.nodes * (t.peak_w - t.idle_w);
+      active += t.nodes * t.active_w();
     }
     const double a = exponent_;
     const double v = active > 0 && a > 1 ? std::pow(idle / (active * (a - 1)), 1 / a) : 1.0;
@@ -106,7 +106,7 @@ std::optional<PodSwitch> PowerCapController::add_load(int pod, int busy, int hel
   p.busy += busy;
   p.held += held;
   if (p.held == held || p.held == 0) refresh_idle(pod);
-  dyn_busy_w_ += busy * (tr.peak_w - tr.idle_w) / cluster_.gpus_per_node;
+  dyn_busy_w_ += busy * tr.active_w() / cluster_.gpus_per_node;
   if (p.held == 0 && retired_[p.tranche] && p.on) {
     power(pod, false);
     return PodSwitch{pod, false, false};
@@ -165,7 +165,7 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, std::size_t q
     ++it;  // switching the pod on erases it from off_for_cap_
     if (now - p.switched_s < switch_interval_s_) continue;
     const Tranche& tr = cluster_.tranches[p.tranche];
-    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, tr.peak_w - tr.idle_w)) break;
+    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, tr.active_w())) break;
     switch_pod(pod, false);
   }
   return out;

@@ -120,7 +120,8 @@ TEST(Conservation, AllocatedGpusNeverExceedInstalled) {
 }
 
 // IT energy from the host-energy plugin equals idle power x nodes x window + sum over jobs of
-// (peak - idle) / GPUs-per-node x GPUs x run time inside the window, computed from the job records alone.
+// f (peak - idle) / GPUs-per-node x GPUs x run time inside the window (f: the active-power factor),
+// computed from the job records alone.
 TEST(Energy, PluginMatchesIndependentSum) {
   EXPECT_NEAR(res().recorder_it_energy_window_j, res().it_energy_window_j, 1e-9 * res().it_energy_window_j);
   if (sc().facility.power_cap_w) GTEST_SKIP() << "throttled runs: the sum over jobs assumes full speed";
@@ -132,7 +133,7 @@ TEST(Energy, PluginMatchesIndependentSum) {
     if (j.start_s < 0) continue;
     double end = j.end_s >= 0 ? j.end_s : sc().horizon_s;
     double overlap = std::max(0.0, std::min(end, sc().horizon_s) - std::max(j.start_s, sc().warmup_s));
-    expected += (c.node_peak_w - c.node_idle_w) / c.gpus_per_node * j.job.gpus * overlap;
+    expected += c.tranches[0].active_factor * (c.node_peak_w - c.node_idle_w) / c.gpus_per_node * j.job.gpus * overlap;
   }
   EXPECT_NEAR(res().it_energy_window_j, expected, 1e-9 * expected);
   EXPECT_NEAR(res().recorder_it_energy_window_j, expected, 1e-9 * expected);
