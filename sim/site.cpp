@@ -22,6 +22,7 @@ Site::Site(const Scenario& s, int index)
 void Site::apply(const PodSwitch& s) {
   const PodState& p = ctl.pod(s.pod);
   if (s.for_cap) sched.set_available(p.first_node, p.nodes, s.on);
+  if (s.drain) return;
   if (s.on) hosts[s.pod]->turn_on();
   else hosts[s.pod]->turn_off();
 }

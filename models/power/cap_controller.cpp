@@ -65,6 +65,7 @@ PowerCapController::PowerCapController(const ClusterSpec& cluster, const Facilit
     return sa != sb ? sa < sb : a > b;
   });
   for (std::size_t r = 0; r < order.size(); ++r) pods_[order[r]].rank = static_cast<int>(r);
+  by_rank_ = order;
   for (std::size_t p = 0; p < pods_.size(); ++p) refresh_idle(static_cast<int>(p));
 }
 
@@ -100,6 +101,23 @@ void PowerCapController::mark_off_for_cap(int pod, bool off) {
   gpus_off_ += (off ? 1 : -1) * static_cast<long long>(p.nodes) * cluster_.gpus_per_node;
 }
 
+double PowerCapController::pod_dyn_w(const PodState& p) const {
+  return p.busy * cluster_.tranches[p.tranche].active_w() / cluster_.gpus_per_node;
+}
+
+void PowerCapController::set_draining(int pod, bool draining) {
+  PodState& p = pods_[pod];
+  if (p.draining == draining) return;
+  p.draining = draining;
+  const double sign = draining ? 1 : -1;
+  draining_idle_w_ += sign * p.nodes * cluster_.tranches[p.tranche].idle_w;
+  draining_dyn_w_ += sign * pod_dyn_w(p);
+}
+
+bool PowerCapController::kept_fits_at(std::size_t lv, std::size_t hour) const {
+  return fits_at(lv, hour, -draining_idle_w_, -draining_dyn_w_);
+}
+
 std::optional<PodSwitch> PowerCapController::add_load(int pod, int busy, int held) {
   PodState& p = pods_[pod];
   const Tranche& tr = cluster_.tranches[p.tranche];
@@ -107,6 +125,14 @@ std::optional<PodSwitch> PowerCapController::add_load(int pod, int busy, int hel
   p.held += held;
   if (p.held == held || p.held == 0) refresh_idle(pod);
   dyn_busy_w_ += busy * tr.active_w() / cluster_.gpus_per_node;
+  if (p.draining) draining_dyn_w_ += busy * tr.active_w() / cluster_.gpus_per_node;
+  if (p.held == 0 && p.draining) {
+    set_draining(pod, false);
+    mark_off_for_cap(pod, true);
+    ++switches_;
+    power(pod, false);
+    return PodSwitch{pod, false, true};
+  }
   if (p.held == 0 && retired_[p.tranche] && p.on) {
     power(pod, false);
     return PodSwitch{pod, false, false};
@@ -123,6 +149,7 @@ std::vector<PodSwitch> PowerCapController::set_in_service(int tranche, bool serv
     PodState& pod = pods_[p];
     if (pod.tranche != tranche) continue;
     mark_off_for_cap(p, false);  // a tranche entering or leaving service starts afresh
+    set_draining(p, false);
     const bool on = serve || pod.held > 0;
     if (on != pod.on) out.push_back({p, on, false});
     power(p, on);
@@ -157,18 +184,52 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, std::size_t q
     if (!must && now - pods_[pod].switched_s < switch_interval_s_) continue;
     switch_pod(pod, true);
   }
-  // Back on, fastest first, while queued work waits and the pod's idle power with one of its nodes busy
-  // still fits at the efficient speed (the margin keeps a pod from going on only to be switched off).
+  if (!hold_ && waiting) drain_busy_pods(now, hour, out);
+  // Back on, fastest first, while queued work waits and the load with the pod fully busy still runs at the
+  // efficient speed: a draining pod first (it is on already), then one switched off. Assuming the pod full
+  // is the margin that keeps it from going on only to be drained again.
+  for (auto it = by_rank_.rbegin(); allow_on && waiting && it != by_rank_.rend(); ++it) {
+    PodState& p = pods_[*it];
+    if (!p.draining) continue;
+    const double free_dyn = (p.nodes * cluster_.gpus_per_node - p.busy) * cluster_.tranches[p.tranche].active_w() / cluster_.gpus_per_node;
+    if (!fits_at(target_level_, hour, 0, free_dyn)) break;
+    set_draining(*it, false);
+    p.switched_s = now;
+    out.push_back({*it, true, true, true});
+  }
   for (auto it = off_for_cap_.begin(); allow_on && waiting && it != off_for_cap_.end();) {
     const int pod = it->second;
     const PodState& p = pods_[pod];
     ++it;  // switching the pod on erases it from off_for_cap_
     if (now - p.switched_s < switch_interval_s_) continue;
     const Tranche& tr = cluster_.tranches[p.tranche];
-    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, tr.active_w())) break;
+    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, p.nodes * tr.active_w())) break;
     switch_pod(pod, false);
   }
   return out;
+}
+
+void PowerCapController::drain_busy_pods(double now, std::size_t hour, std::vector<PodSwitch>& out) {
+  // n GPUs busy at speed v do n v work for n (idle + active v^a) watts: below v* fewer GPUs at a higher
+  // speed do more within the same power, so pods stop taking jobs, slowest generation first, until the
+  // load left on the others runs at v* or faster. Their jobs run to the end; then they switch off.
+  if (now < drain_retry_s_ || kept_fits_at(target_level_, hour)) return;
+  double retry = std::numeric_limits<double>::infinity();
+  for (int pod : by_rank_) {
+    if (kept_fits_at(target_level_, hour)) break;
+    PodState& p = pods_[pod];
+    if (!p.on || p.draining || p.held == 0 || !in_service_[p.tranche] || retired_[p.tranche]) continue;
+    if (now - p.switched_s < switch_interval_s_) {
+      retry = std::min(retry, p.switched_s + switch_interval_s_);
+      continue;
+    }
+    set_draining(pod, true);
+    p.switched_s = now;
+    out.push_back({pod, false, true, true});
+  }
+  // Nothing could be drained: look again once a pod's dwell has passed (or, all idle, one interval on).
+  if (retry == std::numeric_limits<double>::infinity()) retry = now + switch_interval_s_;
+  drain_retry_s_ = kept_fits_at(target_level_, hour) ? -std::numeric_limits<double>::infinity() : retry;
 }
 
 std::optional<long long> PowerCapController::start_limit(double now) const {

@@ -24,16 +24,19 @@ struct PodState {
   int held = 0;  // GPUs allocated
   bool on = true;
   bool off_for_cap = false;  // switched off to keep within the power cap
+  bool draining = false;     // on, but out of the scheduler's pool: switched off when its last job ends
   int rank = 0;              // order in which idle pods are switched off under a cap
   double switched_s = -std::numeric_limits<double>::infinity();  // last switched on or off under the cap
 };
 
 // A decision to switch a pod. `for_cap`: its nodes also leave (or rejoin) the scheduler's pool; otherwise
-// the pod's tranche enters or leaves service, or a retired pod's last job ended.
+// the pod's tranche enters or leaves service, or a retired pod's last job ended. `drain`: only the pool
+// changes and the pod stays on (`on` false: it takes no new job, and switches off when its jobs end).
 struct PodSwitch {
   int pod = 0;
   bool on = false;
   bool for_cap = false;
+  bool drain = false;
 };
 
 // Each tranche's nodes split as evenly as possible into its pods, in node order.
@@ -57,8 +60,10 @@ class PowerCapController {
   std::vector<PodSwitch> set_in_service(int tranche, bool serve, bool retired);
 
   // Decisions out.
-  // Switches idle pods off while the cap binds, and (with `allow_on`) pods back on while `queued` jobs wait
-  // and power allows. Returns the switches, in the order made.
+  // Under a cap, chooses the pods that are on so the work done within it is the most: idle pods off while
+  // the cap binds; with jobs waiting (throttle mode), busy pods drained while the load would run slower than
+  // the most work-per-watt speed v*; and (with `allow_on`) pods back on while `queued` jobs wait and one
+  // more full pod still runs at v* or faster. Returns the switches, in the order made.
   std::vector<PodSwitch> manage_pods(double now, std::size_t queued, bool allow_on);
   // GPUs that may start in the next decision, holding jobs under a cap; nullopt when starts are unlimited.
   std::optional<long long> start_limit(double now) const;
@@ -81,6 +86,11 @@ class PowerCapController {
   void power(int pod, bool on);
   void refresh_idle(int pod);
   void mark_off_for_cap(int pod, bool off);
+  void set_draining(int pod, bool draining);
+  double pod_dyn_w(const PodState& p) const;
+  // Facility power fits at `level` with the draining pods gone.
+  bool kept_fits_at(std::size_t level, std::size_t hour) const;
+  void drain_busy_pods(double now, std::size_t hour, std::vector<PodSwitch>& out);
 
   const ClusterSpec& cluster_;
   const FacilityModel& model_;
@@ -102,6 +112,9 @@ class PowerCapController {
   long long switches_ = 0;
   double idle_on_w_ = 0;   // idle power of the pods that are on
   double dyn_busy_w_ = 0;  // active power of busy GPUs at full speed (the level scales it)
+  double draining_idle_w_ = 0, draining_dyn_w_ = 0;  // the draining pods' share of the two
+  std::vector<int> by_rank_;  // pods, lowest rank (drained and switched off first) first
+  double drain_retry_s_ = -std::numeric_limits<double>::infinity();  // no pod may be drained before
 };
 
 }  // namespace capsim

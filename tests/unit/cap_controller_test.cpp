@@ -84,12 +84,12 @@ TEST(CapController, ThrottlesToTheFastestLevelWithinTheCap) {
 }
 
 TEST(CapController, SwitchesIdlePodsOffInRankOrderAndBackOnWhenPowerAllows) {
-  // Hour 0 is hot (multiplier 2): idle power alone is 8,000 W against a 5,000 W cap, so idle pods go off,
-  // the last pod of the generation first, until 2,000 W x 2 fits. Hour 1 (multiplier 1): with work queued,
-  // the pod comes back on because its idle power plus one busy node fits at the efficient speed
-  // v* = (4,000 / 16,000)^(1/2) = 0.5: (2,000 + 2,000 + 4,000 x 0.25) x 1 = 5,000 W <= 5,000 W.
+  // Hour 0 is hot (multiplier 2): idle power alone is 4,000 W x 2 against a 5,000 W cap, so idle pods go
+  // off, the last pod of the generation first, until 2,000 W x 2 fits. Hour 1 (multiplier 0.8): with work
+  // queued, the pod comes back on because its idle power with both its nodes busy fits at the efficient
+  // speed v* = (4,000 / 16,000)^(1/2) = 0.5: (2,000 + 2,000 + 8,000 x 0.25) x 0.8 = 4,800 W <= 5,000 W.
   ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
-  FacilityModel m = facility({2.0, 1.0});
+  FacilityModel m = facility({2.0, 0.8});
   PowerCapController ctl(c, cap(5000), m);
   auto off = ctl.manage_pods(0, 0, false);
   ASSERT_EQ(off.size(), 1u);
@@ -156,6 +156,59 @@ TEST(CapController, ARetiredPodSwitchesOffAfterItsLastJob) {
   EXPECT_EQ(off->pod, 0);
   EXPECT_FALSE(off->for_cap);
   EXPECT_DOUBLE_EQ(ctl.compute_power_w(), 0);
+}
+
+
+TEST(CapController, DrainsABusyPodWhenTheLoadWouldRunBelowTheEfficientSpeed) {
+  // Two pods of 2 nodes (1,000 W idle, 4,000 W active each), both full, under 5,000 W: together they run
+  // at v <= 0.25 (4,000 + 16,000 v^2), below v* = 0.5, and do 32 x 0.25 = 8 GPUs of work. With jobs
+  // waiting, one pod takes no more jobs (pod 1: the last of its generation); when its jobs end it switches
+  // off and the other runs at 0.60 (2,000 + 8,000 v^2 <= 5,000 gives v <= 0.612): 16 x 0.60 = 9.6.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(5000), m);
+  ctl.add_load(0, 16, 16);
+  ctl.add_load(1, 16, 16);
+  EXPECT_TRUE(ctl.manage_pods(0, 0, true).empty());  // nothing waits: the load is what it is
+  auto drain = ctl.manage_pods(0, 3, true);
+  ASSERT_EQ(drain.size(), 1u);
+  EXPECT_EQ(drain[0].pod, 1);
+  EXPECT_FALSE(drain[0].on);
+  EXPECT_TRUE(drain[0].drain);
+  EXPECT_TRUE(ctl.pod(1).on);
+  EXPECT_TRUE(ctl.pod(1).draining);
+  EXPECT_TRUE(ctl.manage_pods(60, 3, true).empty());  // the rest already runs at v* once pod 1 is empty
+  auto off = ctl.add_load(1, -16, -16);
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ(off->pod, 1);
+  EXPECT_FALSE(off->on);
+  EXPECT_FALSE(ctl.pod(1).on);
+  EXPECT_EQ(ctl.gpus_off(), 16);
+  ctl.update_level(60);
+  EXPECT_NEAR(ctl.speed(), 0.60, 1e-12);
+}
+
+TEST(CapController, ADrainingPodTakesJobsAgainWhenPowerAllows) {
+  // Under 7,000 W, both pods full need 4,000 + 16,000 x 0.25 = 8,000 W at v* = 0.5: pod 1 drains. Once
+  // pod 0's jobs end, taking jobs on pod 1 again needs 4,000 W idle + its own load 8,000 x 0.25 + nothing
+  // for free GPUs (it has none) = 6,000 W <= 7,000 W: it rejoins the pool.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(7000), m);
+  ctl.add_load(0, 16, 16);
+  ctl.add_load(1, 16, 16);
+  // 4,000 + 16,000 x 0.25 = 8,000 W > 7,000 W at v*: drain pod 1.
+  auto drain = ctl.manage_pods(0, 3, true);
+  ASSERT_EQ(drain.size(), 1u);
+  EXPECT_TRUE(ctl.pod(1).draining);
+  ctl.add_load(0, -16, -16);  // pod 0 empties; pod 1 still runs its jobs
+  // Undraining pod 1 needs 4,000 + 8,000 x 0.25 (its load) + 0 (no GPU of it is free) = 6,000 W <= 7,000 W.
+  auto back = ctl.manage_pods(120, 3, true);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].pod, 1);
+  EXPECT_TRUE(back[0].on);
+  EXPECT_TRUE(back[0].drain);
+  EXPECT_FALSE(ctl.pod(1).draining);
 }
 
 }  // namespace
