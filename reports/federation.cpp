@@ -147,6 +147,17 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   const double it_mwh = sum("energy.it_mwh"), facility_mwh = sum("energy.facility_mwh");
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_mwh}};
   out["power"] = power_totals(s, rs, member, it_mwh, facility_mwh);
+  // Members may count money in other currencies: added up in USD, shown in the federation's too.
+  double stranded_gpus = 0, stranded_usd = 0;
+  bool stranded = false;
+  for (const json& m : member)
+    if (m.contains("stranded")) {
+      stranded = true;
+      stranded_gpus += m["stranded"]["gpus"].get<double>();
+      stranded_usd += m["stranded"]["capex_usd"].get<double>();
+    }
+  if (stranded)
+    out["stranded"] = {{"gpus", stranded_gpus}, {"capex", stranded_usd * s.costs.fx.per_usd.at(s.costs.currency)}, {"capex_usd", stranded_usd}};
   out["pue"] = {{"mean", it_mwh > 0 ? facility_mwh / it_mwh : 0.0}};
   out["compute"] = {{"delivered_exaflop", sum("compute.delivered_exaflop")}};
   bool all_sites = std::all_of(member.begin(), member.end(), [](const json& m) { return m.contains("carbon"); });

@@ -117,6 +117,15 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   out["cost"] = cost;
 }
 
+// GPUs the cap keeps switched off, on average, and the part of the node and network capex they are (by
+// GPU-hours in service: tranches of different prices are not told apart).
+json stranded(const Scenario& s, const RunResult& r, double service_gpu_s, double hardware_capex_usd) {
+  const double share = service_gpu_s > 0 ? r.off_gpu_s / service_gpu_s : 0.0;
+  return {{"gpus", r.off_gpu_s / (s.horizon_s - s.warmup_s)},
+          {"capex", hardware_capex_usd * share * s.costs.fx.per_usd.at(s.costs.currency)},
+          {"capex_usd", hardware_capex_usd * share}};
+}
+
 }  // namespace
 
 std::string num(double v) {
@@ -212,6 +221,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["pue"] = {{"mean", it_mwh > 0 ? facility_j / 3.6e9 / it_mwh : s.pue}};
   out["compute"] = {{"delivered_exaflop", delivered_flop / 1e18}};
   add_site_and_costs(out, s, r);
+  if (s.facility.power_cap_w) out["stranded"] = stranded(s, r, service_gpu_s, out["cost"]["usd"]["capex_hardware"].get<double>());
   json cls = json::object();
   for (std::size_t i = 0; i < classes.size(); ++i) {
     const ClassAcc& c = classes[i];
