@@ -68,7 +68,8 @@ void build(SectionContext& ctx) {
   json& r = ctx.r;
   auto where = [&](const std::string& p) { return ctx.where(p); };
   const CostCatalog& cc = builtin_cost_catalog();
-  ctx.s.inputs["built-in cost catalog"] = digest_of(builtin_costs_json());
+  static const FileDigest builtin = digest_of(builtin_costs_json());
+  ctx.s.inputs["built-in cost catalog"] = builtin;
   json& k = r["costs"];
   s.costs.fx = cc.fx;
   s.costs.currency = k["currency"];

@@ -170,7 +170,7 @@ void build(SectionContext& ctx) {
     if (name == "all")
       throw InputError(file + ": " + at + ".name: expected a name other than \"all\" (timeseries.csv's federation totals), found \"all\"");
     json mdoc = member_document(ctx.doc, m, file, at);
-    Scenario ms = load_scenario_json(mdoc, file + " (federation member " + name + ")", ctx.base_dir, {});
+    Scenario ms = load_scenario_json(mdoc, file + " (federation member " + name + ")", ctx.base_dir, {}, &s.inputs);
     ms.name = name;
     // One job stream, one unit of work: GPU-seconds of the federation's own accelerator. A member of
     // another generation runs the same job faster or slower, as a tranche does within a cluster.

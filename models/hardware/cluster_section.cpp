@@ -131,7 +131,8 @@ void build(SectionContext& ctx) {
     }
     cat = &file_catalog;
   } else {
-    s.inputs["built-in hardware catalog"] = digest_of(builtin_catalog_json());
+    static const FileDigest builtin = digest_of(builtin_catalog_json());
+    s.inputs["built-in hardware catalog"] = builtin;
   }
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
   const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));

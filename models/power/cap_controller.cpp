@@ -124,8 +124,9 @@ std::optional<PodSwitch> PowerCapController::add_load(int pod, int busy, int hel
   p.busy += busy;
   p.held += held;
   if (p.held == held || p.held == 0) refresh_idle(pod);
-  dyn_busy_w_ += busy * tr.active_w() / cluster_.gpus_per_node;
-  if (p.draining) draining_dyn_w_ += busy * tr.active_w() / cluster_.gpus_per_node;
+  const double dyn = busy * tr.active_w() / cluster_.gpus_per_node;
+  dyn_busy_w_ += dyn;
+  if (p.draining) draining_dyn_w_ += dyn;
   if (p.held == 0 && p.draining) {
     set_draining(pod, false);
     mark_off_for_cap(pod, true);

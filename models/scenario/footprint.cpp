@@ -10,7 +10,9 @@ namespace capsim {
 // (1.8 kB each: a SimGrid host, its link and actor state); 125,000 nodes in few pods add 10 MB; 500,000
 // more jobs add 146 MB (290 B each: the job and its record until jobs.csv is written); 864,000 timeseries
 // rows add 158 MB (183 B each). Each coefficient is rounded up, so the estimate errs high.
-double Footprint::bytes() const { return 40e6 + 2000 * pods + 100 * nodes + 320 * jobs + 200 * rows; }
+constexpr double kBase = 40e6, kPerPod = 2000, kPerNode = 100, kPerJob = 320, kPerRow = 200;
+
+double Footprint::bytes() const { return kBase + kPerPod * pods + kPerNode * nodes + kPerJob * jobs + kPerRow * rows; }
 
 Footprint footprint(const Scenario& s) {
   Footprint f;
@@ -30,7 +32,7 @@ Footprint footprint(const Scenario& s) {
 void check_footprint(const Scenario& s, const std::string& file) {
   const Footprint f = footprint(s);
   if (f.bytes() <= kMaxPeakMemoryBytes) return;
-  const double by_pods = 2000 * f.pods, by_jobs = 320 * f.jobs, by_rows = 200 * f.rows;
+  const double by_pods = kPerPod * f.pods, by_jobs = kPerJob * f.jobs, by_rows = kPerRow * f.rows;
   const char* place = by_pods >= by_jobs && by_pods >= by_rows ? (s.federated() ? "federation.members" : "cluster.pods")
                       : by_jobs >= by_rows                     ? "workload"
                                                                : "outputs.timeseries_interval";

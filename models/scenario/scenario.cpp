@@ -41,7 +41,7 @@ Scenario load_scenario(const std::string& path, const std::vector<Override>& ove
 }
 
 Scenario load_scenario_json(const json& input, const std::string& file, const std::string& base_dir,
-                            const std::vector<Override>& overrides) {
+                            const std::vector<Override>& overrides, const std::map<std::string, FileDigest>* known_inputs) {
   json doc = input;
   if (!doc.is_object()) throw InputError(file + ": (top level): expected an object, found " + doc.dump().substr(0, 40));
   if (!doc.contains("capsim") && doc.contains("capsim_study"))
@@ -55,7 +55,7 @@ Scenario load_scenario_json(const json& input, const std::string& file, const st
   json r = params::resolve(doc, scenario_spec(), file);
   Scenario s;
   s.file = file;
-  SectionContext ctx{r, doc, s, file, base_dir};
+  SectionContext ctx{r, doc, s, file, base_dir, known_inputs};
   for (const Section& section : scenario_sections()) section.build(ctx);
   check_footprint(s, file);
   s.resolved = r;

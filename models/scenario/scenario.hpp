@@ -71,8 +71,10 @@ struct Override {
 // Reads, validates and resolves a scenario file. Throws InputError (exit 2) on any bad input and
 // TooLargeError (exit 3) when the run would not fit this machine.
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+// `known_inputs`: digests already taken of files this document also reads (a federation's members).
 Scenario load_scenario_json(const nlohmann::json& doc, const std::string& file, const std::string& base_dir,
-                            const std::vector<Override>& overrides = {});
+                            const std::vector<Override>& overrides = {},
+                            const std::map<std::string, FileDigest>* known_inputs = nullptr);
 
 // Parses "PATH=VALUE" as given to --set.
 Override parse_override(const std::string& arg);

@@ -3,6 +3,7 @@
 // tables all come from these declarations) and how it builds its part of the typed Scenario from the
 // resolved document. The loader composes the sections (models/scenario/sections.cpp); adding a section
 // is one file and one line there.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct SectionContext {
   Scenario& s;                // the sections before this one have built their parts
   const std::string& file;
   const std::string& base_dir;
+  // Digests already taken in this load (a federation's, for its members, which share its trace).
+  const std::map<std::string, FileDigest>* known_inputs;
   // "FILE: PATH", the start of every error message.
   std::string where(const std::string& path) const { return file + ": " + path; }
   // A path in the scenario, made absolute against the scenario file's folder.

@@ -39,7 +39,8 @@ void build(SectionContext& ctx) {
       }
       sites = &file_sites;
     } else {
-      s.inputs["built-in site catalog"] = digest_of(builtin_sites_json());
+      static const FileDigest builtin = digest_of(builtin_sites_json());
+      s.inputs["built-in site catalog"] = builtin;
     }
     s.site = sites->site(r["site"], ctx.where("site"));
   }

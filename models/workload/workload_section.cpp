@@ -257,7 +257,10 @@ void build(SectionContext& ctx) {
     r["workload"]["path"] = ctx.rel(w["path"]);
     sw.path = r["workload"]["path"];
     try {
-      s.inputs[sw.path] = digest_file(sw.path, "an SWF trace file");
+      const FileDigest* known = nullptr;
+      if (ctx.known_inputs)
+        if (auto k = ctx.known_inputs->find(sw.path); k != ctx.known_inputs->end()) known = &k->second;
+      s.inputs[sw.path] = known ? *known : digest_file(sw.path, "an SWF trace file");
       s.expected_jobs = static_cast<double>(s.inputs[sw.path].size_bytes) / 40;  // an SWF job line has 18 fields
     } catch (const InputError& e) {
       throw InputError(where("workload.path") + ": " + e.what());
