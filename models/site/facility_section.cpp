@@ -2,6 +2,7 @@
 #include "models/scenario/section.hpp"
 
 #include "models/common/errors.hpp"
+#include "models/common/units.hpp"
 #include "models/site/facility.hpp"
 
 namespace capsim {
@@ -63,7 +64,11 @@ std::vector<Param> declare() {
   Param switch_interval = quantity("switch_interval", Dimension::time, "15 min",
                                    "Under a power cap, a pod switched on or off stays so at least this long, unless the cap cannot be met otherwise (nodes take minutes to boot; operators do not cycle them faster).");
   range(switch_interval, 0.0, 30 * kDay);
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha}, "Facility around the IT load.");
+  Param design_power = string("design_it_power", json(),
+                        "IT power the facility is built for; its capex, staff and fixed power follow it. \"nameplate\": every node at its rating, with network and storage. \"grid\": the most the power cap can feed, the largest P with P x (1 + cooling share at the site's hottest hour + fixed share) <= cap (P x pue <= cap with a constant PUE), and at most the nameplate. Or a power (\"60 MW\").");
+  design_power.optional = true;
+  design_power.default_note = "\"grid\" with a power cap, else \"nameplate\"";
+  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha, design_power}, "Facility around the IT load.");
   return {facility};
 }
 
@@ -92,6 +97,19 @@ void build(SectionContext& ctx) {
   s.facility.diurnal_half_range_c = co["diurnal_half_range_c"];
   if (!f.contains("wue_l_per_kwh") && s.site && s.site->wue_l_per_kwh) f["wue_l_per_kwh"] = *s.site->wue_l_per_kwh;
   if (f.contains("wue_l_per_kwh")) s.facility.wue_l_per_kwh = f["wue_l_per_kwh"].get<double>();
+  if (!f.contains("design_it_power")) f["design_it_power"] = s.facility.power_cap_w ? "grid" : "nameplate";
+  const std::string design = f["design_it_power"];
+  if (design == "grid") {
+    if (!s.facility.power_cap_w)
+      throw InputError(where("facility.design_it_power") + ": expected a power cap (`power_cap` or `cap_at_grid_limit`) to size the facility on, found none; use \"nameplate\" or a power");
+    s.facility.design = FacilitySpec::Design::grid;
+  } else if (design != "nameplate") {
+    const units::ParseResult p = units::parse(design, Dimension::power);
+    if (!p.ok || p.value <= 0)
+      throw InputError(where("facility.design_it_power") + ": expected \"nameplate\", \"grid\" or a positive power like \"60 MW\", found \"" + design + "\"");
+    s.facility.design = FacilitySpec::Design::given;
+    s.facility.design_it_w = p.value;
+  }
   if (s.facility.power_cap_w) {
     // Facility power drawn with every node off: no cap below it can hold.
     const double fixed_w = make_facility_model(s).fixed_w;

@@ -17,6 +17,10 @@ struct FacilitySpec {
   bool hold_under_cap = false;        // under a cap, hold jobs in the queue rather than throttle
   bool switch_off_idle = true;        // under a cap, switch idle pods off first
   double switch_interval_s = 900;     // a pod stays on or off at least this long (unless the cap forces it)
+  // The IT power the facility is built for (its capex, staff and fixed power follow it): every node at its
+  // rating, the most the cap can feed at the hottest hour, or a given power.
+  enum class Design { nameplate, grid, given } design = Design::nameplate;
+  double design_it_w = 0;  // Design::given
 };
 
 }  // namespace capsim

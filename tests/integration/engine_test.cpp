@@ -167,9 +167,26 @@ TEST(Energy, PeakIsWithinPhysicalBounds) {
 // constant PUE it is IT energy x PUE. IT energy is the plugin's compute energy x (1 + network share).
 TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
   const FacilityModel& f = res().facility;
-  double design = 0;
-  for (const auto& t : sc().cluster.tranches) design += t.nodes * t.peak_w * (1 + sc().facility.it_overhead_share);
-  EXPECT_NEAR(f.design_it_w, design, 1e-9 * design) << "design IT power counts every tranche at its own peak";
+  double nameplate = 0;
+  for (const auto& t : sc().cluster.tranches) nameplate += t.nodes * t.peak_w * (1 + sc().facility.it_overhead_share);
+  double design = nameplate;
+  if (sc().facility.design == FacilitySpec::Design::given) design = sc().facility.design_it_w;
+  if (sc().facility.design == FacilitySpec::Design::grid) {
+    // The most the cap feeds at the hottest hour, and no more than the nameplate: with a constant PUE
+    // exactly cap / PUE; with the climate, the simulated hours are a part of the year it is sized on.
+    const double cap = *sc().facility.power_cap_w;
+    if (!sc().facility.climate) {
+      design = std::min(nameplate, cap / sc().pue);
+    } else if (f.multiplier.size() >= 8760) {  // a whole year simulated: its hottest hour is the design's
+      const double hottest = *std::max_element(f.multiplier.begin(), f.multiplier.begin() + 8760);
+      design = std::min(nameplate, cap / (hottest + sc().facility.cooling.fixed_share));
+    } else {
+      design = f.design_it_w;  // sized on a year the run does not cover: only the bounds below apply
+    }
+    EXPECT_LE(f.design_it_w, nameplate * (1 + 1e-12));
+    for (double m : f.multiplier) EXPECT_LE(f.design_it_w * (m + sc().facility.cooling.fixed_share * sc().facility.climate), cap * (1 + 1e-12));
+  }
+  EXPECT_NEAR(f.design_it_w, design, 1e-9 * design) << "design IT power: every tranche at its own peak, or what the cap feeds";
   if (sc().facility.climate) {
     EXPECT_NEAR(f.fixed_w, sc().facility.cooling.fixed_share * design, 1e-9 * design);
   }
