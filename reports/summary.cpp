@@ -253,6 +253,8 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
   out += ',';
   out += std::to_string(j.nodes);
   out += ',';
+  if (j.start_s >= 0) out += std::to_string(j.generations);
+  out += ',';
   out += to_string(j.status);
 }
 

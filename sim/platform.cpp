@@ -1,5 +1,6 @@
 #include "sim/platform.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@ namespace capsim {
 void Site::build(sg4::NetZone* zone, const std::string& prefix) {
   const ClusterSpec& c = sc.cluster;
   node_pod.resize(c.nodes);
+  std::vector<std::string> accelerators;
   for (const PodState& pod : ctl.pods()) {
     const Tranche& tr = c.tranches[pod.tranche];
     const int n = pod.nodes;
@@ -33,6 +35,9 @@ void Site::build(sg4::NetZone* zone, const std::string& prefix) {
     h->set_property("wattage_per_state", watts);
     h->set_property("wattage_off", "0");
     for (int i = 0; i < n; ++i) node_pod[pod.first_node + i] = static_cast<int>(hosts.size());
+    auto gen = std::find(accelerators.begin(), accelerators.end(), tr.accelerator);
+    pod_generation.push_back(static_cast<int>(gen - accelerators.begin()));
+    if (gen == accelerators.end()) accelerators.push_back(tr.accelerator);
     hosts.push_back(h);
   }
 }

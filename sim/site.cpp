@@ -1,6 +1,7 @@
 #include "sim/site.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <stdexcept>
 
 #include <simgrid/plugins/energy.h>
@@ -17,7 +18,9 @@ Site::Site(const Scenario& s, int index)
       ctl(s.cluster, s.facility, facility),
       rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility),
       gpus_in_service(s.cluster.gpus()),
-      utc_offset_s(s.site_utc_offset_s) {}
+      utc_offset_s(s.site_utc_offset_s) {
+  sched.set_groups(s.cluster.generation_starts());
+}
 
 void Site::apply(const PodSwitch& s) {
   const PodState& p = ctl.pod(s.pod);
@@ -127,6 +130,9 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
     launch.pod_threads.emplace_back(pod, threads);
     ++stats.execs_started;
   }
+  std::bitset<128> generations;  // at most 65 tranches, so at most 65 accelerators
+  for (const PodShare& ps : shares) generations.set(static_cast<std::size_t>(pod_generation[ps.pod]));
+  r.generations = static_cast<int>(generations.count());
   launch.work = r.job.run_s / job_speed;
   gpus_held += r.gpus_held;
   gpus_busy += r.job.gpus;

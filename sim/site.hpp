@@ -71,6 +71,7 @@ struct Site {
 
   std::vector<simgrid::s4u::Host*> hosts;  // by pod
   std::vector<int> node_pod;
+  std::vector<int> pod_generation;  // index of the pod's accelerator among the cluster's distinct ones
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs

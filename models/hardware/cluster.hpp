@@ -1,5 +1,6 @@
 #pragma once
 // The cluster as the scenario describes it: its tranches of nodes (built by the `cluster` section).
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -33,6 +34,16 @@ struct ClusterSpec {
   double gpu_bf16_flops = 0;  // peak dense BF16 FLOP/s of the reference accelerator
   std::vector<Tranche> tranches;
   long long gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }
+  // The first node of each generation (a run of tranches with one accelerator), in node order.
+  std::vector<int> generation_starts() const {
+    std::vector<const Tranche*> by_node;
+    for (const Tranche& t : tranches) by_node.push_back(&t);
+    std::sort(by_node.begin(), by_node.end(), [](const Tranche* a, const Tranche* b) { return a->first_node < b->first_node; });
+    std::vector<int> starts;
+    for (std::size_t i = 0; i < by_node.size(); ++i)
+      if (i == 0 || by_node[i]->accelerator != by_node[i - 1]->accelerator) starts.push_back(by_node[i]->first_node);
+    return starts;
+  }
   bool phased() const { return tranches.size() > 1 || tranches[0].retire_s < std::numeric_limits<double>::infinity(); }
 };
 

@@ -141,7 +141,8 @@ void build(SectionContext& ctx) {
   s.cluster.accelerator = acc.key;
   s.cluster.gpu_bf16_flops = acc.bf16_dense_flops;
   s.cluster.gpus_per_node = c["gpus_per_node"];
-  // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order.
+  // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order here; the
+  // scheduler section renumbers them in placement order.
   add_tranche(ctx, *cat, c, "cluster", nt, 0.0);
   s.cluster.node_idle_w = s.cluster.tranches[0].idle_w;
   s.cluster.node_peak_w = s.cluster.tranches[0].peak_w;

@@ -27,6 +27,7 @@ struct JobRecord {
   double start_s = -1;  // first start
   double end_s = -1;
   int nodes = 0;
+  int generations = 0;  // accelerator generations its nodes span (0 until it starts)
   long long gpus_held = 0;
   JobStatus status = JobStatus::queued;
   int site = 0;  // federation member it was dispatched to

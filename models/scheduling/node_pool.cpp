@@ -107,6 +107,7 @@ void NodePool::move(int node, int new_free) {
     buckets_[free_[node]].erase(node);
     free_gpus_ += new_free - free_[node];
     buckets_[new_free].insert(node);
+    count_whole(node, (new_free == gpn_) - (free_[node] == gpn_));
   }
   free_[node] = new_free;
 }
@@ -121,54 +122,88 @@ void NodePool::set_available(int node, bool on) {
     buckets_[free_[node]].erase(node);
     free_gpus_ -= free_[node];
   }
+  if (free_[node] == gpn_) count_whole(node, on ? 1 : -1);
 }
 
-std::optional<Placement> NodePool::place(int gpus, const NodeCaps* caps) const {
-  if (gpus < 1 || gpus > free_gpus_) return std::nullopt;
-  if (caps && caps->empty()) caps = nullptr;
-  // With caps, reserved nodes are skipped: excluded ones everywhere, and in the bucket of whole nodes
-  // every node up to the cutoff. Capped nodes are then looked at one by one.
-  auto first = [&](int f, int from) {
-    if (!caps) return buckets_[f].first_from(from);
-    if (f == gpn_) from = std::max(from, caps->whole_cutoff() + 1);
-    return buckets_[f].first_from_excluding(from, caps->excluded());
-  };
-  if (gpus <= gpn_) {
-    // Best fit: the first available node of the lowest bucket that holds the job.
-    int best_node = -1, best_free = gpn_ + 1;
-    for (int f = gpus; f <= gpn_; ++f) {
-      int n = first(f, 0);
-      if (n >= 0) {
-        best_node = n;
-        best_free = f;
-        break;
-      }
+void NodePool::set_groups(const std::vector<int>& starts) {
+  if (starts.size() <= 1) return;  // one group: node order, nothing to count
+  group_start_ = starts;
+  group_of_.assign(free_.size(), 0);
+  group_whole_.assign(starts.size(), 0);
+  for (std::size_t g = 0; g < starts.size(); ++g)
+    for (int n = starts[g]; n < (g + 1 < starts.size() ? starts[g + 1] : nodes()); ++n) {
+      group_of_[n] = static_cast<int>(g);
+      if (available_[n] && free_[n] == gpn_) ++group_whole_[g];
     }
-    if (caps) {
-      for (int n : caps->capped_nodes()) {
-        int eff = std::min(free_[n], caps->cap(n));
-        if (eff >= gpus && (eff < best_free || (eff == best_free && n < best_node))) {
-          best_node = n;
-          best_free = eff;
-        }
-      }
+}
+
+void NodePool::count_whole(int node, int delta) {
+  if (!group_of_.empty()) group_whole_[group_of_[node]] += delta;
+}
+
+std::optional<Placement> NodePool::place_on_one(int gpus, const NodeCaps* caps, int lo, int hi) const {
+  // Best fit: the first available node of the lowest bucket that holds the job. With caps, reserved nodes
+  // are skipped (excluded ones everywhere, and in the bucket of whole nodes every node up to the cutoff);
+  // capped nodes are then looked at one by one.
+  int best_node = -1, best_free = gpn_ + 1;
+  for (int f = gpus; f <= gpn_; ++f) {
+    int from = caps && f == gpn_ ? std::max(lo, caps->whole_cutoff() + 1) : lo;
+    int n = caps ? buckets_[f].first_from_excluding(from, caps->excluded()) : buckets_[f].first_from(from);
+    if (n >= 0 && n < hi) {
+      best_node = n;
+      best_free = f;
+      break;
     }
-    if (best_node < 0) return std::nullopt;
-    return Placement{{best_node, gpus, gpus}};
   }
+  if (caps) {
+    for (int n : caps->capped_nodes()) {
+      int eff = std::min(free_[n], caps->cap(n));
+      if (n >= lo && n < hi && eff >= gpus && (eff < best_free || (eff == best_free && n < best_node))) {
+        best_node = n;
+        best_free = eff;
+      }
+    }
+  }
+  if (best_node < 0) return std::nullopt;
+  return Placement{{best_node, gpus, gpus}};
+}
+
+std::optional<Placement> NodePool::place_on_whole(int gpus, const NodeCaps* caps, int lo, int hi) const {
   // A capped node never offers a whole node (its cap is below the node's GPUs), so it is skipped.
-  int need = nodes_needed(gpus);
-  if (need > free_nodes()) return std::nullopt;
+  const int need = nodes_needed(gpus);
+  auto next = [&](int from) {
+    if (!caps) return buckets_[gpn_].first_from(from);
+    return buckets_[gpn_].first_from_excluding(std::max(from, caps->whole_cutoff() + 1), caps->excluded());
+  };
   Placement p;
   p.reserve(need);
   int remaining = gpus;
-  for (int n = first(gpn_, 0); n >= 0 && static_cast<int>(p.size()) < need; n = first(gpn_, n + 1)) {
+  for (int n = next(lo); n >= 0 && n < hi && static_cast<int>(p.size()) < need; n = next(n + 1)) {
     int used = std::min(remaining, gpn_);
     p.push_back({n, gpn_, used});
     remaining -= used;
   }
   if (static_cast<int>(p.size()) < need) return std::nullopt;
   return p;
+}
+
+std::optional<Placement> NodePool::place(int gpus, const NodeCaps* caps) const {
+  if (gpus < 1 || gpus > free_gpus_) return std::nullopt;
+  if (caps && caps->empty()) caps = nullptr;
+  const bool one_node = gpus <= gpn_;
+  if (!one_node && nodes_needed(gpus) > free_nodes()) return std::nullopt;
+  // Inside the first group that holds it (with one group: anywhere).
+  for (std::size_t g = 0; g < group_start_.size(); ++g) {
+    const int lo = group_start_[g], hi = g + 1 < group_start_.size() ? group_start_[g + 1] : nodes();
+    if (one_node) {
+      if (auto p = place_on_one(gpus, caps, lo, hi)) return p;
+    } else if (group_whole_.empty() || group_whole_[g] >= nodes_needed(gpus)) {
+      if (auto p = place_on_whole(gpus, caps, lo, hi)) return p;
+    }
+  }
+  // Whole nodes that no group holds alone: the lowest free ones, over groups.
+  if (one_node || group_start_.size() == 1) return std::nullopt;
+  return place_on_whole(gpus, caps, 0, nodes());
 }
 
 void NodePool::take(const Placement& p) {

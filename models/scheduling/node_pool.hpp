@@ -85,14 +85,27 @@ class NodePool {
   // Whether a job of this size fits an empty pool.
   bool could_ever_fit(int gpus) const { return gpus >= 1 && nodes_needed(gpus) <= nodes(); }
 
-  // Where a job of `gpus` would go now, or nullopt. With caps, a capped node offers min(free, cap) GPUs.
+  // Consecutive node ranges a job should not span when one of them holds it (generations), in the
+  // order they are preferred: `starts` begins with 0 and rises. One group (the default): node order.
+  void set_groups(const std::vector<int>& starts);
+  int groups() const { return static_cast<int>(group_start_.size()); }
+  // Where a job of `gpus` would go now, or nullopt: inside the first group that holds it, else over
+  // several. With caps, a capped node offers min(free, cap) GPUs.
   std::optional<Placement> place(int gpus, const NodeCaps* caps = nullptr) const;
   void take(const Placement& p);
   void release(const Placement& p);
 
  private:
   void move(int node, int new_free);
+  void count_whole(int node, int delta);
+  // The job on one node: best fit among nodes [lo, hi).
+  std::optional<Placement> place_on_one(int gpus, const NodeCaps* caps, int lo, int hi) const;
+  // The job on whole free nodes of [lo, hi), lowest first.
+  std::optional<Placement> place_on_whole(int gpus, const NodeCaps* caps, int lo, int hi) const;
   int gpn_;
+  std::vector<int> group_start_{0};
+  std::vector<int> group_of_;     // per node, with more than one group
+  std::vector<int> group_whole_;  // available whole free nodes per group
   std::vector<int> free_;
   std::vector<char> available_;
   std::vector<IdSet> buckets_;  // buckets_[f]: available nodes with exactly f free GPUs

@@ -43,6 +43,8 @@ class Scheduler {
   void complete(JobId id, double now);
   // Nodes enter or leave service (buildout phases, retirement): those out of service take no new job.
   void set_available(int first_node, int count, bool on);
+  // Node ranges a job should stay inside when one holds it (NodePool::set_groups).
+  void set_groups(const std::vector<int>& starts) { pool_.set_groups(starts); }
   // At most this many more GPUs may start running in the next decision (a power budget); unlimited by
   // default. Jobs over the limit wait: the queue head blocks, later jobs may still backfill within it.
   void set_start_limit(long long gpus) { start_limit_ = gpus; }

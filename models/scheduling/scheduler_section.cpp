@@ -1,5 +1,8 @@
-// The `scheduler` section: the scheduling policy.
+// The `scheduler` section: the scheduling policy, and the order in which nodes are preferred.
 #include "models/scenario/section.hpp"
+
+#include <algorithm>
+#include <numeric>
 
 namespace capsim {
 using nlohmann::json;
@@ -10,12 +13,31 @@ namespace {
 std::vector<Param> declare() {
   Param policy = string("policy", "easy", "Scheduling policy (docs/scheduling.md).");
   choices(policy, {"fcfs", "easy"});
-  Param scheduler = object("scheduler", {policy}, "How queued jobs are started.");
+  Param placement = string("placement", "fastest_first",
+                           "Which generation's nodes a job goes to first (docs/scheduling.md): \"fastest_first\" (most BF16 FLOP/s per GPU) or \"work_per_watt\" (most work per watt of a busy node); ties keep tranche order.");
+  choices(placement, {"fastest_first", "work_per_watt"});
+  Param scheduler = object("scheduler", {policy, placement}, "How queued jobs are started.");
   return {scheduler};
 }
 
+// Node numbers are the placement order (the pool prefers low numbers): tranche by tranche, the preferred
+// generation first, so a job fills the nodes of one generation before it spans into the next.
+void number_nodes(ClusterSpec& c, bool work_per_watt) {
+  auto key = [&](const Tranche& t) { return work_per_watt ? t.speed / (t.idle_w + t.active_w()) : t.speed; };
+  std::vector<std::size_t> order(c.tranches.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(c.tranches[a]) > key(c.tranches[b]); });
+  int next = 0;
+  for (std::size_t t : order) {
+    c.tranches[t].first_node = next;
+    next += c.tranches[t].nodes;
+  }
+}
+
 void build(SectionContext& ctx) {
-  ctx.s.policy = ctx.r["scheduler"]["policy"] == "fcfs" ? PolicyKind::fcfs : PolicyKind::easy;
+  const json& sc = ctx.r["scheduler"];
+  ctx.s.policy = sc["policy"] == "fcfs" ? PolicyKind::fcfs : PolicyKind::easy;
+  number_nodes(ctx.s.cluster, sc["placement"] == "work_per_watt");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -222,6 +223,35 @@ TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
 // The SimGrid engine and a plain event loop driving the same policy give the same schedule, job by job.
 // Under a power cap: facility power never exceeds it at any instant (the recorder checks every state and
 // hour piece), the cap binds, and throttled jobs take longer.
+// With two generations in service together, uncapped, and less work offered than the faster one alone
+// could do, the faster generation does at least 90 % of the work (placement fastest_first). Which
+// generation a job ran on shows in its run time alone: run_s / wall time is that generation's speed.
+TEST(Placement, TheFasterGenerationDoesTheWork) {
+  const ClusterSpec& c = sc().cluster;
+  double fast = 0, slow = std::numeric_limits<double>::infinity();
+  long long fast_gpus = 0;
+  for (const auto& t : c.tranches) {
+    fast = std::max(fast, t.speed);
+    slow = std::min(slow, t.speed);
+  }
+  for (const auto& t : c.tranches)
+    if (t.speed == fast) fast_gpus += static_cast<long long>(t.nodes) * c.gpus_per_node;
+  if (fast == slow || sc().facility.power_cap_w || sc().policy != PolicyKind::easy)
+    GTEST_SKIP() << "one generation, a cap or another policy";
+  double offered = 0;  // reference GPU-seconds
+  for (const auto& j : res().jobs) offered += j.job.gpus * j.job.run_s;
+  if (offered > 0.5 * fast_gpus * fast * sc().horizon_s) GTEST_SKIP() << "more work than the faster generation takes at half load";
+  double on_fast = 0, all = 0;
+  for (const auto& j : res().jobs) {
+    if (j.end_s < 0) continue;
+    const double wall = j.end_s - j.start_s;
+    all += j.job.gpus * wall;
+    if (std::fabs(j.job.run_s / wall - fast) < 1e-6 * fast) on_fast += j.job.gpus * wall;
+  }
+  ASSERT_GT(all, 0);
+  EXPECT_GE(on_fast / all, 0.9) << "busy GPU-seconds on the faster generation";
+}
+
 TEST(PowerCap, NeverExceededAndBinding) {
   if (!sc().facility.power_cap_w) GTEST_SKIP() << "no power cap";
   const double cap = *sc().facility.power_cap_w;
