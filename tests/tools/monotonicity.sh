@@ -1,0 +1,23 @@
+#!/bin/sh
+# Under a power cap more GPUs never deliver less: at Ulsan behind 100 MW (constant PUE 1.1, 2.4 times the
+# national demand, 60 days, the H200 and B200 halves in service together), 100,000, 125,000 and 150,000
+# GPUs in 3 paired seeds, each size delivers at least 0.995 x the GPU-hours of the next smaller one.
+set -u
+capsim=$1 base=$2 work=$3
+fail() { echo "$1"; exit 1; }
+delivered() { sed -n 's/.*"delivered": *\([0-9.e+]*\).*/\1/p' "$1/summary.json" | head -n 1; }
+for seed in 1 2 3; do
+  prev=0
+  for nodes in 6250 7813 9375; do
+    out="$work/monotonicity-$seed-$nodes"
+    "$capsim" run "$base" --set 'horizon=60 d' --set 'warmup=5 d' --set facility.pue_model=constant --set facility.pue=1.1 \
+      --set 'facility.power_cap=100 MW' --set 'workload.mean_interarrival=40.4 s' --set cluster.nodes=$nodes \
+      --set cluster.tranches.0.nodes=$nodes --set 'cluster.tranches.0.arrives=2030-01-01T00:00:01+09:00' --seed $seed \
+      --out "$out" --force --quiet >/dev/null || fail "seed $seed, $nodes nodes per half: the run failed"
+    d=$(delivered "$out")
+    awk -v d="$d" -v p="$prev" 'BEGIN { exit !(d >= 0.995 * p) }' ||
+      fail "seed $seed: $((nodes * 16)) GPUs deliver $d GPU-h, less than 0.995 x $prev with fewer GPUs"
+    echo "seed $seed: $((nodes * 16)) GPUs deliver $d GPU-h"
+    prev=$d
+  done
+done
