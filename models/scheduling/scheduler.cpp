@@ -6,7 +6,7 @@ namespace capsim {
 
 Scheduler::Scheduler(int nodes, int gpus_per_node, PolicyKind policy)
     : policy_(policy), pool_(nodes, gpus_per_node), total_gpus_(static_cast<long long>(nodes) * gpus_per_node),
-      caps_(nodes), gained_(nodes, 0), made_whole_(nodes) {}
+      caps_(nodes), gained_(nodes, 0), made_whole_(nodes), is_released_whole_(nodes, 0) {}
 
 bool Scheduler::submit(const JobRequest& job) {
   if (!pool_.could_ever_fit(job.gpus)) return false;
@@ -23,7 +23,10 @@ void Scheduler::complete(JobId id, double now) {
     // A job ending exactly at its planned end was already free in the projection (its planned end is at
     // or before the shadow time): move its GPUs from "projected" to "free now" and nothing else changes.
     // Ending earlier makes the head fit sooner, perhaps: the projection is redone.
-    if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_) {
+    // Ending on nodes the head was to take once they were released, it makes them free now: the head's
+    // nodes are chosen afresh.
+    const bool reserved = std::any_of(r.placement.begin(), r.placement.end(), [&](const NodeShare& s) { return is_released_whole_[s.node] != 0; });
+    if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_ && !reserved) {
       for (const auto& s : r.placement)
         if (pool_.available(s.node)) gained_[s.node] -= s.held;
     } else {
@@ -58,6 +61,8 @@ void Scheduler::reserve(const JobRequest& head, double now) {
   }
   for (int n : touched_) gained_[n] = 0;
   touched_.clear();
+  for (int n : released_whole_) is_released_whole_[n] = 0;
+  released_whole_.clear();
   caps_.clear();
   caps_built_ = false;
   reservation_.shadow_s = std::numeric_limits<double>::infinity();
@@ -78,7 +83,13 @@ void Scheduler::reserve(const JobRequest& head, double now) {
         if (!pool_.available(sh.node)) continue;  // a retired node hosts nothing after its jobs end
         if (gained_[sh.node] == 0) touched_.push_back(sh.node);
         gained_[sh.node] += sh.held;
-        if (pool_.free_on(sh.node) + gained_[sh.node] == gpn) ++new_whole;
+        if (pool_.free_on(sh.node) + gained_[sh.node] == gpn) {
+          ++new_whole;
+          if (whole_nodes) {
+            released_whole_.push_back(sh.node);
+            is_released_whole_[sh.node] = pool_.free_on(sh.node) == 0 ? kBusyWhenProjected : kPartlyFreeWhenProjected;
+          }
+        }
       }
       for (const auto& sh : r.placement)
         if (pool_.available(sh.node)) projected_free += sh.held;
@@ -106,12 +117,28 @@ void Scheduler::build_caps(const JobRequest& head) {
   if (reservation_.shadow_s == std::numeric_limits<double>::infinity()) return;
   const int gpn = pool_.gpus_per_node();
   if (head.gpus > gpn) {
-    // The head's nodes: the lowest-numbered nodes whole in the projection (whole now, or made whole by
-    // releases). Nothing of them is left over at the shadow time.
+    // The head's nodes, as EASY defines them (Mu'alem & Feitelson): those it would take at the shadow
+    // time, nodes busy now first, in the order their jobs are planned to end, then free nodes in placement
+    // order. A job still running at the shadow time may use only free nodes outside them. A node partly
+    // free now (GPU-granular jobs) comes after the free ones: small jobs can still pack into it.
+    int left = pool_.nodes_needed(head.gpus);
+    for (std::size_t i = 0; i < released_whole_.size() && left > 0; ++i)
+      if (is_released_whole_[released_whole_[i]] == kBusyWhenProjected) {
+        caps_.exclude(released_whole_[i]);
+        --left;
+      }
+    // The free ones: whole now, or taken since by a job that ends by the shadow time.
     for (int n : touched_)
-      if (pool_.free_on(n) + gained_[n] == gpn) made_whole_.insert(n);
-    int cutoff = pool_.whole_nodes().select_union(pool_.nodes_needed(head.gpus), made_whole_);
+      if (!is_released_whole_[n] && pool_.free_on(n) + gained_[n] == gpn) made_whole_.insert(n);
+    const int free_ones = std::min(left, pool_.free_nodes() + made_whole_.size());
+    int cutoff = free_ones > 0 ? pool_.whole_nodes().select_union(free_ones, made_whole_) : -1;
     caps_.exclude_whole_up_to(cutoff);
+    left -= free_ones;
+    for (std::size_t i = 0; i < released_whole_.size() && left > 0; ++i)
+      if (is_released_whole_[released_whole_[i]] == kPartlyFreeWhenProjected) {
+        caps_.exclude(released_whole_[i]);
+        --left;
+      }
     for (int n : touched_) {
       if (made_whole_.contains(n) && n <= cutoff) caps_.exclude(n);
       made_whole_.erase(n);
@@ -186,12 +213,14 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     if (!ends_by_shadow) {
       for (const auto& s : *p)
         if (caps_.capped(s.node)) caps_.reduce(s.node, s.held);
-      // A small head's best-fit node may change once a long job takes GPUs elsewhere; a large head's
-      // reserved nodes cannot (long jobs only take nodes outside them).
-      if (head.gpus <= pool_.gpus_per_node()) projection_valid_ = false;
+      // A small head's best-fit node may change once a long job takes GPUs elsewhere; so may a large
+      // head's nodes, which a partly free node it filled now precedes.
+      projection_valid_ = false;
     } else {
       // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
-      // later in this decision see the same projected state as before it started.
+      // later in this decision see the same projected state as before it started. At the next decision its
+      // nodes are busy ones, which a large head takes first: its nodes are chosen afresh.
+      if (head.gpus > pool_.gpus_per_node()) projection_valid_ = false;
       for (const auto& s : *p) {
         if (gained_[s.node] == 0) touched_.push_back(s.node);
         gained_[s.node] += s.held;

@@ -90,6 +90,11 @@ class Scheduler {
   std::vector<int> gained_;  // per node: GPUs released in the projection of the last reserve()
   std::vector<int> touched_;
   IdSet made_whole_;
+  // A large head's projection: nodes busy now that its releases make whole, in planned-end order (the
+  // head's nodes at the shadow time are these first, then free nodes in placement order).
+  std::vector<int> released_whole_;
+  static constexpr char kBusyWhenProjected = 1, kPartlyFreeWhenProjected = 2;
+  std::vector<char> is_released_whole_;  // per node: 0, or how it was when projected
 };
 
 }  // namespace capsim

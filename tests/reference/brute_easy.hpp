@@ -1,10 +1,12 @@
 #pragma once
-// A brute-force reference of the scheduling rules in docs/scheduling.md, written from the definitions with
+// A brute-force reference of the scheduling rules in docs/scheduling.md (EASY's reserved nodes as Mu'alem and
+// Feitelson define them: those the head takes at the shadow time, busy ones first), written from the definitions with
 // plain vectors and linear scans, recomputing everything at every decision. It shares nothing with
 // models/scheduler.cpp or models/node_pool.cpp but the request and decision types.
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "models/scheduling/scheduler.hpp"
@@ -53,7 +55,11 @@ class BruteScheduler {
           for (const auto& s : r.placement) projected[s.node] += s.held;
       if (auto p = place(projected, head.gpus, nullptr)) {
         shadow = t;
-        for (const auto& s : *p) caps[s.node] = projected[s.node] - s.held;
+        if (head.gpus <= gpn_) {
+          for (const auto& s : *p) caps[s.node] = projected[s.node] - s.held;
+        } else {
+          for (int n : large_head_nodes(projected, head.gpus, t, now)) caps[n] = 0;
+        }
         break;
       }
     }
@@ -109,6 +115,33 @@ class BruteScheduler {
     }
     if (static_cast<int>(p.size()) < need) return std::nullopt;
     return p;
+  }
+
+  // The nodes a head of whole nodes takes at the shadow time t, as EASY defines them: nodes busy now that
+  // are whole by t first, in the order they become whole (their last job's planned end, then its id, then
+  // the node's place in that job's placement; an exceeded estimate ends now but keeps its place), then
+  // nodes free now, lowest first, then nodes partly free now (in the same order as busy ones).
+  std::vector<int> large_head_nodes(const std::vector<int>& projected, int g, double t, double now) const {
+    const int need = (g + gpn_ - 1) / gpn_;
+    std::vector<std::tuple<double, JobId, std::size_t, int>> released;  // when it becomes whole, and the node
+    for (int n = 0; n < static_cast<int>(free_.size()); ++n) {
+      if (free_[n] == gpn_ || projected[n] != gpn_) continue;
+      std::tuple<double, JobId, std::size_t, int> last{-1, -1, 0, n};
+      for (const auto& [id, r] : running_)
+        for (std::size_t k = 0; k < r.placement.size(); ++k)
+          if (r.placement[k].node == n && std::max(r.planned_end, now) <= t)
+            last = std::max(last, std::tuple<double, JobId, std::size_t, int>{r.planned_end, id, k, n});
+      released.push_back(last);
+    }
+    std::sort(released.begin(), released.end());
+    std::vector<int> nodes;
+    for (const auto& r : released)
+      if (static_cast<int>(nodes.size()) < need && free_[std::get<3>(r)] == 0) nodes.push_back(std::get<3>(r));
+    for (int n = 0; n < static_cast<int>(free_.size()) && static_cast<int>(nodes.size()) < need; ++n)
+      if (free_[n] == gpn_) nodes.push_back(n);
+    for (const auto& r : released)
+      if (static_cast<int>(nodes.size()) < need && free_[std::get<3>(r)] > 0) nodes.push_back(std::get<3>(r));
+    return nodes;
   }
 
   void start(const JobRequest& j, const Placement& p, double now, std::vector<StartDecision>& out) {

@@ -7,6 +7,7 @@
 #include "models/scheduling/scheduler.hpp"
 #include "models/workload/swf.hpp"
 #include "tests/reference/brute_easy.hpp"
+#include "tests/reference/count_easy.hpp"
 #include "tests/reference/event_loop.hpp"
 #include "tests/reference/vector_source.hpp"
 
@@ -139,6 +140,59 @@ TEST(Easy, MatchesBruteForceOnRandomSmallCases) {
     ++cases;
   }
   EXPECT_EQ(cases, n_cases);
+}
+
+// Whole-node jobs on one generation: start times equal EASY counted in nodes (tests/reference/count_easy.hpp),
+// which knows nothing of which node is which; the reserved nodes (busy ones first) make them agree.
+TEST(Easy, MatchesCountBasedEasyOnWholeNodeJobs) {
+  Rng rng(1997);
+  const int n_cases = 2000;
+  long long backfilled = 0;
+  for (int c = 0; c < n_cases; ++c) {
+    int nodes = 1 + static_cast<int>(rng.uniform() * 8);
+    int gpn = 1 + static_cast<int>(rng.uniform() * 4);
+    bool exact = c % 3 == 0;
+    std::vector<Job> jobs;
+    double t = 0;
+    int n = 10 + static_cast<int>(rng.uniform() * 50);
+    for (int i = 0; i < n; ++i) {
+      t += std::floor(rng.uniform() * 6);
+      int g = gpn * (1 + static_cast<int>(rng.uniform() * nodes));  // whole nodes
+      double run = 1 + std::floor(rng.uniform() * 40);
+      double est = exact ? run
+                   : rng.uniform() < 0.2 ? std::max(1.0, std::floor(run * rng.uniform()))
+                                         : run + std::floor(rng.uniform() * 30);
+      jobs.push_back(job(t, g, run, est));
+    }
+    VectorSource a(jobs), b(jobs);
+    auto ra = reference::run_reference<Scheduler>(a, nodes, gpn, PolicyKind::easy, 1e9);
+    auto rb = reference::run_reference<reference::CountEasy>(b, nodes, gpn, PolicyKind::easy, 1e9);
+    ASSERT_EQ(ra.jobs.size(), rb.jobs.size());
+    for (std::size_t i = 0; i < ra.jobs.size(); ++i) {
+      ASSERT_EQ(ra.jobs[i].start_s, rb.jobs[i].start_s) << "case " << c << " job " << i << " (" << nodes << " nodes x " << gpn << " GPUs)";
+      if (i > 0 && ra.jobs[i].start_s < ra.jobs[i - 1].start_s) ++backfilled;
+    }
+  }
+  EXPECT_GT(backfilled, 1000) << "the cases should backfill often";
+}
+
+TEST(Easy, MatchesCountBasedEasyOnHpc2n) {
+  const std::string path = std::string(CAPSIM_SHARED_DIR) + "/data/traces/swf/HPC2N-2002-2.2_excerpt_alea.swf";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared trace absent: " << path;
+  SwfWorkload w;
+  w.path = path;
+  SwfSource a(w, 1e12), b(w, 1e12);
+  // 240 one-GPU nodes: one processor = one node, as the log's count of processors.
+  auto ra = reference::run_reference<Scheduler>(a, 240, 1, PolicyKind::easy, 1e12);
+  auto rb = reference::run_reference<reference::CountEasy>(b, 240, 1, PolicyKind::easy, 1e12);
+  ASSERT_GT(ra.jobs.size(), 3000u);
+  ASSERT_EQ(ra.jobs.size(), rb.jobs.size());
+  long long backfilled = 0;
+  for (std::size_t i = 0; i < ra.jobs.size(); ++i) {
+    ASSERT_EQ(ra.jobs[i].start_s, rb.jobs[i].start_s) << "job " << i;
+    if (i > 0 && ra.jobs[i].start_s >= 0 && ra.jobs[i].start_s < ra.jobs[i - 1].start_s) ++backfilled;
+  }
+  EXPECT_GT(backfilled, 100) << "EASY should backfill on this log";
 }
 
 // Jobs of a trace with their estimates raised to at least their run time (EASY's guarantee assumes no job
