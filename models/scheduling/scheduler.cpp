@@ -213,9 +213,9 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     if (!ends_by_shadow) {
       for (const auto& s : *p)
         if (caps_.capped(s.node)) caps_.reduce(s.node, s.held);
-      // A small head's best-fit node may change once a long job takes GPUs elsewhere; so may a large
-      // head's nodes, which a partly free node it filled now precedes.
-      projection_valid_ = false;
+      // A small head's best-fit node may change once a long job takes GPUs elsewhere; a large head's
+      // nodes cannot: a node a long job takes outside them is not whole by the shadow time.
+      if (head.gpus <= pool_.gpus_per_node()) projection_valid_ = false;
     } else {
       // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
       // later in this decision see the same projected state as before it started. At the next decision its
