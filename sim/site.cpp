@@ -39,7 +39,7 @@ void Site::add_to_pod(int pod, int busy, int held, double job_speed) {
 
 bool Site::manage_pods(double now, bool allow_on) {
   bool added = false;
-  for (const PodSwitch& s : ctl.manage_pods(now, sched.queued(), allow_on)) {
+  for (const PodSwitch& s : ctl.manage_pods(now, queued_gpus, allow_on)) {
     apply(s);
     added = added || s.on;
   }
@@ -105,6 +105,7 @@ void Site::submit(JobRecord& r) {
     return;
   }
   queued_work_gpu_s += r.job.gpus * r.job.estimate_s;
+  queued_gpus += r.job.gpus;
 }
 
 Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stats) {
@@ -137,6 +138,7 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   gpus_held += r.gpus_held;
   gpus_busy += r.job.gpus;
   queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * r.job.estimate_s;
+  queued_gpus -= r.job.gpus;
   return launch;
 }
 

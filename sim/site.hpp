@@ -79,6 +79,7 @@ struct Site {
   long long gpus_busy = 0;
   long long gpus_held = 0;
   double queued_work_gpu_s = 0;
+  long long queued_gpus = 0;  // GPUs the queued jobs ask for
   int utc_offset_s = 0;
 };
 

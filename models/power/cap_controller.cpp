@@ -159,7 +159,7 @@ std::vector<PodSwitch> PowerCapController::set_in_service(int tranche, bool serv
   return out;
 }
 
-std::vector<PodSwitch> PowerCapController::manage_pods(double now, std::size_t queued, bool allow_on) {
+std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long queued_gpus, bool allow_on) {
   std::vector<PodSwitch> out;
   if (!cap_w_ || !switch_off_idle_) return out;
   const std::size_t hour = model_.hour_of(now);
@@ -167,7 +167,7 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, std::size_t q
   // at the efficient speed. A pod switched in the last `switch_interval` is left alone, unless the cap
   // cannot be met even at the slowest speed.
   // Holding jobs instead, idle pods must leave room for at least one more busy node, or held jobs never start.
-  const bool waiting = queued > 0;
+  const bool waiting = queued_gpus > 0;
   auto switch_pod = [&](int pod, bool off) {
     pods_[pod].switched_s = now;
     ++switches_;
@@ -175,14 +175,22 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, std::size_t q
     power(pod, !off);
     out.push_back({pod, !off, true});
   };
+  // With jobs waiting (throttle mode), the idle pods kept are those the queued GPUs would fill and the load
+  // still run at the efficient speed: more would only be filled to run slower.
+  double idle_dyn = 0;
+  if (waiting && !hold_)
+    for (const auto& [rank, pod] : idle_pods_) idle_dyn += pods_[pod].nodes * cluster_.tranches[pods_[pod].tranche].active_w();
+  const double queued_dyn = static_cast<double>(queued_gpus) * max_gpu_active_w_;
   for (auto it = idle_pods_.begin(); it != idle_pods_.end();) {
     const bool must = !fits_at(levels_.size() - 1, hour, 0, 0);
-    const bool keep = hold_ ? fits_at(0, hour, 0, waiting ? max_node_active_w_ : 0)
-                            : fits_at(0, hour, 0, 0) || (waiting && fits_at(target_level_, hour, 0, 0));
+    const bool keep = hold_     ? fits_at(0, hour, 0, waiting ? max_node_active_w_ : 0)
+                      : waiting ? fits_at(target_level_, hour, 0, std::min(idle_dyn, queued_dyn))
+                                : fits_at(0, hour, 0, 0);
     if (!must && keep) break;
     const int pod = it->second;
     ++it;  // switching the pod off erases it from idle_pods_
     if (!must && now - pods_[pod].switched_s < switch_interval_s_) continue;
+    idle_dyn -= pods_[pod].nodes * cluster_.tranches[pods_[pod].tranche].active_w();
     switch_pod(pod, true);
   }
   if (!hold_ && waiting) drain_busy_pods(now, hour, out);

@@ -62,9 +62,9 @@ class PowerCapController {
   // Decisions out.
   // Under a cap, chooses the pods that are on so the work done within it is the most: idle pods off while
   // the cap binds; with jobs waiting (throttle mode), busy pods drained while the load would run slower than
-  // the most work-per-watt speed v*; and (with `allow_on`) pods back on while `queued` jobs wait and one
+  // the most work-per-watt speed v*; and (with `allow_on`) pods back on while `queued_gpus` are asked for by waiting jobs and one
   // more full pod still runs at v* or faster. Returns the switches, in the order made.
-  std::vector<PodSwitch> manage_pods(double now, std::size_t queued, bool allow_on);
+  std::vector<PodSwitch> manage_pods(double now, long long queued_gpus, bool allow_on);
   // GPUs that may start in the next decision, holding jobs under a cap; nullopt when starts are unlimited.
   std::optional<long long> start_limit(double now) const;
   // The speed level for this hour and load: the fastest whose facility power fits the cap (the slowest if
