@@ -63,6 +63,8 @@ void Scheduler::reserve(const JobRequest& head, double now) {
   touched_.clear();
   for (int n : released_whole_) is_released_whole_[n] = 0;
   released_whole_.clear();
+  busy_released_ = 0;
+  last_reserved_release_ = {std::numeric_limits<double>::infinity(), 0};
   caps_.clear();
   caps_built_ = false;
   reservation_.shadow_s = std::numeric_limits<double>::infinity();
@@ -88,6 +90,7 @@ void Scheduler::reserve(const JobRequest& head, double now) {
           if (whole_nodes) {
             released_whole_.push_back(sh.node);
             is_released_whole_[sh.node] = pool_.free_on(sh.node) == 0 ? kBusyWhenProjected : kPartlyFreeWhenProjected;
+            if (is_released_whole_[sh.node] == kBusyWhenProjected && ++busy_released_ == need_nodes) last_reserved_release_ = *it;
           }
         }
       }
@@ -219,8 +222,10 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     } else {
       // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
       // later in this decision see the same projected state as before it started. At the next decision its
-      // nodes are busy ones, which a large head takes first: its nodes are chosen afresh.
-      if (head.gpus > pool_.gpus_per_node()) projection_valid_ = false;
+      // nodes are busy ones, which a large head takes first, unless busy nodes released before it already
+      // make up the head: only then are its nodes chosen afresh.
+      if (head.gpus > pool_.gpus_per_node() && !(last_reserved_release_ < std::pair<double, JobId>{now + j.estimate_s, j.id}))
+        projection_valid_ = false;
       for (const auto& s : *p) {
         if (gained_[s.node] == 0) touched_.push_back(s.node);
         gained_[s.node] += s.held;

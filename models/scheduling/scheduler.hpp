@@ -95,6 +95,10 @@ class Scheduler {
   std::vector<int> released_whole_;
   static constexpr char kBusyWhenProjected = 1, kPartlyFreeWhenProjected = 2;
   std::vector<char> is_released_whole_;  // per node: 0, or how it was when projected
+  int busy_released_ = 0;
+  // The planned end and id of the release that completes a large head from busy nodes alone (infinite if
+  // busy nodes do not make it up).
+  std::pair<double, JobId> last_reserved_release_{std::numeric_limits<double>::infinity(), 0};
 };
 
 }  // namespace capsim
