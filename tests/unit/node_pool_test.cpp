@@ -123,5 +123,32 @@ TEST(NodePool, CapsLimitWhatANodeOffers) {
   EXPECT_FALSE(p.place(5, &none));
 }
 
+// Two generations, nodes 0-3 and 4-7, the first preferred: a job stays inside the first group that holds
+// it, and spans both only when neither does.
+TEST(NodePool, AJobStaysInsideTheFirstGenerationThatHoldsIt) {
+  NodePool p(8, 8);
+  p.set_groups({0, 4});
+  p.take(*p.place(16));  // nodes 0 and 1: the preferred generation first
+  auto three = p.place(24);
+  ASSERT_TRUE(three);
+  ASSERT_EQ(three->size(), 3u);
+  EXPECT_EQ((*three)[0].node, 4);  // group 0 has 2 whole nodes left: the 3 go to group 1, not 2 + 1
+  EXPECT_EQ((*three)[2].node, 6);
+  auto five = p.place(40);
+  ASSERT_TRUE(five);
+  ASSERT_EQ(five->size(), 5u);  // no group holds 5 of the 6 free nodes: the lowest, over both
+  EXPECT_EQ((*five)[0].node, 2);
+  EXPECT_EQ((*five)[4].node, 6);
+  // A job of one node: best fit inside group 0 when it holds it, though group 1 fits it more tightly.
+  p.take(*p.place(8, nullptr));  // node 2
+  p.take(Placement{{4, 6, 6}});  // node 4: 2 free
+  auto small = p.place(2);
+  ASSERT_TRUE(small);
+  EXPECT_EQ((*small)[0].node, 3);
+  p.take(Placement{{3, 8, 8}});  // group 0 full: now group 1's tightest fit
+  EXPECT_EQ((*p.place(2))[0].node, 4);
+  EXPECT_EQ((*p.place(24))[0].node, 5);  // 3 whole nodes: only nodes 5-7, which group 1 holds
+}
+
 }  // namespace
 }  // namespace capsim
