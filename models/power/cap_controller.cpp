@@ -88,8 +88,12 @@ void PowerCapController::power(int pod, bool on) {
 
 void PowerCapController::refresh_idle(int pod) {
   const PodState& p = pods_[pod];
-  if (p.on && p.held == 0 && in_service_[p.tranche]) idle_pods_.insert({p.rank, pod});
-  else idle_pods_.erase({p.rank, pod});
+  const double full = p.nodes * cluster_.tranches[p.tranche].active_w();
+  if (p.on && p.held == 0 && in_service_[p.tranche]) {
+    if (idle_pods_.insert({p.rank, pod}).second) idle_active_w_ += full;
+  } else if (idle_pods_.erase({p.rank, pod})) {
+    idle_active_w_ -= full;
+  }
 }
 
 void PowerCapController::mark_off_for_cap(int pod, bool off) {
@@ -177,20 +181,16 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long que
   };
   // With jobs waiting (throttle mode), the idle pods kept are those the queued GPUs would fill and the load
   // still run at the efficient speed: more would only be filled to run slower.
-  double idle_dyn = 0;
-  if (waiting && !hold_)
-    for (const auto& [rank, pod] : idle_pods_) idle_dyn += pods_[pod].nodes * cluster_.tranches[pods_[pod].tranche].active_w();
   const double queued_dyn = static_cast<double>(queued_gpus) * max_gpu_active_w_;
   for (auto it = idle_pods_.begin(); it != idle_pods_.end();) {
     const bool must = !fits_at(levels_.size() - 1, hour, 0, 0);
     const bool keep = hold_     ? fits_at(0, hour, 0, waiting ? max_node_active_w_ : 0)
-                      : waiting ? fits_at(target_level_, hour, 0, std::min(idle_dyn, queued_dyn))
+                      : waiting ? fits_at(target_level_, hour, 0, std::min(idle_active_w_, queued_dyn))
                                 : fits_at(0, hour, 0, 0);
     if (!must && keep) break;
     const int pod = it->second;
     ++it;  // switching the pod off erases it from idle_pods_
     if (!must && now - pods_[pod].switched_s < switch_interval_s_) continue;
-    idle_dyn -= pods_[pod].nodes * cluster_.tranches[pods_[pod].tranche].active_w();
     switch_pod(pod, true);
   }
   if (!hold_ && waiting) drain_busy_pods(now, hour, out);

@@ -106,6 +106,7 @@ class PowerCapController {
   std::vector<char> in_service_;  // per tranche
   std::vector<char> retired_;
   std::set<std::pair<int, int>> idle_pods_;  // (rank, pod): on, in service, no job: may be switched off
+  double idle_active_w_ = 0;                 // the idle pods' active power if they were full
   // (rank, pod) switched off under the cap, highest rank (fastest generation) first: the order they go back on.
   std::set<std::pair<int, int>, std::greater<>> off_for_cap_;
   long long gpus_off_ = 0;
