@@ -104,6 +104,25 @@ TEST(Scheduler, MultiNodeJobHoldsWholeNodes) {
   EXPECT_EQ(s.gpus_allocated(), 4);
 }
 
+// 10 to 59 jobs, arriving with many ties, of sizes drawn by `size`; estimates exact or (off `exact`) under
+// and over the run time.
+template <class Size>
+std::vector<Job> random_jobs(Rng& rng, bool exact, Size size) {
+  std::vector<Job> jobs;
+  double t = 0;
+  int n = 10 + static_cast<int>(rng.uniform() * 50);
+  for (int i = 0; i < n; ++i) {
+    t += std::floor(rng.uniform() * 6);
+    int g = size();
+    double run = 1 + std::floor(rng.uniform() * 40);
+    double est = exact ? run
+                 : rng.uniform() < 0.2 ? std::max(1.0, std::floor(run * rng.uniform()))
+                                       : run + std::floor(rng.uniform() * 30);
+    jobs.push_back(job(t, g, run, est));
+  }
+  return jobs;
+}
+
 // Randomised small cases: the scheduler and the brute-force reference give identical schedules.
 TEST(Easy, MatchesBruteForceOnRandomSmallCases) {
   Rng rng(2024);
@@ -116,18 +135,7 @@ TEST(Easy, MatchesBruteForceOnRandomSmallCases) {
     // A third of the cases have exact estimates (jobs end at their planned end, the path where EASY
     // reuses its projection); the others over- and under-estimate.
     bool exact = c % 3 == 0;
-    std::vector<Job> jobs;
-    double t = 0;
-    int n = 10 + static_cast<int>(rng.uniform() * 50);
-    for (int i = 0; i < n; ++i) {
-      t += std::floor(rng.uniform() * 6);  // many ties
-      int g = 1 + static_cast<int>(rng.uniform() * (nodes * gpn + 1));
-      double run = 1 + std::floor(rng.uniform() * 40);
-      double est = exact ? run
-                   : rng.uniform() < 0.2 ? std::max(1.0, std::floor(run * rng.uniform()))
-                                         : run + std::floor(rng.uniform() * 30);
-      jobs.push_back(job(t, g, run, est));
-    }
+    std::vector<Job> jobs = random_jobs(rng, exact, [&] { return 1 + static_cast<int>(rng.uniform() * (nodes * gpn + 1)); });
     VectorSource a(jobs), b(jobs);
     auto ra = reference::run_reference<Scheduler>(a, nodes, gpn, policy, 1e9);
     auto rb = reference::run_reference<reference::BruteScheduler>(b, nodes, gpn, policy, 1e9);
@@ -152,18 +160,7 @@ TEST(Easy, MatchesCountBasedEasyOnWholeNodeJobs) {
     int nodes = 1 + static_cast<int>(rng.uniform() * 8);
     int gpn = 1 + static_cast<int>(rng.uniform() * 4);
     bool exact = c % 3 == 0;
-    std::vector<Job> jobs;
-    double t = 0;
-    int n = 10 + static_cast<int>(rng.uniform() * 50);
-    for (int i = 0; i < n; ++i) {
-      t += std::floor(rng.uniform() * 6);
-      int g = gpn * (1 + static_cast<int>(rng.uniform() * nodes));  // whole nodes
-      double run = 1 + std::floor(rng.uniform() * 40);
-      double est = exact ? run
-                   : rng.uniform() < 0.2 ? std::max(1.0, std::floor(run * rng.uniform()))
-                                         : run + std::floor(rng.uniform() * 30);
-      jobs.push_back(job(t, g, run, est));
-    }
+    std::vector<Job> jobs = random_jobs(rng, exact, [&] { return gpn * (1 + static_cast<int>(rng.uniform() * nodes)); });  // whole nodes
     VectorSource a(jobs), b(jobs);
     auto ra = reference::run_reference<Scheduler>(a, nodes, gpn, PolicyKind::easy, 1e9);
     auto rb = reference::run_reference<reference::CountEasy>(b, nodes, gpn, PolicyKind::easy, 1e9);
