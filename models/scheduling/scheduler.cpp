@@ -6,7 +6,7 @@ namespace capsim {
 
 Scheduler::Scheduler(int nodes, int gpus_per_node, PolicyKind policy)
     : policy_(policy), pool_(nodes, gpus_per_node), total_gpus_(static_cast<long long>(nodes) * gpus_per_node),
-      caps_(nodes), gained_(nodes, 0), made_whole_(nodes), is_released_whole_(nodes, 0) {}
+      caps_(nodes), gained_(nodes, 0), made_whole_(nodes), released_(nodes, kNotReleased), released_job_(nodes, -1) {}
 
 bool Scheduler::submit(const JobRequest& job) {
   if (!pool_.could_ever_fit(job.gpus)) return false;
@@ -21,12 +21,9 @@ void Scheduler::complete(JobId id, double now) {
   pool_.release(r.placement);
   if (projection_valid_) {
     // A job ending exactly at its planned end was already free in the projection (its planned end is at
-    // or before the shadow time): move its GPUs from "projected" to "free now" and nothing else changes.
+    // or before the shadow time): move its GPUs from "projected" to "free now"; the shadow time stays.
     // Ending earlier makes the head fit sooner, perhaps: the projection is redone.
-    // Ending on nodes the head was to take once they were released, it makes them free now: the head's
-    // nodes are chosen afresh.
-    const bool reserved = std::any_of(r.placement.begin(), r.placement.end(), [&](const NodeShare& s) { return is_released_whole_[s.node] != 0; });
-    if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_ && !reserved) {
+    if (r.planned_end_s == now && r.planned_end_s <= projection_shadow_ && unlist_ended(r, id)) {
       for (const auto& s : r.placement)
         if (pool_.available(s.node)) gained_[s.node] -= s.held;
     } else {
@@ -61,10 +58,9 @@ void Scheduler::reserve(const JobRequest& head, double now) {
   }
   for (int n : touched_) gained_[n] = 0;
   touched_.clear();
-  for (int n : released_whole_) is_released_whole_[n] = 0;
+  for (const auto& e : released_whole_) released_[e.node] = kNotReleased;
   released_whole_.clear();
-  busy_released_ = 0;
-  last_reserved_release_ = {std::numeric_limits<double>::infinity(), 0};
+  stale_ = 0;
   caps_.clear();
   caps_built_ = false;
   reservation_.shadow_s = std::numeric_limits<double>::infinity();
@@ -88,9 +84,9 @@ void Scheduler::reserve(const JobRequest& head, double now) {
         if (pool_.free_on(sh.node) + gained_[sh.node] == gpn) {
           ++new_whole;
           if (whole_nodes) {
-            released_whole_.push_back(sh.node);
-            is_released_whole_[sh.node] = pool_.free_on(sh.node) == 0 ? kBusyWhenProjected : kPartlyFreeWhenProjected;
-            if (is_released_whole_[sh.node] == kBusyWhenProjected && ++busy_released_ == need_nodes) last_reserved_release_ = *it;
+            released_whole_.push_back({it->first, it->second, sh.node});
+            released_job_[sh.node] = it->second;
+            classify(sh.node);
           }
         }
       }
@@ -124,28 +120,35 @@ void Scheduler::build_caps(const JobRequest& head) {
     // time, nodes busy now first, in the order their jobs are planned to end, then free nodes in placement
     // order. A job still running at the shadow time may use only free nodes outside them. A node partly
     // free now (GPU-granular jobs) comes after the free ones: small jobs can still pack into it.
+    // Busy nodes have no free GPU to exclude: they are only counted.
     int left = pool_.nodes_needed(head.gpus);
     for (std::size_t i = 0; i < released_whole_.size() && left > 0; ++i)
-      if (is_released_whole_[released_whole_[i]] == kBusyWhenProjected) {
-        caps_.exclude(released_whole_[i]);
-        --left;
-      }
-    // The free ones: whole now, or taken since by a job that ends by the shadow time.
-    for (int n : touched_)
-      if (!is_released_whole_[n] && pool_.free_on(n) + gained_[n] == gpn) made_whole_.insert(n);
+      if (listed(released_whole_[i]) && released_[released_whole_[i].node] == kBusyNow) --left;
+    // The free ones: whole now, or taken since by a short job of this decision (the projection lists every
+    // other node it makes whole).
+    std::vector<int>& taken = made_whole_list_;
+    for (JobId id : short_started_)
+      for (const auto& s : running_.at(id).placement)
+        if (released_[s.node] == kNotReleased && pool_.free_on(s.node) + gained_[s.node] == gpn && !made_whole_.contains(s.node)) {
+          made_whole_.insert(s.node);
+          taken.push_back(s.node);
+        }
     const int free_ones = std::min(left, pool_.free_nodes() + made_whole_.size());
     int cutoff = free_ones > 0 ? pool_.whole_nodes().select_union(free_ones, made_whole_) : -1;
     caps_.exclude_whole_up_to(cutoff);
     left -= free_ones;
-    for (std::size_t i = 0; i < released_whole_.size() && left > 0; ++i)
-      if (is_released_whole_[released_whole_[i]] == kPartlyFreeWhenProjected) {
-        caps_.exclude(released_whole_[i]);
+    for (std::size_t i = 0; i < released_whole_.size() && left > 0; ++i) {
+      const Released& e = released_whole_[i];
+      if (listed(e) && released_[e.node] == kPartlyFreeNow) {
+        caps_.exclude(e.node);
         --left;
       }
-    for (int n : touched_) {
-      if (made_whole_.contains(n) && n <= cutoff) caps_.exclude(n);
+    }
+    for (int n : taken) {
+      if (n <= cutoff) caps_.exclude(n);
       made_whole_.erase(n);
     }
+    taken.clear();
   } else {
     // Best fit among the nodes that gained GPUs: fewest projected free GPUs that hold it, lowest number.
     int best = -1, best_free = 0;
@@ -158,6 +161,62 @@ void Scheduler::build_caps(const JobRequest& head) {
     }
     caps_.set(best, best_free - head.gpus);
   }
+}
+
+bool Scheduler::unlist_ended(const Running& r, JobId id) {
+  bool changed = false;
+  for (const auto& s : r.placement) {
+    const int n = s.node;
+    if (released_[n] == kNotReleased) continue;
+    changed = true;
+    if (released_job_[n] != id) {
+      classify(n);
+    } else if (pool_.free_on(n) == pool_.gpus_per_node()) {
+      released_[n] = kNotReleased;  // a free node now
+      ++stale_;
+    } else {
+      return false;  // the node is whole at the release of a job ending at the same time: which one?
+    }
+  }
+  if (changed) {
+    caps_.clear();
+    caps_built_ = false;
+  }
+  return true;
+}
+
+void Scheduler::insert_released(const Released& e) {
+  released_whole_.insert(std::upper_bound(released_whole_.begin(), released_whole_.end(), e, released_before), e);
+  released_job_[e.node] = e.job;
+  classify(e.node);
+}
+
+void Scheduler::list_short_jobs() {
+  // Each node they make whole by the shadow time is whole at the latest release on it: the short job's,
+  // or the one it already had in the projection.
+  const int gpn = pool_.gpus_per_node();
+  for (JobId id : short_started_) {
+    const Running& r = running_.at(id);
+    for (const auto& s : r.placement) {
+      const int n = s.node;
+      if (pool_.free_on(n) + gained_[n] != gpn) continue;
+      const Released e{r.planned_end_s, id, n};
+      if (released_[n] == kNotReleased) {
+        insert_released(e);
+      } else if (released_before({running_.at(released_job_[n]).planned_end_s, released_job_[n], n}, e)) {
+        ++stale_;
+        insert_released(e);
+      } else {
+        classify(n);
+      }
+    }
+  }
+  if (stale_ > static_cast<int>(released_whole_.size() / 2) + 64) {
+    std::erase_if(released_whole_, [&](const Released& e) { return !listed(e); });
+    stale_ = 0;
+  }
+  caps_.clear();
+  caps_built_ = false;
 }
 
 std::vector<StartDecision> Scheduler::decide(double now) {
@@ -217,15 +276,19 @@ std::vector<StartDecision> Scheduler::decide(double now) {
       for (const auto& s : *p)
         if (caps_.capped(s.node)) caps_.reduce(s.node, s.held);
       // A small head's best-fit node may change once a long job takes GPUs elsewhere; a large head's
-      // nodes cannot: a node a long job takes outside them is not whole by the shadow time.
+      // nodes cannot: a node a long job takes outside them is not whole by the shadow time, so it leaves
+      // the projection (it was not among the head's nodes, which stay as they are).
       if (head.gpus <= pool_.gpus_per_node()) projection_valid_ = false;
+      for (const auto& s : *p)
+        if (released_[s.node] != kNotReleased) {
+          released_[s.node] = kNotReleased;
+          ++stale_;
+        }
     } else {
       // A short job gives its GPUs back by the shadow time: the projection keeps them free, so caps built
       // later in this decision see the same projected state as before it started. At the next decision its
-      // nodes are busy ones, which a large head takes first, unless busy nodes released before it already
-      // make up the head: only then are its nodes chosen afresh.
-      if (head.gpus > pool_.gpus_per_node() && !(last_reserved_release_ < std::pair<double, JobId>{now + j.estimate_s, j.id}))
-        projection_valid_ = false;
+      // nodes are busy ones, which a large head takes first (list_short_jobs).
+      if (head.gpus > pool_.gpus_per_node()) short_started_.push_back(j.id);
       for (const auto& s : *p) {
         if (gained_[s.node] == 0) touched_.push_back(s.node);
         gained_[s.node] += s.held;
@@ -237,6 +300,10 @@ std::vector<StartDecision> Scheduler::decide(double now) {
     start(j, std::move(*p), now, out);
     limit -= j.gpus;
     started[i] = 1;
+  }
+  if (!short_started_.empty()) {
+    if (projection_valid_) list_short_jobs();
+    short_started_.clear();
   }
   std::size_t w = 0;
   for (std::size_t i = h; i < queue_.size(); ++i)

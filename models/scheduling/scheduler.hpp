@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "models/scheduling/node_pool.hpp"
@@ -89,16 +90,35 @@ class Scheduler {
   bool caps_built_ = false;
   std::vector<int> gained_;  // per node: GPUs released in the projection of the last reserve()
   std::vector<int> touched_;
-  IdSet made_whole_;
-  // A large head's projection: nodes busy now that its releases make whole, in planned-end order (the
-  // head's nodes at the shadow time are these first, then free nodes in placement order).
-  std::vector<int> released_whole_;
-  static constexpr char kBusyWhenProjected = 1, kPartlyFreeWhenProjected = 2;
-  std::vector<char> is_released_whole_;  // per node: 0, or how it was when projected
-  int busy_released_ = 0;
-  // The planned end and id of the release that completes a large head from busy nodes alone (infinite if
-  // busy nodes do not make it up).
-  std::pair<double, JobId> last_reserved_release_{std::numeric_limits<double>::infinity(), 0};
+  IdSet made_whole_;  // scratch of build_caps, with its members listed
+  std::vector<int> made_whole_list_;
+  // A large head's projection: the nodes its releases make whole by the shadow time, each at the release
+  // (planned end, job) that makes it whole, in walk order (the head's nodes at the shadow time are those
+  // busy now first, in that order, then free nodes in placement order, then those partly free now). It is
+  // kept up to date as jobs start and end rather than recomputed: an entry holds while its node's
+  // `released_` state is set and `released_job_` names its job; others are stale and skipped.
+  struct Released {
+    double end_s;
+    JobId job;
+    int node;
+  };
+  static bool released_before(const Released& a, const Released& b) { return std::pair{a.end_s, a.job} < std::pair{b.end_s, b.job}; }
+  bool listed(const Released& e) const { return released_[e.node] != kNotReleased && released_job_[e.node] == e.job; }
+  // How a node of the projection is now: busy, or partly free (then small jobs still pack into it).
+  void classify(int node) { released_[node] = pool_.free_on(node) == 0 ? kBusyNow : kPartlyFreeNow; }
+  // Short jobs started by this decision: their nodes are busy ones at the next decision.
+  void list_short_jobs();
+  // A job that ended at its planned end on nodes of the projection: they are free or partly free now.
+  // Returns false where only a new projection tells (it was the release that made a node whole).
+  bool unlist_ended(const Running& r, JobId id);
+  // A node whole at the release `e`, in walk order.
+  void insert_released(const Released& e);
+  std::vector<Released> released_whole_;
+  static constexpr char kNotReleased = 0, kBusyNow = 1, kPartlyFreeNow = 2;
+  std::vector<char> released_;       // per node
+  std::vector<JobId> released_job_;  // per node: the job whose release makes it whole
+  int stale_ = 0;                     // entries no longer listed, dropped once they are half
+  std::vector<JobId> short_started_;  // by a large head's current decision
 };
 
 }  // namespace capsim
