@@ -166,7 +166,7 @@ bool Simulation::decide(double now) {
     if (!s.events) {
       if (s.ctl.hourly()) {
         s.apply_power_cap(now);
-        s.rec.set(now, s.state());
+        s.rec.set(now, s.state(now));
       }
       continue;
     }
@@ -180,7 +180,7 @@ bool Simulation::decide(double now) {
     }
     s.manage_pods(now, false);
     s.apply_power_cap(now);
-    s.rec.set(now, s.state());
+    s.rec.set(now, s.state(now));
     decided = true;
   }
   return decided;
@@ -212,7 +212,7 @@ void Simulation::scheduler_actor() {
       s->service_changes(0);
       s->manage_pods(0, false);
       s->apply_power_cap(0);
-      s->rec.set(0, s->state());
+      s->rec.set(0, s->state(0));
       any_hourly = any_hourly || s->ctl.hourly();
     }
     while (true) {
@@ -285,6 +285,7 @@ std::vector<RunResult> Simulation::results() {
     res.off_gpu_s = rec.window_off_gpu_s();
     res.hourly_window_it_j = rec.hourly_window_it_j();
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
+    res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
     res.facility = s.facility;
     out.push_back(std::move(res));
   }

@@ -76,7 +76,7 @@ double Site::next_service_change(double now) const {
   return next;
 }
 
-ClusterState Site::state() const {
+ClusterState Site::state(double now) const {
   ClusterState s;
   s.gpus_allocated = gpus_held;
   s.gpus_busy = gpus_busy;
@@ -89,6 +89,13 @@ ClusterState Site::state() const {
   s.gpus_off = ctl.gpus_off();
   s.busy_work_rate = busy_rate * s.speed;
   s.held_work_rate = held_rate * s.speed;
+  if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&
+      now - ctl.last_switch_s() >= ctl.switch_interval_s()) {
+    const NodePool& pool = sched.pool();
+    const int head = sched.head_gpus(), gpn = pool.gpus_per_node();
+    s.cap_room = head <= gpn ? s.gpus_off > 0 || pool.place(head).has_value()
+                             : pool.nodes_needed(head) <= pool.free_nodes() + s.gpus_off / gpn;
+  }
   return s;
 }
 

@@ -50,7 +50,7 @@ struct Site {
   void apply_power_cap(double now);
   void service_changes(double now);
   double next_service_change(double now) const;
-  ClusterState state() const;
+  ClusterState state(double now) const;
   double plugin_energy() const;
   MemberView view(const Job& j, double now) const;
 

@@ -173,7 +173,7 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long que
   // Holding jobs instead, idle pods must leave room for at least one more busy node, or held jobs never start.
   const bool waiting = queued_gpus > 0;
   auto switch_pod = [&](int pod, bool off) {
-    pods_[pod].switched_s = now;
+    pods_[pod].switched_s = last_switch_s_ = now;
     ++switches_;
     mark_off_for_cap(pod, off);
     power(pod, !off);
@@ -203,7 +203,7 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long que
     const double free_dyn = (p.nodes * cluster_.gpus_per_node - p.busy) * cluster_.tranches[p.tranche].active_w() / cluster_.gpus_per_node;
     if (!fits_at(target_level_, hour, 0, free_dyn)) break;
     set_draining(*it, false);
-    p.switched_s = now;
+    p.switched_s = last_switch_s_ = now;
     out.push_back({*it, true, true, true});
   }
   for (auto it = off_for_cap_.begin(); allow_on && waiting && it != off_for_cap_.end();) {
@@ -233,7 +233,7 @@ void PowerCapController::drain_busy_pods(double now, std::size_t hour, std::vect
       continue;
     }
     set_draining(pod, true);
-    p.switched_s = now;
+    p.switched_s = last_switch_s_ = now;
     out.push_back({pod, false, true, true});
   }
   // Nothing could be drained: look again once a pod's dwell has passed (or, all idle, one interval on).

@@ -77,6 +77,11 @@ class PowerCapController {
   double speed() const { return levels_[level_]; }
   long long gpus_off() const { return gpus_off_; }
   long long switches() const { return switches_; }
+  // Whether starts are held (hold mode) rather than slowed, and the last time any pod was switched,
+  // drained or taken back under the cap (its dwell runs from then).
+  bool holds() const { return hold_; }
+  double last_switch_s() const { return last_switch_s_; }
+  double switch_interval_s() const { return switch_interval_s_; }
   // Under a cap with a climate-driven facility, the allowed speed changes with each hour's temperature.
   bool hourly() const { return cap_w_ && climate_; }
 
@@ -116,6 +121,7 @@ class PowerCapController {
   double draining_idle_w_ = 0, draining_dyn_w_ = 0;  // the draining pods' share of the two
   std::vector<int> by_rank_;  // pods, lowest rank (drained and switched off first) first
   double drain_retry_s_ = -std::numeric_limits<double>::infinity();  // no pod may be drained before
+  double last_switch_s_ = -std::numeric_limits<double>::infinity();
 };
 
 }  // namespace capsim

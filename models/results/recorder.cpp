@@ -15,6 +15,7 @@ Recorder::Recorder(double horizon_s, double warmup_s, double interval_s, const F
   }
   hourly_it_j_.assign(facility.multiplier.size(), 0.0);
   hourly_facility_j_.assign(facility.multiplier.size(), 0.0);
+  hourly_room_s_.assign(facility.multiplier.size(), 0.0);
 }
 
 void Recorder::account(double a, double b) {
@@ -40,6 +41,7 @@ void Recorder::account(double a, double b) {
     window_compute_j_ += state_.compute_power_w * dt;
     hourly_it_j_[hour] += it_w * dt;
     hourly_facility_j_[hour] += facility_w * dt;
+    if (state_.cap_room) hourly_room_s_[hour] += dt;
     peak_compute_w_ = std::max(peak_compute_w_, state_.compute_power_w);
     peak_facility_w_ = std::max(peak_facility_w_, facility_w);
     if (state_.speed < 1 || state_.held_by_cap || state_.gpus_off > 0) capped_s_ += dt;

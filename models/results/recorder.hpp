@@ -20,6 +20,9 @@ struct ClusterState {
   long long gpus_off = 0;        // of those, switched off to keep within a power cap
   double busy_work_rate = 0;     // reference GPU-seconds of work done per second by busy GPUs
   double held_work_rate = 0;     // the same for allocated GPUs
+  // Throttling under a cap, with pods off or slowed, no pod in its dwell, and the first queued job would
+  // fit on the free GPUs with those switched off: the controller should be using the cap to the full.
+  bool cap_room = false;
 };
 
 struct TimeseriesRow {
@@ -53,6 +56,7 @@ class Recorder {
   // Per hour of the horizon, the part inside the window.
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
   const std::vector<double>& hourly_window_facility_j() const { return hourly_facility_j_; }
+  const std::vector<double>& hourly_window_cap_room_s() const { return hourly_room_s_; }
 
  private:
   void account(double a, double b);  // the current state over [a, b), within one hour and one bin
@@ -61,7 +65,7 @@ class Recorder {
   double last_t_ = 0;
   ClusterState state_;
   std::vector<TimeseriesRow> bins_;
-  std::vector<double> hourly_it_j_, hourly_facility_j_;
+  std::vector<double> hourly_it_j_, hourly_facility_j_, hourly_room_s_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_facility_w_ = 0;
   double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0;

@@ -55,6 +55,8 @@ class Scheduler {
   std::vector<StartDecision> decide(double now);
 
   std::size_t queued() const { return queue_.size(); }
+  // GPUs the first queued job asks for (0 with an empty queue).
+  int head_gpus() const { return queue_.empty() ? 0 : queue_.front().gpus; }
   std::size_t running() const { return running_.size(); }
   long long gpus_allocated() const { return total_gpus_ - pool_.free_gpus(); }
   const NodePool& pool() const { return pool_; }

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <tuple>
 
+#include "models/power/cap_controller.hpp"
 #include "models/site/facility.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
@@ -252,6 +254,50 @@ TEST(Placement, TheFasterGenerationDoesTheWork) {
   EXPECT_GE(on_fast / all, 0.9) << "busy GPU-seconds on the faster generation";
 }
 
+// A job spans two generations only when neither had enough free nodes at its start: replayed from the
+// jobs alone (which generation a job ran on shows in its run time, a spanning job in `generations`), on
+// whole-node jobs. The free nodes are known exactly where no other spanning job was running (its split
+// over the two is not an output): those starts are checked.
+TEST(Placement, SpansGenerationsOnlyWhenNeitherHoldsTheJob) {
+  const ClusterSpec& c = sc().cluster;
+  if (c.tranches.size() != 2 || c.tranches[0].speed == c.tranches[1].speed || sc().facility.power_cap_w)
+    GTEST_SKIP() << "not two generations, or a cap";
+  for (const auto& j : res().jobs)
+    if (j.job.gpus % c.gpus_per_node != 0) GTEST_SKIP() << "GPU-granular jobs";
+  const double in_service = std::max(c.tranches[0].arrive_s, c.tranches[1].arrive_s);
+  auto generation = [&](const JobRecord& j) {
+    if (j.generations > 1) return -1;
+    const double speed = j.job.run_s / (j.end_s - j.start_s);
+    return std::fabs(speed - c.tranches[0].speed) < 1e-6 * speed ? 0 : 1;
+  };
+  // Jobs started in one decision are started in queue order, that is by id.
+  std::vector<const JobRecord*> started;
+  for (const auto& j : res().jobs)
+    if (j.start_s >= 0 && j.end_s >= 0) started.push_back(&j);
+  int spans = 0, checked = 0;
+  for (const JobRecord* s : started) {
+    if (s->generations < 2) continue;
+    ++spans;
+    if (s->start_s < in_service) continue;
+    int busy[2] = {0, 0};
+    bool unknown = false;
+    for (const JobRecord* o : started) {
+      if (o == s) continue;
+      const bool before = o->start_s < s->start_s || (o->start_s == s->start_s && o->job.id < s->job.id);
+      if (!before || o->end_s <= s->start_s) continue;
+      const int g = generation(*o);
+      if (g < 0) unknown = true;
+      else busy[g] += o->nodes;
+    }
+    if (unknown) continue;
+    ++checked;
+    for (int g = 0; g < 2; ++g)
+      EXPECT_LT(c.tranches[g].nodes - busy[g], s->nodes) << "job " << s->job.id << " spans both generations, yet generation " << g << " had enough free nodes";
+  }
+  std::printf("%d of %d jobs spanning two generations checked\n", checked, spans);
+  if (spans > 0) EXPECT_GT(checked, 0);
+}
+
 TEST(PowerCap, NeverExceededAndBinding) {
   if (!sc().facility.power_cap_w) GTEST_SKIP() << "no power cap";
   const double cap = *sc().facility.power_cap_w;
@@ -277,6 +323,32 @@ TEST(PowerCap, NeverExceededAndBinding) {
   double ts_peak = 0;
   for (const auto& r : res().timeseries) ts_peak = std::max(ts_peak, r.facility_power_w);
   EXPECT_LE(ts_peak, cap * (1 + 1e-12));
+}
+
+// Throttling under a cap, the controller uses the cap to the full: in every hour wholly spent with pods
+// off or slowed, no pod in its dwell and the first queued job fitting the free GPUs with those switched
+// off (ClusterState::cap_room), mean facility power is within the larger of 2 % of the cap, one pod at
+// full speed and one speed step of all GPUs in service of the cap.
+TEST(PowerCap, FillsTheCapWhileQueuedWorkFits) {
+  if (!sc().facility.power_cap_w || sc().facility.hold_under_cap) GTEST_SKIP() << "no cap, or jobs held";
+  const double cap = *sc().facility.power_cap_w;
+  const FacilityModel& f = res().facility;
+  const ClusterSpec& c = sc().cluster;
+  double pod_w = 0, active_w = 0;
+  for (const PodState& p : pod_layout(c)) pod_w = std::max(pod_w, p.nodes * (c.tranches[p.tranche].idle_w + c.tranches[p.tranche].active_w()));
+  for (const Tranche& t : c.tranches) active_w += t.nodes * t.active_w();
+  const double a = sc().facility.throttle_exponent;
+  double step = 0;  // largest drop of active power from one speed level to the next (0.05 apart)
+  for (double v = 1.0; v > 0.15; v -= 0.05) step = std::max(step, std::pow(v, a) - std::pow(v - 0.05, a));
+  int hours = 0;
+  for (std::size_t h = 0; h < res().hourly_window_cap_room_s.size(); ++h) {
+    if (res().hourly_window_cap_room_s[h] < 3600) continue;
+    ++hours;
+    const double scale = f.it_factor * f.multiplier[h];
+    const double tolerance = std::max({0.02 * cap, pod_w * scale, step * active_w * scale});
+    EXPECT_GE(res().hourly_window_facility_j[h] / 3600, cap - tolerance) << "hour " << h;
+  }
+  std::printf("%d hours with pods off or slowed while the first queued job would fit\n", hours);
 }
 
 // Switching idle pods off under a cap: it happens when the idle power of the nodes in service at the start
