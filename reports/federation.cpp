@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/common/json_file.hpp"
+#include "reports/demand.hpp"
 #include "reports/summary.hpp"
 
 namespace capsim {
@@ -95,11 +96,14 @@ json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& mem
       gh += m["classes"][name]["gpu_hours"].get<double>();
       ef += m["classes"][name]["delivered_exaflop"].get<double>();
     }
+    DemandTotals d;
+    for (const json& m : member) d.add(demand_from_json(m["classes"][name]["demand"]));
     const json w = wait_stats(class_waits[c]);
     cls[name] = {{"jobs", static_cast<long long>(n)},
                  {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
                  {"gpu_hours", gh},
-                 {"delivered_exaflop", ef}};
+                 {"delivered_exaflop", ef},
+                 {"demand", demand_json(d)}};
   }
   return cls;
 }
@@ -136,12 +140,16 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
       class_waits[j.job.class_index].push_back(j.start_s - j.job.submit_s);
     }
   out["wait_s"] = wait_stats(waits);
-  double service = 0, allocated = 0, busy = 0;
+  double service = 0, allocated = 0, busy = 0, capacity = 0;
+  DemandTotals demand;
+  for (const json& m : member) demand.add(demand_from_json(m["demand"]));
   for (const RunResult& r : rs) {
+    capacity += r.window_capacity_gpu_s;
     service += r.window_service_gpu_s;
     allocated += r.window_allocated_gpu_s;
     busy += r.window_busy_gpu_s;
   }
+  out["demand"] = demand_json(demand, capacity, service);
   out["utilization"] = {{"allocated", service > 0 ? allocated / service : 0.0}, {"busy", service > 0 ? busy / service : 0.0}};
   out["gpu_hours"] = {{"delivered", sum("gpu_hours.delivered")}, {"allocated", sum("gpu_hours.allocated")}};
   const double it_mwh = sum("energy.it_mwh"), facility_mwh = sum("energy.facility_mwh");

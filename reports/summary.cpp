@@ -7,6 +7,7 @@
 
 #include "models/common/calendar.hpp"
 #include "models/cost/cost.hpp"
+#include "reports/demand.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {
@@ -159,10 +160,12 @@ json make_summary(const Scenario& s, const RunResult& r) {
     std::vector<double> waits;
     double gpu_s = 0;
     double flop = 0;
+    DemandTotals demand;
   };
   std::vector<ClassAcc> classes(r.class_names.size());
   long long submitted = 0, completed = 0, running = 0, queued = 0, rejected = 0;
   std::vector<double> waits;
+  DemandTotals demand;
   double delivered_flop = 0;
   // Work done (reference GPU-seconds: faster generations do more per second, throttled GPUs less) is
   // shared among jobs in proportion to their busy GPU-seconds in the window.
@@ -178,6 +181,8 @@ json make_summary(const Scenario& s, const RunResult& r) {
     if (j.job.submit_s < s.warmup_s) continue;  // metrics count jobs submitted after the warm-up
     ++submitted;
     ++c.jobs;
+    demand.add(j);
+    c.demand.add(j);
     switch (j.status) {
       case JobStatus::completed: ++completed; break;
       case JobStatus::running: ++running; break;
@@ -206,6 +211,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
                  {"queued_at_end", queued}, {"rejected", rejected}};
   out["wait_s"] = wait_stats(waits);
   const double service_gpu_s = r.window_service_gpu_s > 0 ? r.window_service_gpu_s : gpus * window_s;
+  out["demand"] = demand_json(demand, r.window_capacity_gpu_s, r.window_service_gpu_s);
   out["utilization"] = {{"allocated", r.window_allocated_gpu_s / service_gpu_s}, {"busy", r.window_busy_gpu_s / service_gpu_s}};
   out["gpu_hours"] = {{"delivered", r.window_delivered_gpu_s / 3600.0}, {"allocated", r.window_allocated_gpu_s / 3600.0}};
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_j / 3.6e9}};
@@ -229,7 +235,8 @@ json make_summary(const Scenario& s, const RunResult& r) {
     cls[r.class_names[i]] = {{"jobs", c.jobs},
                              {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
                              {"gpu_hours", c.gpu_s / 3600.0},
-                             {"delivered_exaflop", c.flop / 1e18}};
+                             {"delivered_exaflop", c.flop / 1e18},
+                             {"demand", demand_json(c.demand)}};
   }
   out["classes"] = cls;
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", r.trace_jobs_skipped}};
@@ -256,6 +263,10 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
   if (j.start_s >= 0) out += std::to_string(j.generations);
   out += ',';
   out += to_string(j.status);
+  out += ',';
+  out += num(j.job.gpus * j.job.run_s);
+  out += ',';
+  out += num(j.done_gpu_s);
 }
 
 void append_timeseries_row(std::string& out, const TimeseriesRow& row) {
@@ -306,6 +317,7 @@ std::string summary_text(const Scenario& s, const json& m) {
                 "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
                 "wait         mean %s s, p50 %s s, p95 %s s, p99 %s s\n"
                 "utilisation  %.1f %% of GPUs allocated, %.0f GPU-hours delivered, %.3f EFLOP\n"
+                "demand       %.0f GPU-hours offered, %s of capacity; %.0f served, %.0f unserved\n"
                 "power        IT mean %.3f MW, IT peak %.3f MW\n"
                 "energy       IT %.1f MWh, facility %.1f MWh\n",
                 m["capsim_version"].get<std::string>().c_str(), s.name.empty() ? s.file.c_str() : s.name.c_str(),
@@ -317,6 +329,8 @@ std::string summary_text(const Scenario& s, const json& m) {
                 text(m["wait_s"]["p95"], "%.0f").c_str(), text(m["wait_s"]["p99"], "%.0f").c_str(),
                 100 * m["utilization"]["allocated"].get<double>(),
                 m["gpu_hours"]["delivered"].get<double>(), m["compute"]["delivered_exaflop"].get<double>(),
+                m["demand"]["offered_gpu_hours"].get<double>(), text(m["demand"]["offered_load"], "%.2f").c_str(),
+                m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>(),
                 m["power"]["it_mean_mw"].get<double>(), m["power"]["it_peak_mw"].get<double>(),
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
   out += buf;

@@ -13,7 +13,7 @@ namespace capsim {
 nlohmann::json make_summary(const Scenario& s, const RunResult& r);
 
 // Pieces shared with the federation's outputs.
-inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,generations,status";
+inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,generations,status,work_gpu_s,done_gpu_s";
 inline constexpr const char* kTimeseriesCsvHeader =
     "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw";
 std::string num(double v);  // shortest exact text (%.17g)

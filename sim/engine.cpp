@@ -135,6 +135,7 @@ void Simulation::take_completions(double now) {
     JobRecord& r = jobs_[id];
     r.end_s = now;
     r.status = JobStatus::completed;
+    r.done_gpu_s = r.job.gpus * r.job.run_s;
     site->complete(r);
     site->events = true;
     ++jobs_done_;
@@ -192,6 +193,7 @@ void Simulation::finish(double now) {
     s->result.it_energy_total_j = s->plugin_energy();
     s->result.it_energy_window_j = s->result.it_energy_total_j - s->energy_at_warmup;
   }
+  workers_->record_progress(jobs_);
   progress(now, true);
 }
 
@@ -286,6 +288,7 @@ std::vector<RunResult> Simulation::results() {
     res.hourly_window_it_j = rec.hourly_window_it_j();
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
+    res.window_capacity_gpu_s = rec.window_capacity_gpu_s();
     res.facility = s.facility;
     out.push_back(std::move(res));
   }

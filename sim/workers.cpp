@@ -21,6 +21,15 @@ void WorkerPool::run(Site& site, JobId job, Site::Launch launch) {
   w->cv->notify_one();
 }
 
+void WorkerPool::record_progress(std::vector<JobRecord>& jobs) const {
+  // Every exec of a job does the same share of its work per second (the job's pace), so the first tells.
+  for (const auto& w : workers_) {
+    if (w->job < 0 || w->execs.empty()) continue;
+    JobRecord& r = jobs[w->job];
+    r.done_gpu_s = r.job.gpus * r.job.run_s * (1 - w->execs.front()->get_remaining_ratio());
+  }
+}
+
 void WorkerPool::loop(Worker* w) {
   std::unique_lock<sg4::Mutex> lock(*w->mutex);
   while (true) {

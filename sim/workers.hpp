@@ -25,6 +25,8 @@ class WorkerPool {
   WorkerPool(simgrid::s4u::Host* host, Completions& done, EngineStats& stats) : host_(host), done_(done), stats_(stats) {}
   // Hands a started job to an idle worker (a new one if none is idle).
   void run(Site& site, JobId job, Site::Launch launch);
+  // The work running jobs have done so far (JobRecord::done_gpu_s; `jobs` indexed by id).
+  void record_progress(std::vector<JobRecord>& jobs) const;
 
  private:
   // The mutexes exist only because SimGrid's condition variables require one: actors are cooperative.

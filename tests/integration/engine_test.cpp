@@ -295,7 +295,40 @@ TEST(Placement, SpansGenerationsOnlyWhenNeitherHoldsTheJob) {
       EXPECT_LT(c.tranches[g].nodes - busy[g], s->nodes) << "job " << s->job.id << " spans both generations, yet generation " << g << " had enough free nodes";
   }
   std::printf("%d of %d jobs spanning two generations checked\n", checked, spans);
-  if (spans > 0) EXPECT_GT(checked, 0);
+  if (spans > 0) {
+    EXPECT_GT(checked, 0);
+  }
+}
+
+// Capacity is the GPUs in service times their speed over the window, in closed form from the tranches; the
+// work each job did by the end is all of it once completed, none before it started, and in between what
+// its run time and speed give.
+TEST(Demand, CapacityAndWorkDone) {
+  const ClusterSpec& c = sc().cluster;
+  double capacity = 0;
+  for (const Tranche& t : c.tranches) {
+    const double in_service = std::min(t.retire_s, sc().horizon_s) - std::max(t.arrive_s, sc().warmup_s);
+    capacity += std::max(0.0, in_service) * t.nodes * c.gpus_per_node * t.speed;
+  }
+  EXPECT_NEAR(res().window_capacity_gpu_s, capacity, 1e-9 * capacity);
+  for (const auto& j : res().jobs) {
+    const double work = j.job.gpus * j.job.run_s;
+    switch (j.status) {
+      case JobStatus::completed: EXPECT_EQ(j.done_gpu_s, work); break;
+      case JobStatus::queued:
+      case JobStatus::rejected: EXPECT_EQ(j.done_gpu_s, 0); break;
+      case JobStatus::running:
+        EXPECT_GE(j.done_gpu_s, 0);
+        EXPECT_LE(j.done_gpu_s, work * (1 + 1e-12));
+        if (!sc().facility.power_cap_w && j.generations == 1) {
+          // Uncapped on one generation, a job does gpus x speed of work each second.
+          double speed = 0;
+          for (const Tranche& t : c.tranches) speed = std::max(speed, t.speed);
+          EXPECT_LE(j.done_gpu_s, j.job.gpus * speed * (sc().horizon_s - j.start_s) * (1 + 1e-9));
+        }
+        break;
+    }
+  }
 }
 
 TEST(PowerCap, NeverExceededAndBinding) {
