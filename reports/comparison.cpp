@@ -21,6 +21,8 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"wait_s.mean", "wait_mean_s"},
     {"wait_s.p95", "wait_p95_s"},
     {"utilization.allocated", "utilization_allocated"},
+    {"demand.offered_load", "offered_load"},
+    {"demand.unserved_gpu_hours", "unserved_gpu_hours"},
     {"gpu_hours.delivered", "gpu_hours_delivered"},
     {"compute.delivered_exaflop", "delivered_exaflop"},
     {"energy.it_mwh", "it_energy_mwh"},
@@ -117,6 +119,8 @@ std::string comparison_table(const Comparison& c) {
   const std::vector<std::pair<std::string, std::string>> shown = {
       {"gpus", "GPUs"},
       {"utilization_allocated", "utilisation"},
+      {"offered_load", "offered load"},
+      {"unserved_gpu_hours", "unserved (M GPU-h)"},
       {"wait_mean_s", "mean wait (h)"},
       {"wait_p95_s", "p95 wait (h)"},
       {"delivered_exaflop", "delivered ZFLOP"},
@@ -149,7 +153,7 @@ std::string comparison_table(const Comparison& c) {
       if (col == "facility_energy_mwh") v /= 1000;
       if (col == "delivered_exaflop") v /= 1000;
       if (col == "carbon_tco2") v /= 1000;
-      if (col == "capex_usd" || col == "total_cost_per_year_usd") v /= 1e6;
+      if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
       if (col == "utilization_allocated") v *= 100;
       cell(" %14s", num(std::round(v * 100) / 100));
     }
