@@ -1,8 +1,10 @@
 #include "reports/comparison.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "models/common/json_file.hpp"
 #include "reports/stats.hpp"
@@ -12,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-// Key metrics of the comparison: (summary path, column name).
+// Key metrics of the comparison: (summary path, column name), then per class those of metrics_for().
 const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"gpus_installed", "gpus"},
     {"jobs.submitted", "jobs_submitted"},
@@ -38,6 +40,45 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"cost.usd.npv", "npv_usd"},
 };
 
+struct Metric {
+  std::vector<std::string> path;  // keys into summary.json (a class name may hold dots)
+  std::string column;
+};
+
+// The key metrics, and for each class of any run (in name order) its censored waits and the share of
+// its jobs never started: whose wait it is.
+std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
+  std::vector<Metric> out;
+  for (const auto& [dotted, col] : kMetrics) {
+    Metric m{{}, col};
+    for (std::size_t a = 0, b; a <= dotted.size(); a = b + 1) {
+      b = std::min(dotted.find('.', a), dotted.size());
+      m.path.push_back(dotted.substr(a, b - a));
+    }
+    out.push_back(std::move(m));
+  }
+  std::set<std::string> classes;
+  for (const ScenarioRuns& sr : scenarios)
+    for (const json& s : sr.summaries)
+      if (s.contains("classes"))
+        for (const auto& [name, _] : s["classes"].items()) classes.insert(name);
+  for (const std::string& c : classes) {
+    out.push_back({{"classes", c, "wait_censored_s", "p50"}, c + "_wait_censored_p50_s"});
+    out.push_back({{"classes", c, "wait_censored_s", "p95"}, c + "_wait_censored_p95_s"});
+    out.push_back({{"classes", c, "not_started_share"}, c + "_not_started_share"});
+  }
+  return out;
+}
+
+const json* find_path(const json& doc, const std::vector<std::string>& path) {
+  const json* at = &doc;
+  for (const std::string& key : path) {
+    if (!at->is_object() || !at->contains(key)) return nullptr;
+    at = &(*at)[key];
+  }
+  return at;
+}
+
 std::string num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -52,12 +93,13 @@ std::string csv_field(const std::string& s) {
 }
 
 // Fills `row` (and appends to `out`) from the summaries of one scenario's runs, or of one member in them.
-void aggregate(const std::vector<json>& summaries, int replications, json& row, std::string& out) {
+void aggregate(const std::vector<Metric>& metrics, const std::vector<json>& summaries, int replications, json& row, std::string& out) {
   std::map<std::string, std::vector<double>> values;
   for (const json& summary : summaries)
-    for (const auto& [path, col] : kMetrics)
-      if (const json* v = find_dotted(summary, path); v && v->is_number()) values[col].push_back(v->get<double>());
-  for (const auto& [path, col] : kMetrics) {
+    for (const Metric& m : metrics)
+      if (const json* v = find_path(summary, m.path); v && v->is_number()) values[m.column].push_back(v->get<double>());
+  for (const Metric& m : metrics) {
+    const std::string& col = m.column;
     const auto& v = values[col];
     if (v.size() != static_cast<std::size_t>(replications)) {
       out += replications > 1 ? ",," : ",";
@@ -82,7 +124,8 @@ void aggregate(const std::vector<json>& summaries, int replications, json& row, 
 Comparison make_comparison(const std::string& study, int replications, const std::vector<ScenarioRuns>& scenarios) {
   json rows = json::array(), member_rows = json::array();
   std::string header;
-  for (const auto& [_, col] : kMetrics) header += "," + col + (replications > 1 ? "," + col + "_ci95" : "");
+  const std::vector<Metric> metrics = metrics_for(scenarios);
+  for (const Metric& m : metrics) header += "," + csv_field(m.column) + (replications > 1 ? "," + csv_field(m.column + "_ci95") : "");
   std::string csv = "scenario,replications" + header + "\n";
   std::string members_csv = "scenario,member,site,replications" + header + "\n";
   for (const ScenarioRuns& sr : scenarios) {
@@ -90,7 +133,7 @@ Comparison make_comparison(const std::string& study, int replications, const std
     const std::vector<json>& summaries = sr.summaries;
     json row = {{"scenario", name}, {"replications", replications}};
     csv += csv_field(name) + "," + std::to_string(replications);
-    aggregate(summaries, replications, row, csv);
+    aggregate(metrics, summaries, replications, row, csv);
     row["overrides"] = sr.overrides;
     rows.push_back(row);
     if (summaries.empty() || !summaries.front().contains("sites")) continue;
@@ -100,7 +143,7 @@ Comparison make_comparison(const std::string& study, int replications, const std
       const std::string site = first.contains("site") ? first["site"]["key"].get<std::string>() : "";
       json mrow = {{"scenario", name}, {"member", member}, {"site", site}, {"replications", replications}};
       members_csv += csv_field(name) + "," + csv_field(member) + "," + csv_field(site) + "," + std::to_string(replications);
-      aggregate(of_member, replications, mrow, members_csv);
+      aggregate(metrics, of_member, replications, mrow, members_csv);
       member_rows.push_back(mrow);
     }
   }
@@ -116,7 +159,7 @@ Comparison make_comparison(const std::string& study, int replications, const std
 
 std::string comparison_table(const Comparison& c) {
   const json& rows = c.json["scenarios"];
-  const std::vector<std::pair<std::string, std::string>> shown = {
+  std::vector<std::pair<std::string, std::string>> shown = {
       {"gpus", "GPUs"},
       {"utilization_allocated", "utilisation"},
       {"offered_load", "offered load"},
@@ -132,24 +175,36 @@ std::string comparison_table(const Comparison& c) {
       {"capex_usd", "capex (M USD)"},
       {"total_cost_per_year_usd", "cost per year (M USD)"},
       {"cost_per_gpu_hour_usd", "USD per GPU-hour"}};
+  // Whose wait: each class's censored waits and the share of its jobs never started.
+  const std::string suffix = "_not_started_share";
+  std::set<std::string> classes;
+  for (const auto& row : rows)
+    for (const auto& [key, _] : row.items())
+      if (key.size() > suffix.size() && key.ends_with(suffix)) classes.insert(key.substr(0, key.size() - suffix.size()));
+  for (const std::string& c : classes) {
+    shown.push_back({c + "_wait_censored_p50_s", c + " wait p50 (h)"});
+    shown.push_back({c + "_wait_censored_p95_s", c + " wait p95 (h)"});
+    shown.push_back({c + suffix, c + " not started (%)"});
+  }
   std::string out;
   auto cell = [&](const char* format, const std::string& text) {
     char buf[128];
     std::snprintf(buf, sizeof buf, format, text.c_str());
     out += buf;
   };
-  cell("%-24s", "");
+  cell("%-28s", "");
   for (const auto& row : rows) cell(" %14.14s", row["scenario"].get<std::string>());
   out += "\n";
   for (const auto& [col, label] : shown) {
-    cell("%-24s", label);
+    cell("%-28s", label);
     for (const auto& row : rows) {
       if (!row.contains(col)) {
         cell(" %14s", "-");
         continue;
       }
       double v = row[col].get<double>();
-      if (col == "wait_mean_s" || col == "wait_p95_s") v /= 3600;
+      if (col.ends_with("_s")) v /= 3600;  // waits
+      if (col.ends_with(suffix)) v *= 100;
       if (col == "facility_energy_mwh") v /= 1000;
       if (col == "delivered_exaflop") v /= 1000;
       if (col == "carbon_tco2") v /= 1000;

@@ -86,7 +86,13 @@ json cost_totals(const Scenario& s, const std::vector<json>& member, double gpu_
   return cost;
 }
 
-json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& member, const std::vector<std::vector<double>>& class_waits) {
+// Class waits over all members' jobs; the rest added up.
+struct ClassWaits {
+  std::vector<double> waits, censored;
+  long long not_started = 0;
+};
+
+json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& member, const std::vector<ClassWaits>& class_waits) {
   json cls = json::object();
   for (std::size_t c = 0; c < class_waits.size(); ++c) {
     const std::string& name = rs.front().class_names[c];
@@ -98,9 +104,12 @@ json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& mem
     }
     DemandTotals d;
     for (const json& m : member) d.add(demand_from_json(m["classes"][name]["demand"]));
-    const json w = wait_stats(class_waits[c]);
+    const ClassWaits& cw = class_waits[c];
+    const json w = wait_stats(cw.waits), wc = wait_stats(cw.censored);
     cls[name] = {{"jobs", static_cast<long long>(n)},
                  {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
+                 {"wait_censored_s", {{"p50", wc["p50"]}, {"p95", wc["p95"]}}},
+                 {"not_started_share", per(static_cast<double>(cw.not_started), static_cast<double>(cw.censored.size()))},
                  {"gpu_hours", gh},
                  {"delivered_exaflop", ef},
                  {"demand", demand_json(d)}};
@@ -131,15 +140,31 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
     jobs[k] = static_cast<long long>(sum(std::string("jobs.") + k));
   out["jobs"] = jobs;
   // Waits over every job of the federation, and by class.
-  std::vector<double> waits;
-  std::vector<std::vector<double>> class_waits(rs.front().class_names.size());
+  std::vector<double> waits, censored;
+  WorkWeighted weighted, weighted_censored;
+  const std::size_t n_classes = rs.front().class_names.size();
+  std::vector<ClassWaits> classes(n_classes);
   for (const RunResult& r : rs)
     for (const JobRecord& j : r.jobs) {
-      if (j.job.submit_s < s.warmup_s || j.start_s < 0) continue;
-      waits.push_back(j.start_s - j.job.submit_s);
-      class_waits[j.job.class_index].push_back(j.start_s - j.job.submit_s);
+      if (j.job.submit_s < s.warmup_s || j.status == JobStatus::rejected) continue;
+      const double work = j.job.gpus * j.job.run_s;
+      const double wait = (j.start_s >= 0 ? j.start_s : s.horizon_s) - j.job.submit_s;
+      censored.push_back(wait);
+      ClassWaits& cw = classes[j.job.class_index];
+      cw.censored.push_back(wait);
+      weighted_censored.add(work, wait);
+      if (j.start_s < 0) {
+        ++cw.not_started;
+        continue;
+      }
+      waits.push_back(wait);
+      cw.waits.push_back(wait);
+      weighted.add(work, wait);
     }
   out["wait_s"] = wait_stats(waits);
+  out["wait_s"]["work_weighted_mean"] = weighted.mean();
+  out["wait_censored_s"] = wait_stats(censored);
+  out["wait_censored_s"]["work_weighted_mean"] = weighted_censored.mean();
   double service = 0, allocated = 0, busy = 0, capacity = 0;
   DemandTotals demand;
   for (const json& m : member) demand.add(demand_from_json(m["demand"]));
@@ -180,7 +205,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
     out["water"] = {{"m3", w}};
   }
   out["cost"] = cost_totals(s, member, out["gpu_hours"]["delivered"], out["compute"]["delivered_exaflop"]);
-  out["classes"] = class_totals(rs, member, class_waits);
+  out["classes"] = class_totals(rs, member, classes);
   const char* policy = s.dispatch == DispatchPolicy::cheapest_power ? "cheapest_power"
                        : s.dispatch == DispatchPolicy::lowest_carbon ? "lowest_carbon"
                                                                       : "least_queued_work";

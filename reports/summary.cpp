@@ -127,6 +127,33 @@ json stranded(const Scenario& s, const RunResult& r, double service_gpu_s, doubl
           {"capex_usd", hardware_capex_usd * share}};
 }
 
+struct ClassAcc {
+  long long jobs = 0;
+  std::vector<double> waits;
+  std::vector<double> censored;  // waits, with jobs still queued at the horizon waiting until then
+  long long not_started = 0;
+  double gpu_s = 0;
+  double flop = 0;
+  DemandTotals demand;
+};
+
+// The classes' own figures (their jobs, waits and work).
+json classes_json(const std::vector<ClassAcc>& classes, const std::vector<std::string>& names) {
+  json cls = json::object();
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    const ClassAcc& c = classes[i];
+    const json w = wait_stats(c.waits), wc = wait_stats(c.censored);
+    cls[names[i]] = {{"jobs", c.jobs},
+                    {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
+                    {"wait_censored_s", {{"p50", wc["p50"]}, {"p95", wc["p95"]}}},
+                    {"not_started_share", per(static_cast<double>(c.not_started), static_cast<double>(c.censored.size()))},
+                    {"gpu_hours", c.gpu_s / 3600.0},
+                    {"delivered_exaflop", c.flop / 1e18},
+                    {"demand", demand_json(c.demand)}};
+  }
+  return cls;
+}
+
 }  // namespace
 
 std::string num(double v) {
@@ -155,16 +182,10 @@ std::string text(const json& v, const char* format) {
 json make_summary(const Scenario& s, const RunResult& r) {
   const double window_s = s.horizon_s - s.warmup_s;
   const long long gpus = s.cluster.gpus();
-  struct ClassAcc {
-    long long jobs = 0;
-    std::vector<double> waits;
-    double gpu_s = 0;
-    double flop = 0;
-    DemandTotals demand;
-  };
   std::vector<ClassAcc> classes(r.class_names.size());
   long long submitted = 0, completed = 0, running = 0, queued = 0, rejected = 0;
-  std::vector<double> waits;
+  std::vector<double> waits, censored;
+  WorkWeighted weighted, weighted_censored;
   DemandTotals demand;
   double delivered_flop = 0;
   // Work done (reference GPU-seconds: faster generations do more per second, throttled GPUs less) is
@@ -189,9 +210,18 @@ json make_summary(const Scenario& s, const RunResult& r) {
       case JobStatus::queued: ++queued; break;
       case JobStatus::rejected: ++rejected; break;
     }
+    if (j.status == JobStatus::rejected) continue;
+    const double work = j.job.gpus * j.job.run_s;
+    const double wait = (j.start_s >= 0 ? j.start_s : s.horizon_s) - j.job.submit_s;
+    censored.push_back(wait);
+    c.censored.push_back(wait);
+    weighted_censored.add(work, wait);
     if (j.start_s >= 0) {
-      waits.push_back(j.start_s - j.job.submit_s);
-      c.waits.push_back(j.start_s - j.job.submit_s);
+      waits.push_back(wait);
+      c.waits.push_back(wait);
+      weighted.add(work, wait);
+    } else {
+      ++c.not_started;
     }
   }
   const FacilityModel& fm = r.facility;
@@ -210,6 +240,9 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"running_at_end", running},
                  {"queued_at_end", queued}, {"rejected", rejected}};
   out["wait_s"] = wait_stats(waits);
+  out["wait_s"]["work_weighted_mean"] = weighted.mean();
+  out["wait_censored_s"] = wait_stats(censored);
+  out["wait_censored_s"]["work_weighted_mean"] = weighted_censored.mean();
   const double service_gpu_s = r.window_service_gpu_s > 0 ? r.window_service_gpu_s : gpus * window_s;
   out["demand"] = demand_json(demand, r.window_capacity_gpu_s, r.window_service_gpu_s);
   out["utilization"] = {{"allocated", r.window_allocated_gpu_s / service_gpu_s}, {"busy", r.window_busy_gpu_s / service_gpu_s}};
@@ -228,17 +261,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["compute"] = {{"delivered_exaflop", delivered_flop / 1e18}};
   add_site_and_costs(out, s, r);
   if (s.facility.power_cap_w) out["stranded"] = stranded(s, r, service_gpu_s, out["cost"]["usd"]["capex_hardware"].get<double>());
-  json cls = json::object();
-  for (std::size_t i = 0; i < classes.size(); ++i) {
-    const ClassAcc& c = classes[i];
-    const json w = wait_stats(c.waits);
-    cls[r.class_names[i]] = {{"jobs", c.jobs},
-                             {"wait_s", {{"p50", w["p50"]}, {"p95", w["p95"]}}},
-                             {"gpu_hours", c.gpu_s / 3600.0},
-                             {"delivered_exaflop", c.flop / 1e18},
-                             {"demand", demand_json(c.demand)}};
-  }
-  out["classes"] = cls;
+  out["classes"] = classes_json(classes, r.class_names);
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", r.trace_jobs_skipped}};
   return out;
 }

@@ -18,6 +18,15 @@ inline constexpr const char* kTimeseriesCsvHeader =
     "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw";
 std::string num(double v);  // shortest exact text (%.17g)
 nlohmann::json wait_stats(const std::vector<double>& waits_s);  // nulls when there is no wait
+// A mean of waits weighted by each job's work (GPUs x run time): the wait a unit of work sees.
+struct WorkWeighted {
+  double work = 0, work_x_wait = 0;
+  void add(double job_work, double wait_s) {
+    work += job_work;
+    work_x_wait += job_work * wait_s;
+  }
+  nlohmann::json mean() const { return work > 0 ? nlohmann::json(work_x_wait / work) : nlohmann::json(nullptr); }
+};
 nlohmann::json per(double amount, double quantity);             // amount / quantity, null if quantity is 0
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline

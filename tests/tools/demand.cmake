@@ -39,3 +39,35 @@ foreach(i RANGE ${last})
   string(JSON block GET "${s}" classes ${name} demand)
   check(${name} "${block}")
 endforeach()
+
+# Censored waits recomputed from jobs.csv: every job submitted after the warm-up and not rejected waits
+# start - submit, or horizon - submit if still queued; percentiles interpolate between ranks.
+string(JSON horizon GET "${s}" horizon_s)
+function(check_waits label p50 p95 share weighted)
+  execute_process(COMMAND awk -F, -v w=${warmup} -v h=${horizon} -v cls=${label}
+                          "NR > 1 && $4 >= w && $10 != \"rejected\" && (cls == \"*\" || $3 == cls) {
+                             print ($10 == \"queued\" ? h : $5) - $4, $11, $10 }" ${d}/jobs.csv
+                  COMMAND sort -g -k1,1
+                  COMMAND awk -v p50=${p50} -v p95=${p95} -v share=${share} -v ww=${weighted} "
+    function bad(x, y) { if (y == \"\") return 0; return (x - y > 1e-9 * (y > 1 ? y : 1)) || (y - x > 1e-9 * (y > 1 ? y : 1)) }
+    function pct(p,  r, i) { r = p / 100 * (n - 1); i = int(r); return i + 1 < n ? v[i] + (r - i) * (v[i + 1] - v[i]) : v[i] }
+    { v[n++] = $1; W += $2; WW += $2 * $1; if ($3 == \"queued\") q++ }
+    END { printf \"p50 %.17g p95 %.17g not started %.17g work-weighted %.17g\", pct(50), pct(95), q / n, WW / W
+          exit bad(pct(50), p50) || bad(pct(95), p95) || bad(q / n, share) || bad(WW / W, ww) }"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE got)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "censored waits (${label}): summary.json says p50 ${p50}, p95 ${p95}, not started ${share}, work-weighted ${weighted}; jobs.csv gives ${got}")
+  endif()
+  message(STATUS "${label} waits: ${got}")
+endfunction()
+string(JSON p50 GET "${s}" wait_censored_s p50)
+string(JSON p95 GET "${s}" wait_censored_s p95)
+string(JSON ww GET "${s}" wait_censored_s work_weighted_mean)
+check_waits("*" ${p50} ${p95} "" ${ww})
+foreach(i RANGE ${last})
+  string(JSON name MEMBER "${s}" classes ${i})
+  string(JSON p50 GET "${s}" classes ${name} wait_censored_s p50)
+  string(JSON p95 GET "${s}" classes ${name} wait_censored_s p95)
+  string(JSON share GET "${s}" classes ${name} not_started_share)
+  check_waits(${name} ${p50} ${p95} ${share} "")
+endforeach()
