@@ -11,7 +11,7 @@
 namespace capsim {
 
 SwfSource::SwfSource(const SwfWorkload& w, double horizon_s)
-    : path_(w.path), gpus_per_processor_(w.gpus_per_processor), horizon_s_(horizon_s) {
+    : path_(w.path), gpus_per_processor_(w.gpus_per_processor), scale_(w.scale), horizon_s_(horizon_s) {
   // Only a regular file: a directory reads as empty, a FIFO blocks, a device may never end.
   require_regular_file(path_, "an SWF trace file");
   in_.open(path_);
@@ -75,6 +75,7 @@ std::optional<Job> SwfSource::next() {
       throw InputError(where() + "field 2 (submit time): expected lines sorted by submit time, found " +
                        std::to_string(static_cast<long long>(submit)) + " after " + std::to_string(static_cast<long long>(last_submit_)));
     last_submit_ = submit;
+    submit /= scale_;  // a denser (scale > 1) or sparser demand, same jobs
     if (submit >= horizon_s_) return std::nullopt;
     double procs = requested > 0 ? requested : alloc;
     if (procs * gpus_per_processor_ > 1e8)

@@ -26,6 +26,7 @@ class SwfSource final : public JobSource {
   std::vector<char> buf_ = std::vector<char>(kMaxLine + 2);
   std::string path_;
   double gpus_per_processor_;
+  double scale_;
   double horizon_s_;
   std::ifstream in_;
   long long line_no_ = 0;

@@ -33,7 +33,7 @@ SyntheticSource::SyntheticSource(const SyntheticWorkload& w, double horizon_s, s
     names_.push_back(c.name);
     ClassStream st{Rng(seed, "arrivals/" + c.name), Rng(seed, "thinning/" + c.name), Rng(seed, "sizes/" + c.name),
                    Rng(seed, "durations/" + c.name)};
-    st.base_rate = c.share / total_share / w.mean_interarrival_s;
+    st.base_rate = c.share / total_share / w.mean_interarrival_s * w.scale;
     st.max_rate = st.base_rate * max_of(c.hourly) * max_of(c.weekday) * growth_max;
     streams_.push_back(std::move(st));
   }

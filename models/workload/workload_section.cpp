@@ -124,7 +124,10 @@ std::vector<Param> declare() {
   Param swf_path = string("path", json(), "Standard Workload Format file (relative to the scenario file).");
   Param gpp = number("gpus_per_processor", 1.0, "GPUs per SWF processor.");
   range(gpp, 0.0, 1024.0, true);
-  Param workload = object("workload", {source}, "The jobs submitted to the cluster.");
+  Param scale = number("scale", 1.0,
+                        "Demand multiplier: every class's arrival rate is multiplied by it (a trace's submit times are divided by it: the same jobs, denser).");
+  range(scale, 0.0, 1000.0, true);
+  Param workload = object("workload", {source, scale}, "The jobs submitted to the cluster.");
   workload.discriminator = "source";
   workload.variants["synthetic"] = {mia, growth, classes};
   workload.variants["swf"] = {swf_path, gpp, declare_mfu()};
@@ -236,6 +239,7 @@ void build(SectionContext& ctx) {
     SyntheticWorkload sw;
     sw.mean_interarrival_s = quantity_value(w["mean_interarrival"], Dimension::time);
     sw.growth_per_year = w["growth_per_year"];
+    sw.scale = w["scale"];
     sw.utc_offset_s = *parse_iso8601_offset(s.start);
     sw.start_epoch_s = s.start_epoch_s;
     double total_share = 0;
@@ -246,7 +250,7 @@ void build(SectionContext& ctx) {
     }
     if (total_share <= 0)
       throw InputError(where("workload.classes") + ": expected at least one class with a positive share, found all zero");
-    double expected_jobs = s.horizon_s / sw.mean_interarrival_s * std::max(1.0, std::pow(1 + sw.growth_per_year, s.horizon_s / (365 * kDay)));
+    double expected_jobs = s.horizon_s / sw.mean_interarrival_s * sw.scale * std::max(1.0, std::pow(1 + sw.growth_per_year, s.horizon_s / (365 * kDay)));
     if (expected_jobs > 50e6)
       throw TooLargeError(where("workload.mean_interarrival") + ": about " + std::to_string(static_cast<long long>(expected_jobs)) +
                           " jobs over the horizon; this machine handles at most 50,000,000 per run (docs/errors.md)");
@@ -266,6 +270,7 @@ void build(SectionContext& ctx) {
       throw InputError(where("workload.path") + ": " + e.what());
     }
     sw.gpus_per_processor = w["gpus_per_processor"];
+    sw.scale = w["scale"];
     sw.mfu = w["mfu"];
     s.workload = std::move(sw);
   }

@@ -34,6 +34,7 @@ struct JobClassSpec {
 
 struct SyntheticWorkload {
   double mean_interarrival_s = 0;
+  double scale = 1;  // every class's arrival rate x this
   double growth_per_year = 0;
   long long start_epoch_s = 0;  // `start` as Unix time
   int utc_offset_s = 0;         // of `start`, for the local hour and weekday of profiles
@@ -44,6 +45,7 @@ struct SwfWorkload {
   std::string path;  // absolute
   double gpus_per_processor = 1.0;
   double mfu = 0.4;
+  double scale = 1;  // submit times / this
 };
 
 }  // namespace capsim
