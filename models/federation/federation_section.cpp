@@ -182,6 +182,7 @@ void build(SectionContext& ctx) {
       if (ms.resolved.contains(key)) own[key] = ms.resolved[key];
     m = {{"name", name}, {"resolved", own}};
     s.member_names.push_back(name);
+    s.warnings.insert(s.warnings.end(), ms.warnings.begin(), ms.warnings.end());
     s.members.push_back(std::move(ms));
   }
   const std::string d = fed["dispatch"];

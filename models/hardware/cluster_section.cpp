@@ -158,6 +158,10 @@ void build(SectionContext& ctx) {
       double arrive = static_cast<double>(*parse_iso8601(t["arrives"]) - s.start_epoch_s);
       if (arrive <= 0)
         throw InputError(where(path + ".arrives") + ": expected a date-time after start (" + s.start + "), found " + t["arrives"].dump());
+      if (arrive >= s.horizon_s) {
+        ctx.warn(path + ".arrives", t["arrives"].get<std::string>() + " is at or after the horizon: the tranche is left out (its GPUs, costs and design power)");
+        continue;
+      }
       add_tranche(ctx, *cat, t, path, tt, arrive);
     }
   }

@@ -40,6 +40,9 @@ struct Scenario {
   PolicyKind policy = PolicyKind::easy;
   double timeseries_interval_s = 3600;
   double expected_jobs = 0;  // over the horizon, for the memory estimate (a trace: an upper bound)
+  // "FILE: PATH: what": valid input that likely does not do what was meant (docs/errors.md). A federation's
+  // include its members'.
+  std::vector<std::string> warnings;
 
   // A federation: each member is this scenario with the member's settings (its own site, cluster, facility,
   // costs, scheduler), all sharing the calendar, seed and workload. Empty for one data center.

@@ -26,6 +26,7 @@ struct SectionContext {
   const std::map<std::string, FileDigest>* known_inputs;
   // "FILE: PATH", the start of every error message.
   std::string where(const std::string& path) const { return file + ": " + path; }
+  void warn(const std::string& path, const std::string& what) const { s.warnings.push_back(where(path) + ": " + what); }
   // A path in the scenario, made absolute against the scenario file's folder.
   std::string rel(const std::string& path) const;
 };

@@ -1,6 +1,8 @@
 // The `facility` section: PUE or climate-driven cooling, water, and the power cap.
 #include "models/scenario/section.hpp"
 
+#include <cstdio>
+
 #include "models/common/errors.hpp"
 #include "models/common/units.hpp"
 #include "models/site/facility.hpp"
@@ -91,6 +93,12 @@ void build(SectionContext& ctx) {
   } else if (f["cap_at_grid_limit"].get<bool>()) {
     if (!s.site) throw InputError(where("facility.cap_at_grid_limit") + ": expected a `site` (its grid limit is the cap), found none");
     s.facility.power_cap_w = s.site->grid_limit_w;
+  }
+  if (f.contains("power_cap") && s.site && *s.facility.power_cap_w > s.site->grid_limit_w)
+  {
+    char mw[64];
+    std::snprintf(mw, sizeof mw, "%g MW, above the %g MW", *s.facility.power_cap_w / 1e6, s.site->grid_limit_w / 1e6);
+    ctx.warn("facility.power_cap", std::string(mw) + " grid connection of site \"" + s.site->key + "\": the site cannot draw it");
   }
   const json& co = f["cooling"];
   s.facility.cooling = CoolingModel{co["free_share"], co["share_per_c"], co["free_cooling_below_c"], co["fixed_share"]};

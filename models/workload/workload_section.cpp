@@ -1,6 +1,7 @@
 // The `workload` section: synthetic job classes (sizes, run times, profiles) or a trace.
 #include "models/scenario/section.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/common/errors.hpp"
@@ -205,6 +206,14 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
     throw InputError(where(p + ".sizes.weights") + ": expected " + std::to_string(jc["sizes"]["gpus"].size()) +
                      " weights (one per entry of gpus), found " + std::to_string(jc["sizes"]["weights"].size()));
   jcs.sizes = read_sizes(jc["sizes"]);
+  {
+    const int largest = *std::max_element(jcs.sizes.gpus.begin(), jcs.sizes.gpus.end());
+    const ClusterSpec& c = ctx.s.cluster;
+    const long long nodes = c.gpus() / c.gpus_per_node;
+    if ((largest + c.gpus_per_node - 1) / c.gpus_per_node > nodes)
+      ctx.warn(p + ".sizes", "its largest jobs (" + std::to_string(largest) + " GPUs) exceed the cluster's " + std::to_string(c.gpus()) +
+                                 " GPUs: they are rejected (summary.json jobs.rejected)");
+  }
   if (jcs.sizes.cumulative_weights.back() <= 0)
     throw InputError(where(p + ".sizes.weights") + ": expected at least one positive weight, found all zero");
   const json& jd = jc["durations"];

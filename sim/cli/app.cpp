@@ -70,8 +70,13 @@ std::vector<Override> overrides_of(const RunArgs& a) {
   return o;
 }
 
+void print_warnings(const Scenario& s) {
+  for (const std::string& w : s.warnings) std::fprintf(stderr, "capsim: warning: %s\n", w.c_str());
+}
+
 int cmd_validate(const RunArgs& a) {
   Scenario s = load_scenario(a.file, overrides_of(a));
+  print_warnings(s);
   // A trace is read through once, so a bad line is reported now rather than in the middle of a run.
   long long jobs = 0;
   auto src = make_job_source(s);
@@ -101,6 +106,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
   follow_study_parent();
   std::string started = utc_now();
   Scenario s = load_scenario(a.file, overrides_of(a));
+  print_warnings(s);
   std::string out = a.out.empty() ? "capsim-out" : a.out;
   OutputSet outputs(out, a.force);
 
@@ -113,6 +119,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
   for (const RunResult& x : rs) pod_switches += x.stats.pod_switches;
 
   nlohmann::json summary = s.federated() ? make_federation_summary(s, rs) : make_summary(s, r);
+  if (!s.warnings.empty()) summary["warnings"] = s.warnings;
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   nlohmann::json run = {{"capsim_version", CAPSIM_VERSION},
                         {"command_line", command_line},
