@@ -267,7 +267,8 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 "horizon      %.1f d (warm-up %.1f d excluded)\n"
                 "jobs         %lld submitted: %lld completed, %lld running, %lld queued, %lld rejected\n"
                 "wait         mean %s s, p50 %s s, p95 %s s\n"
-                "total        %lld GPUs, %.1f %% allocated, %.0f GPU-hours, facility %.1f MWh (highest hour %.2f MW), %s %s/GPU-h\n",
+                "total        %lld GPUs, %.1f %% allocated, %.0f GPU-hours, facility %.1f MWh (highest hour %.2f MW), %s %s/GPU-h\n"
+                "demand       %.0f GPU-hours offered, %s of capacity; %.0f served, %.0f unserved\n",
                 m["capsim_version"].get<std::string>().c_str(), s.name.c_str(), static_cast<unsigned long long>(s.seed),
                 s.members.size(), m["dispatch"]["policy"].get<std::string>().c_str(), s.horizon_s / 86400, s.warmup_s / 86400,
                 j["submitted"].get<long long>(), j["completed"].get<long long>(), j["running_at_end"].get<long long>(),
@@ -275,7 +276,9 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 text(m["wait_s"]["p50"], "%.0f").c_str(), text(m["wait_s"]["p95"], "%.0f").c_str(), m["gpus_installed"].get<long long>(),
                 100 * m["utilization"]["allocated"].get<double>(), m["gpu_hours"]["delivered"].get<double>(),
                 m["energy"]["facility_mwh"].get<double>(), m["power"]["facility_peak_hourly_mw"].get<double>(),
-                text(m["cost"]["per_gpu_hour_delivered"], "%.2f").c_str(), m["cost"]["currency"].get<std::string>().c_str());
+                text(m["cost"]["per_gpu_hour_delivered"], "%.2f").c_str(), m["cost"]["currency"].get<std::string>().c_str(),
+                m["demand"]["offered_gpu_hours"].get<double>(), text(m["demand"]["offered_load"], "%.2f").c_str(),
+                m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>());
   out += buf;
   out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
   for (std::size_t i = 0; i < s.members.size(); ++i) {

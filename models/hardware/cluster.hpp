@@ -44,6 +44,13 @@ struct ClusterSpec {
       if (i == 0 || by_node[i]->accelerator != by_node[i - 1]->accelerator) starts.push_back(by_node[i]->first_node);
     return starts;
   }
+  // Reference GPU-seconds the GPUs in service over [from, to) could do at full speed.
+  double capacity_gpu_s(double from, double to) const {
+    double c = 0;
+    for (const Tranche& t : tranches)
+      c += std::max(0.0, std::min(t.retire_s, to) - std::max(t.arrive_s, from)) * t.nodes * gpus_per_node * t.speed;
+    return c;
+  }
   bool phased() const { return tranches.size() > 1 || tranches[0].retire_s < std::numeric_limits<double>::infinity(); }
 };
 

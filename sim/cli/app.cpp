@@ -78,16 +78,28 @@ int cmd_validate(const RunArgs& a) {
   Scenario s = load_scenario(a.file, overrides_of(a));
   print_warnings(s);
   // A trace is read through once, so a bad line is reported now rather than in the middle of a run.
+  // The jobs are those the run will submit (same seed), so the offered work is exact.
   long long jobs = 0;
+  double offered = 0;
   auto src = make_job_source(s);
-  while (src->next()) ++jobs;
+  while (auto j = src->next()) {
+    ++jobs;
+    if (j->submit_s >= s.warmup_s) offered += j->gpus * j->run_s;
+  }
   long long gpus = s.cluster.gpus();
+  double capacity = s.cluster.capacity_gpu_s(s.warmup_s, s.horizon_s);
   if (s.federated()) {
     gpus = 0;
-    for (const Scenario& m : s.members) gpus += m.cluster.gpus();
+    capacity = 0;
+    for (const Scenario& m : s.members) {
+      gpus += m.cluster.gpus();
+      capacity += m.cluster.capacity_gpu_s(s.warmup_s, s.horizon_s);
+    }
   }
   std::printf("%s: valid (capsim format 1, %lld GPUs, %lld jobs over the horizon, about %.2f GiB of memory at peak, sha256 %s)\n",
               a.file.c_str(), gpus, jobs, footprint(s).bytes() / (1 << 30), s.sha256.c_str());
+  std::printf("demand: %.0f GPU-hours offered after the warm-up against a capacity of %.0f: offered load %.2f\n", offered / 3600,
+              capacity / 3600, capacity > 0 ? offered / capacity : 0.0);
   return 0;
 }
 

@@ -71,3 +71,12 @@ foreach(i RANGE ${last})
   string(JSON share GET "${s}" classes ${name} not_started_share)
   check_waits(${name} ${p50} ${p95} ${share} "")
 endforeach()
+
+# `validate` states the offered load the run then finds (the same jobs: same seed and source).
+execute_process(COMMAND ${CAPSIM} validate ${SCENARIO} ${EXTRA} OUTPUT_VARIABLE v RESULT_VARIABLE rc)
+string(REGEX MATCH "offered load ([0-9.]+)" _ "${v}")
+string(JSON load GET "${s}" demand offered_load)
+execute_process(COMMAND awk -v a=${CMAKE_MATCH_1} -v b=${load} "BEGIN { exit sprintf(\"%.2f\", b) != a }" RESULT_VARIABLE same)
+if(NOT rc EQUAL 0 OR NOT same EQUAL 0)
+  message(FATAL_ERROR "validate says offered load ${CMAKE_MATCH_1}, the run ${load}: ${v}")
+endif()
