@@ -180,6 +180,16 @@ struct Resolver {
                          (f->help.empty() ? "" : ": " + f->help) + ")");
       }
     }
+    for (const Param* f : fields) {
+      if (!f->active_when || !out.contains(f->name)) continue;
+      const auto& [key, values] = *f->active_when;
+      const std::string mode = out.contains(key) && out[key].is_string() ? out[key].get<std::string>() : "";
+      if (std::find(values.begin(), values.end(), mode) != values.end()) continue;
+      if (in.contains(f->name))
+        throw InputError(file + ": " + child_path(path, f->name) + ": has no effect with " + key + " \"" + mode + "\"; remove it or set " +
+                         key + " to \"" + values.front() + "\"");
+      out.erase(f->name);
+    }
     return out;
   }
 

@@ -17,6 +17,7 @@ namespace {
 std::vector<Param> declare() {
   Param pue = number("pue", 1.2, "Power usage effectiveness (facility / IT power) when `pue_model` is \"constant\".");
   range(pue, 1.0, 3.0);
+  pue.active_when = Param::ActiveWhen{"pue_model", {"constant"}};
   Param pue_model = string("pue_model", "constant",
                            "\"constant\": facility power = IT power x `pue`. \"climate\": facility power = IT power x (1 + cooling share at the site's hourly temperature) + fixed power (needs `site`; see `cooling`).");
   choices(pue_model, {"constant", "climate"});
@@ -47,6 +48,7 @@ std::vector<Param> declare() {
   Param cooling = object("cooling", {design, diurnal},
                          "Cooling design for `pue_model` \"climate\" (defaults are assumptions, see docs/scenario.md).");
   cooling.discriminator = "design";
+  cooling.active_when = Param::ActiveWhen{"pue_model", {"climate"}};
   cooling.variants["liquid"] = cooling_fields(0.03, 0.004, 20.0, 0.04);
   cooling.variants["air"] = cooling_fields(0.10, 0.012, 15.0, 0.05);
   Param cap = quantity("power_cap", Dimension::power, json(),
@@ -79,7 +81,7 @@ void build(SectionContext& ctx) {
   json& r = ctx.r;
   auto where = [&](const std::string& p) { return ctx.where(p); };
   json& f = r["facility"];
-  s.pue = f["pue"];
+  if (f.contains("pue")) s.pue = f["pue"];
   s.facility.climate = f["pue_model"] == "climate";
   if (s.facility.climate && !s.site)
     throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
@@ -88,6 +90,8 @@ void build(SectionContext& ctx) {
   s.facility.hold_under_cap = f["power_cap_action"] == "hold";
   s.facility.switch_off_idle = f["switch_off_idle"];
   s.facility.switch_interval_s = quantity_value(f["switch_interval"], Dimension::time);
+  if (f.contains("power_cap") && f["cap_at_grid_limit"].get<bool>())
+    throw InputError(where("facility.cap_at_grid_limit") + ": has no effect with power_cap set; remove one of the two");
   if (f.contains("power_cap")) {
     s.facility.power_cap_w = quantity_value(f["power_cap"], Dimension::power);
   } else if (f["cap_at_grid_limit"].get<bool>()) {
@@ -100,9 +104,11 @@ void build(SectionContext& ctx) {
     std::snprintf(mw, sizeof mw, "%g MW, above the %g MW", *s.facility.power_cap_w / 1e6, s.site->grid_limit_w / 1e6);
     ctx.warn("facility.power_cap", std::string(mw) + " grid connection of site \"" + s.site->key + "\": the site cannot draw it");
   }
-  const json& co = f["cooling"];
-  s.facility.cooling = CoolingModel{co["free_share"], co["share_per_c"], co["free_cooling_below_c"], co["fixed_share"]};
-  s.facility.diurnal_half_range_c = co["diurnal_half_range_c"];
+  if (f.contains("cooling")) {
+    const json& co = f["cooling"];
+    s.facility.cooling = CoolingModel{co["free_share"], co["share_per_c"], co["free_cooling_below_c"], co["fixed_share"]};
+    s.facility.diurnal_half_range_c = co["diurnal_half_range_c"];
+  }
   if (!f.contains("wue_l_per_kwh") && s.site && s.site->wue_l_per_kwh) f["wue_l_per_kwh"] = *s.site->wue_l_per_kwh;
   if (f.contains("wue_l_per_kwh")) s.facility.wue_l_per_kwh = f["wue_l_per_kwh"].get<double>();
   if (!f.contains("design_it_power")) f["design_it_power"] = s.facility.power_cap_w ? "grid" : "nameplate";
