@@ -181,16 +181,37 @@ struct Resolver {
       }
     }
     for (const Param* f : fields) {
-      if (!f->active_when || !out.contains(f->name)) continue;
-      const auto& [key, values] = *f->active_when;
-      const std::string mode = out.contains(key) && out[key].is_string() ? out[key].get<std::string>() : "";
-      if (std::find(values.begin(), values.end(), mode) != values.end()) continue;
-      if (in.contains(f->name))
-        throw InputError(file + ": " + child_path(path, f->name) + ": has no effect with " + key + " \"" + mode + "\"; remove it or set " +
-                         key + " to \"" + values.front() + "\"");
+      if (f->active_when.empty() || !out.contains(f->name) || active(*f, out)) continue;
+      if (in.contains(f->name)) throw InputError(file + ": " + child_path(path, f->name) + ": " + inactive_text(*f, out));
       out.erase(f->name);
     }
     return out;
+  }
+
+  // A sibling's value as ActiveWhen compares it.
+  static std::string mode_of(const json& obj, const std::string& key) {
+    if (!obj.contains(key)) return "";
+    const json& v = obj[key];
+    return v.is_string() ? v.get<std::string>() : v.is_boolean() ? (v.get<bool>() ? "true" : "false") : "set";
+  }
+
+  static bool active(const Param& f, const json& obj) {
+    for (const auto& [key, values] : f.active_when) {
+      const std::string mode = mode_of(obj, key);
+      for (const std::string& v : values)
+        if (v == mode || (v == "set" && !mode.empty())) return true;
+    }
+    return false;
+  }
+
+  static std::string inactive_text(const Param& f, const json& obj) {
+    const auto& first = f.active_when.front();
+    if (f.active_when.size() == 1 && first.values.front() != "set")
+      return "has no effect with " + first.key + " \"" + mode_of(obj, first.key) + "\"; remove it or set " + first.key + " to \"" +
+             first.values.front() + "\"";
+    std::vector<std::string> any;
+    for (const auto& [key, values] : f.active_when) any.push_back(key + (values.front() == "set" ? " set" : " " + values.front()));
+    return "has no effect without " + join(any, " or ") + "; remove it or set " + first.key;
   }
 
   json resolve(const json& in, const Param& spec, const std::string& path) const {

@@ -36,14 +36,15 @@ struct Param {
   std::shared_ptr<Param> items;  // array element
   std::size_t min_items = 0;
   std::size_t max_items = SIZE_MAX;
-  // Applies only while a sibling string key has one of these values (e.g. `pue` with `pue_model`
-  // "constant"). Written while it does not apply, it is an input error (never a silent no-op); left out, it
-  // is omitted from the resolved document.
+  // Applies only while one of these holds: a sibling key has one of the values (a string as written,
+  // a boolean as "true" or "false", "set" for any value present), e.g. `pue` with `pue_model` "constant".
+  // Written while none holds, it is an input error (never a silent no-op); left out, it is omitted from
+  // the resolved document. Empty: always applies.
   struct ActiveWhen {
     std::string key;
     std::vector<std::string> values;
   };
-  std::optional<ActiveWhen> active_when;
+  std::vector<ActiveWhen> active_when;
 };
 
 // Builders, so a declaration reads as one line.

@@ -17,7 +17,7 @@ namespace {
 std::vector<Param> declare() {
   Param pue = number("pue", 1.2, "Power usage effectiveness (facility / IT power) when `pue_model` is \"constant\".");
   range(pue, 1.0, 3.0);
-  pue.active_when = Param::ActiveWhen{"pue_model", {"constant"}};
+  pue.active_when = {{"pue_model", {"constant"}}};
   Param pue_model = string("pue_model", "constant",
                            "\"constant\": facility power = IT power x `pue`. \"climate\": facility power = IT power x (1 + cooling share at the site's hourly temperature) + fixed power (needs `site`; see `cooling`).");
   choices(pue_model, {"constant", "climate"});
@@ -48,7 +48,7 @@ std::vector<Param> declare() {
   Param cooling = object("cooling", {design, diurnal},
                          "Cooling design for `pue_model` \"climate\" (defaults are assumptions, see docs/scenario.md).");
   cooling.discriminator = "design";
-  cooling.active_when = Param::ActiveWhen{"pue_model", {"climate"}};
+  cooling.active_when = {{"pue_model", {"climate"}}};
   cooling.variants["liquid"] = cooling_fields(0.03, 0.004, 20.0, 0.04);
   cooling.variants["air"] = cooling_fields(0.10, 0.012, 15.0, 0.05);
   Param cap = quantity("power_cap", Dimension::power, json(),
@@ -56,7 +56,7 @@ std::vector<Param> declare() {
   range(cap, 0.0, 1e11, true);
   cap.optional = true;
   cap.default_note = "no cap (see `cap_at_grid_limit`)";
-  Param cap_grid = boolean("cap_at_grid_limit", false, "Cap facility power at the site's grid connection limit (needs `site`; `power_cap` wins if both are set).");
+  Param cap_grid = boolean("cap_at_grid_limit", false, "Cap facility power at the site's grid connection limit (needs `site`; not with `power_cap`).");
   Param alpha = number("throttle_power_exponent", 2.0,
                        "A throttled GPU at speed s draws idle + (peak - idle) x s^exponent (an assumption: 2 means 70 % of the active power keeps about 84 % of the speed).");
   range(alpha, 1.0, 3.0);
@@ -72,6 +72,8 @@ std::vector<Param> declare() {
                         "IT power the facility is built for; its capex, staff and fixed power follow it. \"nameplate\": every node at its rating, with network and storage. \"grid\": the most the power cap can feed, the largest P with P x (1 + cooling share at the site's hottest hour + fixed share) <= cap (P x pue <= cap with a constant PUE), and at most the nameplate. Or a power (\"60 MW\").");
   design_power.optional = true;
   design_power.default_note = "\"grid\" with a power cap, else \"nameplate\"";
+  // Only a power cap gives these an effect.
+  for (Param* p : {&alpha, &cap_action, &switch_off, &switch_interval}) p->active_when = {{"power_cap", {"set"}}, {"cap_at_grid_limit", {"true"}}};
   Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha, design_power}, "Facility around the IT load.");
   return {facility};
 }
@@ -86,10 +88,12 @@ void build(SectionContext& ctx) {
   if (s.facility.climate && !s.site)
     throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
   s.facility.it_overhead_share = f["it_overhead_share"];
-  s.facility.throttle_exponent = f["throttle_power_exponent"];
-  s.facility.hold_under_cap = f["power_cap_action"] == "hold";
-  s.facility.switch_off_idle = f["switch_off_idle"];
-  s.facility.switch_interval_s = quantity_value(f["switch_interval"], Dimension::time);
+  if (f.contains("power_cap_action")) {  // all four apply under a cap only
+    s.facility.throttle_exponent = f["throttle_power_exponent"];
+    s.facility.hold_under_cap = f["power_cap_action"] == "hold";
+    s.facility.switch_off_idle = f["switch_off_idle"];
+    s.facility.switch_interval_s = quantity_value(f["switch_interval"], Dimension::time);
+  }
   if (f.contains("power_cap") && f["cap_at_grid_limit"].get<bool>())
     throw InputError(where("facility.cap_at_grid_limit") + ": has no effect with power_cap set; remove one of the two");
   if (f.contains("power_cap")) {
