@@ -147,7 +147,11 @@ std::vector<StudyScenario> study_scenarios(const json& st, const std::string& fi
       fail_at(file, st.contains("scenarios") ? "scenarios" : "variants", "expected distinct scenario names, found \"" + sc.name + "\" twice");
     seeds[sc.name] = 0;
   }
-  for (const StudyScenario& sc : scenarios) seeds[sc.name] = load_scenario(sc.file, sc.overrides).seed;
+  for (const StudyScenario& sc : scenarios) {
+    const Scenario loaded = load_scenario(sc.file, sc.overrides);
+    seeds[sc.name] = loaded.seed;
+    for (const std::string& w : loaded.warnings) std::fprintf(stderr, "capsim: warning: %s: %s\n", sc.name.c_str(), w.c_str());
+  }
   return scenarios;
 }
 
