@@ -168,8 +168,8 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   double service = 0, allocated = 0, busy = 0, capacity = 0;
   DemandTotals demand;
   for (const json& m : member) demand.add(demand_from_json(m["demand"]));
+  for (const Scenario& m : s.members) capacity += m.cluster.capacity_gpu_s(s.warmup_s, s.horizon_s);
   for (const RunResult& r : rs) {
-    capacity += r.window_capacity_gpu_s;
     service += r.window_service_gpu_s;
     allocated += r.window_allocated_gpu_s;
     busy += r.window_busy_gpu_s;

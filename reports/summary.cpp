@@ -244,7 +244,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["wait_censored_s"] = wait_stats(censored);
   out["wait_censored_s"]["work_weighted_mean"] = weighted_censored.mean();
   const double service_gpu_s = r.window_service_gpu_s > 0 ? r.window_service_gpu_s : gpus * window_s;
-  out["demand"] = demand_json(demand, r.window_capacity_gpu_s, r.window_service_gpu_s);
+  out["demand"] = demand_json(demand, s.cluster.capacity_gpu_s(s.warmup_s, s.horizon_s), r.window_service_gpu_s);
   out["utilization"] = {{"allocated", r.window_allocated_gpu_s / service_gpu_s}, {"busy", r.window_busy_gpu_s / service_gpu_s}};
   out["gpu_hours"] = {{"delivered", r.window_delivered_gpu_s / 3600.0}, {"allocated", r.window_allocated_gpu_s / 3600.0}};
   out["energy"] = {{"it_mwh", it_mwh}, {"facility_mwh", facility_j / 3.6e9}};

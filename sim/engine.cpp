@@ -288,7 +288,6 @@ std::vector<RunResult> Simulation::results() {
     res.hourly_window_it_j = rec.hourly_window_it_j();
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
-    res.window_capacity_gpu_s = rec.window_capacity_gpu_s();
     res.facility = s.facility;
     out.push_back(std::move(res));
   }

@@ -76,7 +76,6 @@ struct Site {
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs
   long long gpus_in_service = 0;
-  double service_rate = 0;  // reference GPU-seconds per second the GPUs in service could do
   long long gpus_busy = 0;
   long long gpus_held = 0;
   double queued_work_gpu_s = 0;

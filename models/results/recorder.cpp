@@ -36,7 +36,6 @@ void Recorder::account(double a, double b) {
     delivered_gpu_s_ += state_.held_work_rate * dt;
     busy_work_gpu_s_ += state_.busy_work_rate * dt;
     service_gpu_s_ += state_.gpus_in_service * dt;
-    capacity_gpu_s_ += state_.service_work_rate * dt;
     off_gpu_s_ += state_.gpus_off * dt;
     window_busy_gpu_s_ += state_.gpus_busy * dt;
     window_compute_j_ += state_.compute_power_w * dt;

@@ -17,7 +17,6 @@ struct ClusterState {
   double speed = 1;              // level of every node (below 1 when throttled under a power cap)
   bool held_by_cap = false;      // jobs wait because of the power cap (hold mode)
   long long gpus_in_service = 0; // GPUs of the tranches in service
-  double service_work_rate = 0;  // reference GPU-seconds per second they could do at full speed
   long long gpus_off = 0;        // of those, switched off to keep within a power cap
   double busy_work_rate = 0;     // reference GPU-seconds of work done per second by busy GPUs
   double held_work_rate = 0;     // the same for allocated GPUs
@@ -53,7 +52,6 @@ class Recorder {
   double window_delivered_gpu_s() const { return delivered_gpu_s_; }
   double window_busy_work_gpu_s() const { return busy_work_gpu_s_; }
   double window_service_gpu_s() const { return service_gpu_s_; }
-  double window_capacity_gpu_s() const { return capacity_gpu_s_; }
   double window_off_gpu_s() const { return off_gpu_s_; }
   // Per hour of the horizon, the part inside the window.
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
@@ -70,7 +68,7 @@ class Recorder {
   std::vector<double> hourly_it_j_, hourly_facility_j_, hourly_room_s_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_facility_w_ = 0;
-  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0, capacity_gpu_s_ = 0;
+  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0;
 };
 
 }  // namespace capsim

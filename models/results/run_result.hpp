@@ -62,8 +62,7 @@ struct RunResult {
   double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
   double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
-  std::vector<double> hourly_window_cap_room_s;
-  double window_capacity_gpu_s = 0;  // GPUs in service x their speed, over the window (reference GPU-seconds)  // per hour: seconds in ClusterState::cap_room
+  std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room
   FacilityModel facility;
   long long trace_jobs_skipped = 0;
   EngineStats stats;
