@@ -102,8 +102,7 @@ void build(SectionContext& ctx) {
     if (!s.site) throw InputError(where("facility.cap_at_grid_limit") + ": expected a `site` (its grid limit is the cap), found none");
     s.facility.power_cap_w = s.site->grid_limit_w;
   }
-  if (f.contains("power_cap") && s.site && *s.facility.power_cap_w > s.site->grid_limit_w)
-  {
+  if (f.contains("power_cap") && s.site && *s.facility.power_cap_w > s.site->grid_limit_w) {
     char mw[64];
     std::snprintf(mw, sizeof mw, "%g MW, above the %g MW", *s.facility.power_cap_w / 1e6, s.site->grid_limit_w / 1e6);
     ctx.warn("facility.power_cap", std::string(mw) + " grid connection of site \"" + s.site->key + "\": the site cannot draw it");

@@ -209,8 +209,7 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
   {
     const int largest = *std::max_element(jcs.sizes.gpus.begin(), jcs.sizes.gpus.end());
     const ClusterSpec& c = ctx.s.cluster;
-    const long long nodes = c.gpus() / c.gpus_per_node;
-    if ((largest + c.gpus_per_node - 1) / c.gpus_per_node > nodes)
+    if ((largest + c.gpus_per_node - 1) / c.gpus_per_node > c.nodes)
       ctx.warn(p + ".sizes", "its largest jobs (" + std::to_string(largest) + " GPUs) exceed the cluster's " + std::to_string(c.gpus()) +
                                  " GPUs: they are rejected (summary.json jobs.rejected)");
   }
