@@ -237,15 +237,15 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
   std::string out = "site," + std::string(kTimeseriesCsvHeader) + "\n";
   std::vector<TimeseriesRow> total = rs.front().timeseries;
   for (auto& row : total) row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w = 0;
-  auto line = [&](const std::string& site, const TimeseriesRow& row) {
+  auto line = [&](const std::string& site, const Scenario& at, const TimeseriesRow& row) {
     out += site + ',';
-    append_timeseries_row(out, row);
+    append_timeseries_row(out, at, row);
     out += '\n';
   };
   for (std::size_t i = 0; i < rs.size(); ++i)
     for (std::size_t k = 0; k < rs[i].timeseries.size(); ++k) {
       const TimeseriesRow& row = rs[i].timeseries[k];
-      line(s.member_names[i], row);
+      line(s.member_names[i], s.members[i], row);
       TimeseriesRow& t = total[k];
       t.gpus_allocated += row.gpus_allocated;
       t.gpus_busy += row.gpus_busy;
@@ -254,7 +254,7 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
       t.it_power_w += row.it_power_w;
       t.facility_power_w += row.facility_power_w;
     }
-  for (const auto& row : total) line("all", row);
+  for (const auto& row : total) line("all", s, row);
   return out;
 }
 

@@ -2,6 +2,8 @@
 // Local calendar time of simulated seconds, for tariffs, profiles and climate (proleptic Gregorian,
 // fixed UTC offset of the scenario's `start`).
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace capsim {
 
@@ -44,6 +46,18 @@ inline int hour_of_year(const LocalTime& t) {
 // Local time of simulated time `t_s` for a run starting at Unix time `start_epoch_s` with `utc_offset_s`.
 inline LocalTime local_time(double t_s, long long start_epoch_s, int utc_offset_s) {
   return local_time(static_cast<long long>(std::floor(t_s)) + start_epoch_s + utc_offset_s);
+}
+
+// "2026-01-01T09:30:00+09:00": ISO 8601 local time of a Unix time at a fixed UTC offset (whole seconds).
+inline std::string iso_local(long long unix_s, int utc_offset_s) {
+  const long long local = unix_s + utc_offset_s;
+  const LocalTime t = local_time(local);
+  const long long in_hour = ((local % 3600) + 3600) % 3600;
+  const int off = utc_offset_s < 0 ? -utc_offset_s : utc_offset_s;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02lld:%02lld%c%02d:%02d", t.year, t.month, t.day, t.hour, in_hour / 60, in_hour % 60,
+                utc_offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+  return buf;
 }
 
 }  // namespace capsim

@@ -22,7 +22,7 @@ std::vector<Param> declare() {
   Param network = money("network_per_gpu", "Network switches and cables per GPU.");
   Param facility_mw = money("facility_per_mw", "Facility construction (and land) per MW of design IT power; default: the site's, else the cost catalog's.");
   facility_mw.default_note = "the site's, else the cost catalog's";
-  Param electricity = money("electricity_price", "Price of one kWh when the scenario has no site (a site brings its tariff).");
+  Param electricity = money("electricity_price", "Price of one kWh when the scenario has no site (a site brings its tariff; written with a site, it is an error).");
   Param staff = money("staff_per_mw_year", "Operations staff cost per MW of design IT power per year.");
   auto catalog_number = [](std::string name, double lo, double hi, std::string help) {
     Param p = number(std::move(name), json(), std::move(help));
@@ -97,7 +97,10 @@ void build(SectionContext& ctx) {
   std::optional<Money> site_facility;
   if (s.site) site_facility = Money{s.site->construction_per_mw + s.site->land_per_mw, s.site->construction_currency};
   s.costs.facility_per_mw = money_at("facility_per_mw", site_facility ? site_facility : std::optional<Money>(cc.facility_per_mw), "");
-  s.costs.electricity_price = money_at("electricity_price", cc.electricity_price, "");
+  // A site's tariff sets the price; the flat price is for scenarios without one.
+  if (s.site && ctx.doc.contains("costs") && ctx.doc["costs"].contains("electricity_price"))
+    throw InputError(where("costs.electricity_price") + ": has no effect with a `site` (its tariff sets the price); remove it or remove `site`");
+  if (!s.site) s.costs.electricity_price = money_at("electricity_price", cc.electricity_price, "");
   s.costs.staff_per_mw_year = money_at("staff_per_mw_year", cc.staff_per_mw_year, "");
   auto number_at = [&](const char* key, double fallback) {
     if (!k.contains(key)) k[key] = fallback;

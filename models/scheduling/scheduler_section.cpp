@@ -22,11 +22,15 @@ std::vector<Param> declare() {
 
 // Node numbers are the placement order (the pool prefers low numbers): tranche by tranche, the preferred
 // generation first, so a job fills the nodes of one generation before it spans into the next.
-void number_nodes(ClusterSpec& c, bool work_per_watt) {
+std::vector<std::size_t> placement_order(const ClusterSpec& c, bool work_per_watt) {
   auto key = [&](const Tranche& t) { return work_per_watt ? t.speed / (t.idle_w + t.active_w()) : t.speed; };
   std::vector<std::size_t> order(c.tranches.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(c.tranches[a]) > key(c.tranches[b]); });
+  return order;
+}
+
+void number_nodes(ClusterSpec& c, const std::vector<std::size_t>& order) {
   int next = 0;
   for (std::size_t t : order) {
     c.tranches[t].first_node = next;
@@ -34,10 +38,27 @@ void number_nodes(ClusterSpec& c, bool work_per_watt) {
   }
 }
 
+bool written(const json& doc, const char* section, const char* key) { return doc.contains(section) && doc[section].contains(key); }
+
 void build(SectionContext& ctx) {
   const json& sc = ctx.r["scheduler"];
   ctx.s.policy = sc["policy"] == "fcfs" ? PolicyKind::fcfs : PolicyKind::easy;
-  number_nodes(ctx.s.cluster, sc["placement"] == "work_per_watt");
+  const auto order = placement_order(ctx.s.cluster, sc["placement"] == "work_per_watt");
+  // A key without effect is left out of the resolved scenario, as inactive keys are.
+  if (order == placement_order(ctx.s.cluster, sc["placement"] != "work_per_watt")) {
+    if (written(ctx.doc, "scheduler", "placement")) ctx.warn("scheduler.placement", "has no effect here: both rules rank the tranches the same way");
+    ctx.r["scheduler"].erase("placement");
+  }
+  number_nodes(ctx.s.cluster, order);
+  // Estimates are read by EASY and by a federation's least-queued-work dispatch. A federation member
+  // (loaded with the federation's digests) cannot see the dispatch, so only a plain scenario warns.
+  const bool plain = !ctx.doc.contains("federation") && ctx.known_inputs == nullptr;
+  if (ctx.s.policy == PolicyKind::fcfs && plain && ctx.r["workload"].contains("classes"))
+    for (std::size_t i = 0; i < ctx.r["workload"]["classes"].size(); ++i) {
+      if (ctx.doc["workload"]["classes"][i].contains("estimate_factor"))
+        ctx.warn("workload.classes." + std::to_string(i) + ".estimate_factor", "has no effect with scheduler.policy \"fcfs\" (only EASY plans with estimates)");
+      ctx.r["workload"]["classes"][i].erase("estimate_factor");
+    }
 }
 
 }  // namespace

@@ -258,6 +258,11 @@ void build(SectionContext& ctx) {
     }
     if (total_share <= 0)
       throw InputError(where("workload.classes") + ": expected at least one class with a positive share, found all zero");
+    if (sw.classes.size() == 1) {
+      if (ctx.doc["workload"]["classes"][0].contains("share"))
+        ctx.warn("workload.classes.0.share", "has no effect with one class (shares are normalised over the classes)");
+      r["workload"]["classes"][0].erase("share");  // left out of the resolved scenario, as inactive keys are
+    }
     double expected_jobs = s.horizon_s / sw.mean_interarrival_s * sw.scale * std::max(1.0, std::pow(1 + sw.growth_per_year, s.horizon_s / (365 * kDay)));
     if (expected_jobs > 50e6)
       throw TooLargeError(where("workload.mean_interarrival") + ": about " + std::to_string(static_cast<long long>(expected_jobs)) +

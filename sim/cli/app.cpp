@@ -149,7 +149,7 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                           {"platform_build_s", r.stats.platform_build_s}}}};
   outputs.write("scenario.resolved.json", s.resolved.dump(2) + "\n");
   outputs.write("jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
-  outputs.write("timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(r));
+  outputs.write("timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(s, r));
   outputs.write("run.json", run.dump(2) + "\n");
   outputs.write("summary.json", summary.dump(2) + "\n");
   // A stop asked for during the run or while the outputs are written leaves --out as it was.

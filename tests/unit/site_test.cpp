@@ -40,6 +40,14 @@ TEST(Calendar, LocalTimeAndHourOfYear) {
   EXPECT_EQ(feb29.days_in_month, 29);
 }
 
+TEST(Calendar, IsoLocalTime) {
+  EXPECT_EQ(iso_local(1893423600LL, 32400), "2030-01-01T00:00:00+09:00");
+  EXPECT_EQ(iso_local(1893423600LL + 5400 + 7, 32400), "2030-01-01T01:30:07+09:00");
+  // Half-hour offsets and offsets west of UTC; the local date rolls back across midnight.
+  EXPECT_EQ(iso_local(0, 19800), "1970-01-01T05:30:00+05:30");
+  EXPECT_EQ(iso_local(0, -12600), "1969-12-31T20:30:00-03:30");
+}
+
 TEST(Site, TimeOfUseTariffAndMonthlyClimate) {
   SiteCatalog c = load_site_catalog_text(site_json().dump(), "sites.json");
   const SiteSpec& s = c.site("x", "test");
