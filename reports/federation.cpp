@@ -6,6 +6,7 @@
 #include "models/common/json_file.hpp"
 #include "reports/demand.hpp"
 #include "reports/summary.hpp"
+#include "reports/timeseries.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -236,16 +237,19 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
 std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunResult>& rs) {
   std::string out = "site," + std::string(kTimeseriesCsvHeader) + "\n";
   std::vector<TimeseriesRow> total = rs.front().timeseries;
-  for (auto& row : total) row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w = 0;
-  auto line = [&](const std::string& site, const Scenario& at, const TimeseriesRow& row) {
-    out += site + ',';
-    append_timeseries_row(out, at, row);
-    out += '\n';
-  };
-  for (std::size_t i = 0; i < rs.size(); ++i)
+  for (auto& row : total)
+    row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w =
+        row.gpus_in_service = row.gpus_off = row.capacity_gpus = row.speed_level = 0;
+  std::vector<double> service_level(total.size(), 0.0);
+  std::optional<double> cap_w = 0.0;  // the sum of the members' caps, when every member has one
+  for (const Scenario& m : s.members) cap_w = cap_w && m.facility.power_cap_w ? std::optional<double>(*cap_w + *m.facility.power_cap_w) : std::nullopt;
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    const TimeseriesWriter w(s.members[i], true, s.members[i].facility.power_cap_w);
     for (std::size_t k = 0; k < rs[i].timeseries.size(); ++k) {
       const TimeseriesRow& row = rs[i].timeseries[k];
-      line(s.member_names[i], s.members[i], row);
+      out += s.member_names[i] + ',';
+      w.append_row(out, row);
+      out += '\n';
       TimeseriesRow& t = total[k];
       t.gpus_allocated += row.gpus_allocated;
       t.gpus_busy += row.gpus_busy;
@@ -253,8 +257,22 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
       t.jobs_queued += row.jobs_queued;
       t.it_power_w += row.it_power_w;
       t.facility_power_w += row.facility_power_w;
+      t.gpus_in_service += row.gpus_in_service;
+      t.gpus_off += row.gpus_off;
+      t.capacity_gpus += row.capacity_gpus;
+      // The members' levels weighted by their busy GPUs (by GPUs in service while none is busy).
+      t.speed_level += row.speed_level * row.gpus_busy;
+      service_level[k] += row.speed_level * row.gpus_in_service;
     }
-  for (const auto& row : total) line("all", s, row);
+  }
+  const TimeseriesWriter w(s, false, cap_w);
+  for (std::size_t k = 0; k < total.size(); ++k) {
+    TimeseriesRow& t = total[k];
+    t.speed_level = t.gpus_busy > 0 ? t.speed_level / t.gpus_busy : t.gpus_in_service > 0 ? service_level[k] / t.gpus_in_service : 1;
+    out += "all,";
+    w.append_row(out, t);
+    out += '\n';
+  }
   return out;
 }
 

@@ -292,27 +292,11 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
   out += num(j.done_gpu_s);
 }
 
-void append_timeseries_row(std::string& out, const Scenario& s, const TimeseriesRow& row) {
-  out += num(row.start_s) + ',' + num(row.end_s) + ',' + num(row.gpus_allocated) + ',' + num(row.gpus_busy) + ',' +
-         num(row.jobs_running) + ',' + num(row.jobs_queued) + ',' + num(row.it_power_w / 1e6) + ',' +
-         num(row.facility_power_w / 1e6) + ',' +
-         iso_local(s.start_epoch_s + static_cast<long long>(std::floor(row.start_s)), s.site_utc_offset_s);
-}
-
 std::string jobs_csv(const RunResult& r) {
   std::string out = std::string(kJobsCsvHeader) + "\n";
   out.reserve(out.size() + r.jobs.size() * 48);
   for (const JobRecord& j : r.jobs) {
     append_job_row(out, j, r.class_names);
-    out += '\n';
-  }
-  return out;
-}
-
-std::string timeseries_csv(const Scenario& s, const RunResult& r) {
-  std::string out = std::string(kTimeseriesCsvHeader) + "\n";
-  for (const auto& row : r.timeseries) {
-    append_timeseries_row(out, s, row);
     out += '\n';
   }
   return out;

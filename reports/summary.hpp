@@ -14,8 +14,6 @@ nlohmann::json make_summary(const Scenario& s, const RunResult& r);
 
 // Pieces shared with the federation's outputs.
 inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,generations,status,work_gpu_s,done_gpu_s";
-inline constexpr const char* kTimeseriesCsvHeader =
-    "start_s,end_s,gpus_allocated,gpus_busy,jobs_running,jobs_queued,it_power_mw,facility_power_mw,local_time";
 std::string num(double v);  // shortest exact text (%.17g)
 nlohmann::json wait_stats(const std::vector<double>& waits_s);  // nulls when there is no wait
 // A mean of waits weighted by each job's work (GPUs x run time): the wait a unit of work sees.
@@ -30,9 +28,7 @@ struct WorkWeighted {
 nlohmann::json per(double amount, double quantity);             // amount / quantity, null if quantity is 0
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
-void append_timeseries_row(std::string& out, const Scenario& s, const TimeseriesRow& row);           // no newline
 std::string jobs_csv(const RunResult& r);
-std::string timeseries_csv(const Scenario& s, const RunResult& r);
 // The readable summary printed on stdout.
 std::string summary_text(const Scenario& s, const nlohmann::json& summary);
 

@@ -20,6 +20,7 @@ Site::Site(const Scenario& s, int index)
       gpus_in_service(s.cluster.gpus()),
       utc_offset_s(s.site_utc_offset_s) {
   sched.set_groups(s.cluster.generation_starts());
+  for (const Tranche& t : s.cluster.tranches) service_rate += static_cast<double>(t.nodes) * s.cluster.gpus_per_node * t.speed;
 }
 
 void Site::apply(const PodSwitch& s) {
@@ -63,6 +64,7 @@ void Site::service_changes(double now) {
     if (should_serve == ctl.in_service(static_cast<int>(t))) continue;
     sched.set_available(tr.first_node, tr.nodes, should_serve);
     gpus_in_service += (should_serve ? 1 : -1) * static_cast<long long>(tr.nodes) * c.gpus_per_node;
+    service_rate += (should_serve ? 1 : -1) * static_cast<double>(tr.nodes) * c.gpus_per_node * tr.speed;
     for (const PodSwitch& s : ctl.set_in_service(static_cast<int>(t), should_serve, now >= tr.retire_s)) apply(s);
   }
 }
@@ -87,6 +89,7 @@ ClusterState Site::state(double now) const {
   s.compute_power_w = ctl.compute_power_w();
   s.gpus_in_service = gpus_in_service;
   s.gpus_off = ctl.gpus_off();
+  s.service_rate = service_rate;
   s.busy_work_rate = busy_rate * s.speed;
   s.held_work_rate = held_rate * s.speed;
   if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&

@@ -75,6 +75,7 @@ struct Site {
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs
+  double service_rate = 0;  // the same for the GPUs in service
   long long gpus_in_service = 0;
   long long gpus_busy = 0;
   long long gpus_held = 0;

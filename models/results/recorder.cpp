@@ -31,6 +31,11 @@ void Recorder::account(double a, double b) {
   r.jobs_queued += state_.jobs_queued * dt;
   r.it_power_w += it_w * dt;
   r.facility_power_w += facility_w * dt;
+  r.gpus_in_service += state_.gpus_in_service * dt;
+  r.gpus_off += state_.gpus_off * dt;
+  r.capacity_gpus += state_.service_rate * dt;
+  r.busy_level_gpu_s += state_.gpus_busy * state_.speed * dt;
+  r.level_s += state_.speed * dt;
   if (a >= warmup_s_) {
     window_allocated_gpu_s_ += state_.gpus_allocated * dt;
     delivered_gpu_s_ += state_.held_work_rate * dt;
@@ -78,11 +83,15 @@ std::vector<TimeseriesRow> Recorder::rows() const {
   for (auto& r : out) {
     double len = r.end_s - r.start_s;
     r.gpus_allocated /= len;
-    r.gpus_busy /= len;
     r.jobs_running /= len;
     r.jobs_queued /= len;
     r.it_power_w /= len;
     r.facility_power_w /= len;
+    r.speed_level = r.gpus_busy > 0 ? r.busy_level_gpu_s / r.gpus_busy : r.level_s / len;  // gpus_busy still a sum here
+    r.gpus_busy /= len;
+    r.gpus_in_service /= len;
+    r.gpus_off /= len;
+    r.capacity_gpus /= len;
   }
   return out;
 }

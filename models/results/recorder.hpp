@@ -18,6 +18,7 @@ struct ClusterState {
   bool held_by_cap = false;      // jobs wait because of the power cap (hold mode)
   long long gpus_in_service = 0; // GPUs of the tranches in service
   long long gpus_off = 0;        // of those, switched off to keep within a power cap
+  double service_rate = 0;       // reference GPU-seconds per second of the GPUs in service at full speed
   double busy_work_rate = 0;     // reference GPU-seconds of work done per second by busy GPUs
   double held_work_rate = 0;     // the same for allocated GPUs
   // Throttling under a cap, with pods off or slowed, no pod in its dwell, and the first queued job would
@@ -29,6 +30,11 @@ struct TimeseriesRow {
   double start_s = 0, end_s = 0;
   // interval means
   double gpus_allocated = 0, gpus_busy = 0, jobs_running = 0, jobs_queued = 0, it_power_w = 0, facility_power_w = 0;
+  double gpus_in_service = 0, gpus_off = 0;
+  double capacity_gpus = 0;  // GPUs in service x their speed: reference GPUs
+  // The power cap's speed level, weighted by busy GPUs (by time while none is busy).
+  double speed_level = 1;
+  double busy_level_gpu_s = 0, level_s = 0;  // its sums over the interval
 };
 
 class Recorder {

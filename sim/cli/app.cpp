@@ -24,6 +24,7 @@
 #include "reports/output_set.hpp"
 #include "reports/federation.hpp"
 #include "reports/summary.hpp"
+#include "reports/timeseries.hpp"
 #include "sim/cli/study.hpp"
 
 namespace capsim {

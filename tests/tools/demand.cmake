@@ -40,6 +40,19 @@ foreach(i RANGE ${last})
   check(${name} "${block}")
 endforeach()
 
+# Capacity integrated from timeseries.csv (reference GPUs in service, interval by interval, from the
+# warm-up on; the federation's totals are the rows of site `all`) equals the closed form from the tranches.
+string(JSON capacity GET "${s}" demand capacity_gpu_s)
+execute_process(COMMAND awk -F, -v w=${warmup} -v c=${capacity} "
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; fed = (\$1 == \"site\"); next }
+    (!fed || \$1 == \"all\") && \$(col[\"start_s\"]) >= w { C += \$(col[\"capacity_gpus\"]) * (\$(col[\"end_s\"]) - \$(col[\"start_s\"])) }
+    END { printf \"%.17g\", C; d = C - c; exit (d > 1e-9 * c || -d > 1e-9 * c) }" ${d}/timeseries.csv
+                RESULT_VARIABLE rc OUTPUT_VARIABLE got)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "capacity: summary.json says ${capacity} reference GPU-seconds; timeseries.csv integrates to ${got}")
+endif()
+message(STATUS "capacity: ${got}")
+
 # Censored waits recomputed from jobs.csv: every job submitted after the warm-up and not rejected waits
 # start - submit, or horizon - submit if still queued; percentiles interpolate between ranks.
 string(JSON horizon GET "${s}" horizon_s)
