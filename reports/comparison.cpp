@@ -37,7 +37,8 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"cost.usd.total_per_year", "total_cost_per_year_usd"},
     {"cost.usd.per_gpu_hour_delivered", "cost_per_gpu_hour_usd"},
     {"cost.usd.per_exaflop_delivered", "cost_per_exaflop_usd"},
-    {"cost.usd.npv", "npv_usd"},
+    {"cost.usd.npv_window", "npv_window_usd"},
+    {"cost.usd.npv_lifetime", "npv_lifetime_usd"},
 };
 
 struct Metric {

@@ -56,7 +56,7 @@ json cost_totals(const Scenario& s, const std::vector<json>& member, double gpu_
   const double window_years = window_s / (365 * 86400.0);
   json usd;
   for (const char* k : {"capex", "capex_hardware", "capex_facility", "depreciation_per_year", "electricity_per_year",
-                        "demand_charge_per_year", "opex_per_year", "total_per_year", "npv"})
+                        "demand_charge_per_year", "opex_per_year", "total_per_year", "npv_window", "npv_lifetime"})
     usd[k] = sum(std::string("cost.usd.") + k);
   json cf = json::array();
   for (const json& m : member) {

@@ -108,13 +108,15 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
                 {"total_per_year", cr.total_per_year_usd * per_usd},
                 {"per_gpu_hour_delivered", per(total_window * per_usd, gpu_hours)},
                 {"per_exaflop_delivered", per(total_window * per_usd, exaflop)},
-                {"npv", cr.npv_usd * per_usd},
-                {"cash_flows", cf}};
+                {"npv_window", cr.npv_window_usd * per_usd},
+                {"cash_flows", cf},
+                {"npv_lifetime", cr.npv_lifetime_usd * per_usd}};
   };
   json cost = block(fx.per_usd.at(s.costs.currency));
   cost["currency"] = s.costs.currency;
   cost["per_usd"] = fx.per_usd.at(s.costs.currency);
   cost["usd"] = block(1.0);
+  cost["npv_lifetime_years"] = s.costs.server_life_y;
   out["cost"] = cost;
 }
 

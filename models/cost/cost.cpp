@@ -58,8 +58,17 @@ CostResult compute_costs(const CostInputs& in) {
     a = b;
   }
   if (!in.year_fraction.empty()) r.cash_flow_usd.back() += residual;
-  for (std::size_t y = 0; y < r.cash_flow_usd.size(); ++y)
-    r.npv_usd += r.cash_flow_usd[y] / std::pow(1 + in.discount_rate, static_cast<double>(y));
+  auto discounted = [&](double usd, double at_y) { return usd / std::pow(1 + in.discount_rate, at_y); };
+  for (std::size_t y = 0; y < r.cash_flow_usd.size(); ++y) r.npv_window_usd += discounted(r.cash_flow_usd[y], static_cast<double>(y));
+
+  const double life = in.server_life_y;
+  r.npv_lifetime_usd = -in.facility_capex_usd;
+  for (const Purchase& p : hardware) r.npv_lifetime_usd -= discounted(p.usd, std::floor(std::max(0.0, p.start_y)));
+  for (double end = 1; end - 1 < life; ++end) {
+    const double at = std::min(end, life);
+    r.npv_lifetime_usd -= discounted(r.opex_per_year_usd * (at - (end - 1)), at);
+  }
+  r.npv_lifetime_usd += discounted(std::max(0.0, in.facility_capex_usd * (1 - life / in.facility_life_y)), life);
   return r;
 }
 

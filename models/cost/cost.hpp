@@ -46,8 +46,9 @@ struct CostResult {
   double electricity_per_year_usd = 0;  // mean over the window, per 365 days
   double opex_per_year_usd = 0;         // electricity + maintenance + staff
   double total_per_year_usd = 0;        // depreciation + opex
-  double npv_usd = 0;                   // net present value of the window's cash flows (negative: a cost)
+  double npv_window_usd = 0;            // net present value of the window's cash flows (negative: a cost)
   std::vector<double> cash_flow_usd;    // year 0 (capex), then each year of the window
+  double npv_lifetime_usd = 0;          // over server_life_y from the window's start (compute_costs below)
 };
 
 // Year 0 pays the facility and the hardware in service from the start; hardware arriving later (buildout
@@ -56,6 +57,10 @@ struct CostResult {
 // remaining book value (straight line from each purchase's start of service) comes back at the end of the
 // last year. Cash flows of year y are discounted by (1 + rate)^y. Per-year figures (depreciation,
 // maintenance) are averages over the window, counting each purchase only while it is in service.
+// The lifetime NPV runs over the servers' life from the window's start: each purchase paid in its year as
+// above; every year (the last pro rata when the life is not whole) pays the window's opex per year, at
+// its end; no hardware is replaced; the facility's straight-line book value comes back at the end of the
+// life. Hardware bought late keeps no residual value (its remaining book value is not counted).
 CostResult compute_costs(const CostInputs& in);
 
 }  // namespace capsim

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "models/cost/cost.hpp"
@@ -37,7 +39,32 @@ TEST(Costs, PurchasesCountWhileInService) {
   EXPECT_DOUBLE_EQ(r.cash_flow_usd[0], -3000);
   // Year 1: opex 260; back: book values 1000 x (1 - 0.5/5) + 2000 x (1 - 0.5/5) = 2700.
   EXPECT_DOUBLE_EQ(r.cash_flow_usd[1], -260 + 2700);
-  EXPECT_NEAR(r.npv_usd, -3000 + 2440 / 1.1, 1e-9);
+  EXPECT_NEAR(r.npv_window_usd, -3000 + 2440 / 1.1, 1e-9);
+}
+
+TEST(Cost, LifetimeNpvByHand) {
+  CostInputs in;
+  in.facility_capex_usd = 100;
+  in.hardware = {{50, 0}, {20, 1.5}};  // the second arrives after the one-year window
+  in.hardware_capex_usd = 70;
+  in.server_life_y = 3;
+  in.facility_life_y = 10;
+  in.maintenance_share_per_year = 0.1;
+  in.staff_per_year_usd = 5;
+  in.electricity_usd_by_year = {10};
+  in.year_fraction = {1};
+  in.discount_rate = 0.1;
+  const CostResult r = compute_costs(in);
+  // Opex per year over the window: electricity 10 + staff 5 + maintenance 0.1 x 50 (the first purchase
+  // only) = 20. Years 1-3 pay it at their ends; the second purchase is paid at the start of year 1; the
+  // facility keeps 1 - 3/10 of its value at the end of year 3.
+  EXPECT_DOUBLE_EQ(r.opex_per_year_usd, 20);
+  const double expected = -100 - 50 - 20 / 1.1 - 20 / 1.1 - 20 / (1.1 * 1.1) - 20 / (1.1 * 1.1 * 1.1) + 70 / (1.1 * 1.1 * 1.1);
+  EXPECT_NEAR(r.npv_lifetime_usd, expected, 1e-9);
+  // A life of 2.5 years: the third year pays half the opex, at 2.5 years, when the facility's 75 % returns.
+  in.server_life_y = 2.5;
+  const double half = -100 - 50 - 20 / 1.1 - 20 / 1.1 - 20 / (1.1 * 1.1) - 10 / std::pow(1.1, 2.5) + 75 / std::pow(1.1, 2.5);
+  EXPECT_NEAR(compute_costs(in).npv_lifetime_usd, half, 1e-9);
 }
 
 }  // namespace
