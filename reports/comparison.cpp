@@ -167,9 +167,9 @@ std::string comparison_table(const Comparison& c) {
       {"unserved_gpu_hours", "unserved (M GPU-h)"},
       {"wait_mean_s", "mean wait (h)"},
       {"wait_p95_s", "p95 wait (h)"},
-      {"delivered_exaflop", "delivered ZFLOP"},
+      {"delivered_exaflop", "delivered FLOP"},
       {"facility_peak_mw", "facility peak (MW)"},
-      {"facility_energy_mwh", "facility energy (GWh)"},
+      {"facility_energy_mwh", "facility energy"},
       {"hours_capped", "hours power-capped"},
       {"pue_mean", "PUE"},
       {"carbon_tco2", "carbon (kt CO2)"},
@@ -187,31 +187,50 @@ std::string comparison_table(const Comparison& c) {
     shown.push_back({c + "_wait_censored_p95_s", c + " wait p95 (h)"});
     shown.push_back({c + suffix, c + " not started (%)"});
   }
+  // Columns as wide as the longest full name (and an interval, with replications).
+  const bool intervals = c.json.value("replications", 1) > 1;
+  int width = intervals ? 21 : 14;
+  for (const auto& row : rows) width = std::max(width, static_cast<int>(row["scenario"].get<std::string>().size()));
   std::string out;
-  auto cell = [&](const char* format, const std::string& text) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, format, text.c_str());
-    out += buf;
+  auto cell = [&](int w, const std::string& text) {
+    out += w < 0 ? text + std::string(static_cast<std::size_t>(std::max(0, -w - static_cast<int>(text.size()))), ' ')
+                 : " " + std::string(static_cast<std::size_t>(std::max(0, w - static_cast<int>(text.size()))), ' ') + text;
   };
-  cell("%-28s", "");
-  for (const auto& row : rows) cell(" %14.14s", row["scenario"].get<std::string>());
+  // Compute and energy take the prefix that keeps the largest value of the row below 1000.
+  std::map<std::string, double> divisor;
+  for (const auto& [col, prefixes] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"delivered_exaflop", {"EFLOP", "ZFLOP", "YFLOP", "RFLOP"}}, {"facility_energy_mwh", {"MWh", "GWh", "TWh"}}}) {
+    double largest = 0;
+    for (const auto& row : rows)
+      if (row.contains(col)) largest = std::max(largest, std::abs(row[col].get<double>()));
+    std::size_t k = 0;
+    while (k + 1 < prefixes.size() && largest >= 1000 * std::pow(1000.0, static_cast<double>(k))) ++k;
+    divisor[col] = std::pow(1000.0, static_cast<double>(k));
+    for (auto& [c2, label] : shown)
+      if (c2 == col) label += " (" + prefixes[k] + ")";
+  }
+  auto in_units = [&](const std::string& col, double v) {
+    if (col.ends_with("_s")) v /= 3600;  // waits
+    if (col.ends_with(suffix)) v *= 100;
+    if (divisor.count(col)) v /= divisor.at(col);
+    if (col == "carbon_tco2") v /= 1000;
+    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
+    if (col == "utilization_allocated") v *= 100;
+    return num(std::round(v * 100) / 100);
+  };
+  cell(-28, "");
+  for (const auto& row : rows) cell(width, row["scenario"].get<std::string>());
   out += "\n";
   for (const auto& [col, label] : shown) {
-    cell("%-28s", label);
+    cell(-28, label);
     for (const auto& row : rows) {
       if (!row.contains(col)) {
-        cell(" %14s", "-");
+        cell(width, "-");
         continue;
       }
-      double v = row[col].get<double>();
-      if (col.ends_with("_s")) v /= 3600;  // waits
-      if (col.ends_with(suffix)) v *= 100;
-      if (col == "facility_energy_mwh") v /= 1000;
-      if (col == "delivered_exaflop") v /= 1000;
-      if (col == "carbon_tco2") v /= 1000;
-      if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
-      if (col == "utilization_allocated") v *= 100;
-      cell(" %14s", num(std::round(v * 100) / 100));
+      std::string text = in_units(col, row[col].get<double>());
+      if (row.contains(col + "_ci95")) text += " ± " + in_units(col, row[col + "_ci95"].get<double>());
+      cell(width, text);
     }
     out += "\n";
   }

@@ -65,9 +65,13 @@ void check_run_name(const std::string& name, const std::string& file, const std:
                             name + "\"");
 }
 
-// The study file's own keys, checked.
-json read_study_file(const std::string& file) {
-  json st = parse_json_text(read_text_file(file), file);
+// The study file's own keys, checked. Kept in file order: scenarios and variants run and are shown in
+// the order they are written.
+using StudyJson = nlohmann::ordered_json;
+StudyJson read_study_file(const std::string& file) {
+  const std::string text = read_text_file(file);
+  parse_json_text(text, file);  // the syntax errors, with line and column
+  StudyJson st = StudyJson::parse(text);
   auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
   if (!st.is_object()) fail("(top level)", "expected an object");
   if (!st.contains("capsim_study") || st["capsim_study"] != 1)
@@ -87,14 +91,14 @@ json read_study_file(const std::string& file) {
 
 // A variant's value as --set takes it (JSON text when it parses, else a string): a string that would parse
 // as something else ("2026", "true") is passed quoted, so it stays a string.
-std::string override_text(const json& v) {
+std::string override_text(const StudyJson& v) {
   if (!v.is_string()) return v.dump();
   const std::string& t = v.get_ref<const std::string&>();
   return json::accept(t) ? v.dump() : t;
 }
 
 // A base with named variants: the product of the axes, names joined with "-".
-std::vector<StudyScenario> expand_variants(const json& st, const std::string& file, const fs::path& dir) {
+std::vector<StudyScenario> expand_variants(const StudyJson& st, const std::string& file, const fs::path& dir) {
   auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
   if (!st.contains("base") || !st["base"].is_string()) fail("base", "expected the base scenario file (or a `scenarios` list)");
   std::string base = (dir / st["base"].get<std::string>()).lexically_normal().string();
@@ -125,7 +129,7 @@ std::vector<StudyScenario> expand_variants(const json& st, const std::string& fi
 // The scenarios of the study: a list of files, or a base with variants. Every one is validated before any
 // runs, so a typo fails in a second, not after an hour (traces are read by the runs themselves). Returns
 // each scenario's seed in `seeds`.
-std::vector<StudyScenario> study_scenarios(const json& st, const std::string& file, std::map<std::string, std::uint64_t>& seeds) {
+std::vector<StudyScenario> study_scenarios(const StudyJson& st, const std::string& file, std::map<std::string, std::uint64_t>& seeds) {
   const fs::path dir = fs::absolute(file).parent_path();
   std::vector<StudyScenario> scenarios;
   if (st.contains("scenarios") && (st.contains("base") || st.contains("variants")))
@@ -274,7 +278,7 @@ int first_failure(const std::vector<Run>& runs) {
 }  // namespace
 
 int run_study(const StudyArgs& a) {
-  json st = read_study_file(a.file);
+  const StudyJson st = read_study_file(a.file);
   int replications = a.replications > 0 ? a.replications : st.value("replications", 1);
   if (replications < 1 || replications > 1000)
     fail_at(a.file, "replications", "expected an integer from 1 to 1000, found " + std::to_string(replications));
