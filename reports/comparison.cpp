@@ -35,7 +35,8 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"carbon.tco2", "carbon_tco2"},
     {"cost.usd.capex", "capex_usd"},
     {"cost.usd.total_per_year", "total_cost_per_year_usd"},
-    {"cost.usd.per_gpu_hour_delivered", "cost_per_gpu_hour_usd"},
+    {"cost.usd.per_physical_gpu_hour", "cost_per_physical_gpu_hour_usd"},
+    {"cost.usd.per_reference_gpu_hour", "cost_per_reference_gpu_hour_usd"},
     {"cost.usd.per_exaflop_delivered", "cost_per_exaflop_usd"},
     {"cost.usd.npv_window", "npv_window_usd"},
     {"cost.usd.npv_lifetime", "npv_lifetime_usd"},
@@ -175,7 +176,8 @@ std::string comparison_table(const Comparison& c) {
       {"carbon_tco2", "carbon (kt CO2)"},
       {"capex_usd", "capex (M USD)"},
       {"total_cost_per_year_usd", "cost per year (M USD)"},
-      {"cost_per_gpu_hour_usd", "USD per GPU-hour"}};
+      {"cost_per_physical_gpu_hour_usd", "USD per GPU-hour"},
+      {"cost_per_reference_gpu_hour_usd", "USD per reference GPU-hour"}};
   // Whose wait: each class's censored waits and the share of its jobs never started.
   const std::string suffix = "_not_started_share";
   std::set<std::string> classes;

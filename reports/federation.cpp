@@ -68,7 +68,8 @@ json cost_totals(const Scenario& s, const std::vector<json>& member, double gpu_
   }
   usd["cash_flows"] = cf;
   const double total_window = usd["total_per_year"].get<double>() * window_years;
-  usd["per_gpu_hour_delivered"] = per(total_window, gpu_hours);
+  usd["per_reference_gpu_hour"] = per(total_window, gpu_hours);
+  usd["per_physical_gpu_hour"] = per(total_window, sum("gpu_hours.allocated"));
   usd["per_exaflop_delivered"] = per(total_window, exaflop);
   const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
   json cost;
@@ -294,7 +295,7 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 text(m["wait_s"]["p50"], "%.0f").c_str(), text(m["wait_s"]["p95"], "%.0f").c_str(), m["gpus_installed"].get<long long>(),
                 100 * m["utilization"]["allocated"].get<double>(), m["gpu_hours"]["delivered"].get<double>(),
                 m["energy"]["facility_mwh"].get<double>(), m["power"]["facility_peak_hourly_mw"].get<double>(),
-                text(m["cost"]["per_gpu_hour_delivered"], "%.2f").c_str(), m["cost"]["currency"].get<std::string>().c_str(),
+                text(m["cost"]["per_reference_gpu_hour"], "%.2f").c_str(), m["cost"]["currency"].get<std::string>().c_str(),
                 m["demand"]["offered_gpu_hours"].get<double>(), text(m["demand"]["offered_load"], "%.2f").c_str(),
                 m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>());
   out += buf;
@@ -305,7 +306,7 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                   s.members[i].site ? s.members[i].site->key.c_str() : "-", x["gpus_installed"].get<long long>(),
                   x["jobs"]["submitted"].get<long long>(), text(x["wait_s"]["mean"], "%.0f").c_str(),
                   100 * x["utilization"]["allocated"].get<double>(), x["power"]["facility_peak_mw"].get<double>(),
-                  x["power"]["hours_capped"].get<double>(), text(x["cost"]["usd"]["per_gpu_hour_delivered"], "%.2f").c_str());
+                  x["power"]["hours_capped"].get<double>(), text(x["cost"]["usd"]["per_reference_gpu_hour"], "%.2f").c_str());
     out += buf;
   }
   return out;
