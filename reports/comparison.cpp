@@ -31,8 +31,13 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"energy.facility_mwh", "facility_energy_mwh"},
     {"power.facility_peak_mw", "facility_peak_mw"},
     {"power.hours_capped", "hours_capped"},
+    {"power.hours_capped_share", "hours_capped_share"},
     {"pue.mean", "pue_mean"},
     {"carbon.tco2", "carbon_tco2"},
+    {"window.days", "window_days"},
+    {"per_year.delivered_exaflop", "delivered_exaflop_per_year"},
+    {"per_year.facility_energy_mwh", "facility_energy_mwh_per_year"},
+    {"per_year.carbon_tco2", "carbon_tco2_per_year"},
     {"cost.usd.capex", "capex_usd"},
     {"cost.usd.total_per_year", "total_cost_per_year_usd"},
     {"cost.usd.per_physical_gpu_hour", "cost_per_physical_gpu_hour_usd"},
@@ -168,12 +173,13 @@ std::string comparison_table(const Comparison& c) {
       {"unserved_gpu_hours", "unserved (M GPU-h)"},
       {"wait_mean_s", "mean wait (h)"},
       {"wait_p95_s", "p95 wait (h)"},
-      {"delivered_exaflop", "delivered FLOP"},
+      {"window_days", "window (days)"},
+      {"delivered_exaflop_per_year", "delivered FLOP per year"},
       {"facility_peak_mw", "facility peak (MW)"},
-      {"facility_energy_mwh", "facility energy"},
-      {"hours_capped", "hours power-capped"},
+      {"facility_energy_mwh_per_year", "facility energy per year"},
+      {"hours_capped_share", "hours power-capped (%)"},
       {"pue_mean", "PUE"},
-      {"carbon_tco2", "carbon (kt CO2)"},
+      {"carbon_tco2_per_year", "carbon per year (kt CO2)"},
       {"capex_usd", "capex (M USD)"},
       {"total_cost_per_year_usd", "cost per year (M USD)"},
       {"cost_per_physical_gpu_hour_usd", "USD per GPU-hour"},
@@ -201,7 +207,7 @@ std::string comparison_table(const Comparison& c) {
   // Compute and energy take the prefix that keeps the largest value of the row below 1000.
   std::map<std::string, double> divisor;
   for (const auto& [col, prefixes] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"delivered_exaflop", {"EFLOP", "ZFLOP", "YFLOP", "RFLOP"}}, {"facility_energy_mwh", {"MWh", "GWh", "TWh"}}}) {
+           {"delivered_exaflop_per_year", {"EFLOP", "ZFLOP", "YFLOP", "RFLOP"}}, {"facility_energy_mwh_per_year", {"MWh", "GWh", "TWh"}}}) {
     double largest = 0;
     for (const auto& row : rows)
       if (row.contains(col)) largest = std::max(largest, std::abs(row[col].get<double>()));
@@ -213,9 +219,9 @@ std::string comparison_table(const Comparison& c) {
   }
   auto in_units = [&](const std::string& col, double v) {
     if (col.ends_with("_s")) v /= 3600;  // waits
-    if (col.ends_with(suffix)) v *= 100;
+    if (col.ends_with(suffix) || col == "hours_capped_share") v *= 100;
     if (divisor.count(col)) v /= divisor.at(col);
-    if (col == "carbon_tco2") v /= 1000;
+    if (col == "carbon_tco2_per_year") v /= 1000;
     if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
     if (col == "utilization_allocated") v *= 100;
     return num(std::round(v * 100) / 100);

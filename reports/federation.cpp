@@ -208,6 +208,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   }
   out["cost"] = cost_totals(s, member, out["gpu_hours"]["delivered"], out["compute"]["delivered_exaflop"]);
   out["classes"] = class_totals(rs, member, classes);
+  add_window_and_per_year(out, s);
   const char* policy = s.dispatch == DispatchPolicy::cheapest_power ? "cheapest_power"
                        : s.dispatch == DispatchPolicy::lowest_carbon ? "lowest_carbon"
                                                                       : "least_queued_work";
@@ -299,6 +300,7 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 m["demand"]["offered_gpu_hours"].get<double>(), text(m["demand"]["offered_load"], "%.2f").c_str(),
                 m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>());
   out += buf;
+  out += per_year_text(m);
   out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
   for (std::size_t i = 0; i < s.members.size(); ++i) {
     const json& x = m["sites"][s.member_names[i]];

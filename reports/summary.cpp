@@ -173,6 +173,23 @@ json wait_stats(const std::vector<double>& w) {
           {"p99", stats::percentile(w, 99)}};
 }
 
+void add_window_and_per_year(json& out, const Scenario& s) {
+  const double window_s = s.horizon_s - s.warmup_s;
+  const double years = window_s / (365 * 86400.0);
+  auto date = [&](double t) { return iso_local(s.start_epoch_s + static_cast<long long>(std::floor(t)), s.site_utc_offset_s); };
+  out["window"] = {{"start_s", s.warmup_s}, {"end_s", s.horizon_s}, {"start", date(s.warmup_s)}, {"end", date(s.horizon_s)},
+                   {"days", window_s / 86400}, {"years", years}};
+  json py = {{"it_energy_mwh", out["energy"]["it_mwh"].get<double>() / years},
+             {"facility_energy_mwh", out["energy"]["facility_mwh"].get<double>() / years},
+             {"delivered_exaflop", out["compute"]["delivered_exaflop"].get<double>() / years},
+             {"gpu_hours_delivered", out["gpu_hours"]["delivered"].get<double>() / years},
+             {"gpu_hours_allocated", out["gpu_hours"]["allocated"].get<double>() / years}};
+  if (out.contains("carbon")) py["carbon_tco2"] = out["carbon"]["tco2"].get<double>() / years;
+  if (out.contains("water")) py["water_m3"] = out["water"]["m3"].get<double>() / years;
+  out["per_year"] = py;
+  out["power"]["hours_capped_share"] = out["power"]["hours_capped"].get<double>() / (window_s / 3600);
+}
+
 json per(double amount, double quantity) { return quantity > 0 ? json(amount / quantity) : json(nullptr); }
 
 std::string text(const json& v, const char* format) {
@@ -265,6 +282,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   add_site_and_costs(out, s, r);
   if (s.facility.power_cap_w) out["stranded"] = stranded(s, r, service_gpu_s, out["cost"]["usd"]["capex_hardware"].get<double>());
   out["classes"] = classes_json(classes, r.class_names);
+  add_window_and_per_year(out, s);
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", r.trace_jobs_skipped}};
   return out;
 }
@@ -317,6 +335,22 @@ std::string tranches_text(const Scenario& s) {
   return out;
 }
 
+std::string per_year_text(const json& m) {
+  const json& w = m["window"];
+  const json& py = m["per_year"];
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "per year     window %s to %s (%.1f d = %.3f y): facility %.1f MWh, %.3f EFLOP, %.0f GPU-hours",
+                w["start"].get<std::string>().substr(0, 10).c_str(), w["end"].get<std::string>().substr(0, 10).c_str(),
+                w["days"].get<double>(), w["years"].get<double>(), py["facility_energy_mwh"].get<double>(),
+                py["delivered_exaflop"].get<double>(), py["gpu_hours_delivered"].get<double>());
+  std::string out = buf;
+  if (py.contains("carbon_tco2")) {
+    std::snprintf(buf, sizeof buf, ", %.1f t CO2", py["carbon_tco2"].get<double>());
+    out += buf;
+  }
+  return out + "\n";
+}
+
 std::string summary_text(const Scenario& s, const json& m) {
   char buf[4096];
   const json& j = m["jobs"];
@@ -345,6 +379,7 @@ std::string summary_text(const Scenario& s, const json& m) {
                 m["power"]["it_mean_mw"].get<double>(), m["power"]["it_peak_mw"].get<double>(),
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
   out += buf;
+  out += per_year_text(m);
   if (m["classes"].size() > 1) {
     out += "class        jobs      wait p50    wait p95    GPU-hours\n";
     for (const auto& [name, c] : m["classes"].items()) {

@@ -25,10 +25,16 @@ struct WorkWeighted {
   }
   nlohmann::json mean() const { return work > 0 ? nlohmann::json(work_x_wait / work) : nlohmann::json(nullptr); }
 };
+// The window the metrics cover (`window`: dates, days, 365-day years, the basis of every per-year cost) and
+// the window's energy, carbon, water, compute and GPU-hours per such year (`per_year`); hours capped as a
+// share of the window's hours. Called on a finished summary, a run's or a federation's.
+void add_window_and_per_year(nlohmann::json& summary, const Scenario& s);
 nlohmann::json per(double amount, double quantity);             // amount / quantity, null if quantity is 0
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
 std::string jobs_csv(const RunResult& r);
+// The `per_year` line of the readable summaries: the window, then its figures per 365-day year.
+std::string per_year_text(const nlohmann::json& summary);
 // The readable summary printed on stdout.
 std::string summary_text(const Scenario& s, const nlohmann::json& summary);
 
