@@ -99,50 +99,107 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
-// Fills `row` (and appends to `out`) from the summaries of one scenario's runs, or of one member in them.
-void aggregate(const std::vector<Metric>& metrics, const std::vector<json>& summaries, int replications, json& row, std::string& out) {
+// Each metric's value in each summary (NaN where the run does not produce it), by column.
+std::map<std::string, std::vector<double>> values_of(const std::vector<Metric>& metrics, const std::vector<json>& summaries) {
   std::map<std::string, std::vector<double>> values;
-  for (const json& summary : summaries)
-    for (const Metric& m : metrics)
-      if (const json* v = find_path(summary, m.path); v && v->is_number()) values[m.column].push_back(v->get<double>());
   for (const Metric& m : metrics) {
-    const std::string& col = m.column;
-    const auto& v = values[col];
-    if (v.size() != static_cast<std::size_t>(replications)) {
-      out += replications > 1 ? ",," : ",";
-      continue;
-    }
-    double mean = stats::mean(v);
-    row[col] = mean;
-    out += "," + num(mean);
-    if (replications > 1) {
-      double var = 0;
-      for (double x : v) var += (x - mean) * (x - mean);
-      double half = stats::t95(replications - 1) * std::sqrt(var / (replications - 1) / replications);
-      row[col + "_ci95"] = half;
-      out += "," + num(half);
+    auto& v = values[m.column];
+    for (const json& summary : summaries) {
+      const json* x = find_path(summary, m.path);
+      v.push_back(x && x->is_number() ? x->get<double>() : std::nan(""));
     }
   }
+  return values;
+}
+
+// Appends the mean of `v` (and, over replications, the half-width of its 95 % Student-t interval) to `row`
+// and `out`; empty cells when a run lacks the value.
+void put_mean(const std::string& col, const std::vector<double>& v, int replications, json& row, std::string& out) {
+  const bool complete = v.size() == static_cast<std::size_t>(replications) && std::none_of(v.begin(), v.end(), [](double x) { return std::isnan(x); });
+  if (!complete) {
+    out += replications > 1 ? ",," : ",";
+    return;
+  }
+  const double mean = stats::mean(v);
+  row[col] = mean;
+  out += "," + num(mean);
+  if (replications > 1) {
+    double var = 0;
+    for (double x : v) var += (x - mean) * (x - mean);
+    const double half = stats::t95(replications - 1) * std::sqrt(var / (replications - 1) / replications);
+    row[col + "_ci95"] = half;
+    out += "," + num(half);
+  }
+}
+
+// Fills `row` (and appends to `out`) from the summaries of one scenario's runs, or of one member in them.
+void aggregate(const std::vector<Metric>& metrics, const std::vector<json>& summaries, int replications, json& row, std::string& out) {
+  const auto values = values_of(metrics, summaries);
+  for (const Metric& m : metrics) put_mean(m.column, values.at(m.column), replications, row, out);
   out += "\n";
+}
+
+std::string variant_cells(const ScenarioRuns& sr) {
+  std::string out;
+  for (const auto& [axis, name] : sr.variants) out += "," + csv_field(name);
+  return out;
 }
 
 }  // namespace
 
-Comparison make_comparison(const std::string& study, int replications, const std::vector<ScenarioRuns>& scenarios) {
-  json rows = json::array(), member_rows = json::array();
-  std::string header;
+Comparison make_comparison(const std::string& study, int replications, const std::vector<ScenarioRuns>& scenarios, const std::string& baseline) {
+  json rows = json::array(), member_rows = json::array(), difference_rows = json::array();
+  std::string header, plain_header, axes;
   const std::vector<Metric> metrics = metrics_for(scenarios);
-  for (const Metric& m : metrics) header += "," + csv_field(m.column) + (replications > 1 ? "," + csv_field(m.column + "_ci95") : "");
-  std::string csv = "scenario,replications" + header + "\n";
+  for (const Metric& m : metrics) {
+    header += "," + csv_field(m.column) + (replications > 1 ? "," + csv_field(m.column + "_ci95") : "");
+    plain_header += "," + csv_field(m.column);
+  }
+  if (!scenarios.empty())
+    for (const auto& [axis, _] : scenarios.front().variants) axes += "," + csv_field("variant_" + axis);
+  std::string csv = "scenario" + axes + ",replications" + header + "\n";
   std::string members_csv = "scenario,member,site,replications" + header + "\n";
+  std::string runs_csv = "scenario" + axes + ",replication,seed" + plain_header + "\n";
+  std::string differences_csv = "scenario,baseline" + axes + ",replications" + header + "\n";
+  const ScenarioRuns* base = nullptr;
+  for (const ScenarioRuns& sr : scenarios)
+    if (sr.name == baseline) base = &sr;
   for (const ScenarioRuns& sr : scenarios) {
     const std::string& name = sr.name;
     const std::vector<json>& summaries = sr.summaries;
     json row = {{"scenario", name}, {"replications", replications}};
-    csv += csv_field(name) + "," + std::to_string(replications);
+    json variants = json::object();
+    for (const auto& [axis, v] : sr.variants) variants[axis] = v;
+    if (!sr.variants.empty()) row["variants"] = variants;
+    csv += csv_field(name) + variant_cells(sr) + "," + std::to_string(replications);
     aggregate(metrics, summaries, replications, row, csv);
     row["overrides"] = sr.overrides;
     rows.push_back(row);
+    const auto values = values_of(metrics, summaries);
+    for (std::size_t k = 0; k < summaries.size(); ++k) {
+      runs_csv += csv_field(name) + variant_cells(sr) + "," + std::to_string(k) + "," + std::to_string(summaries[k].value("seed", 0ULL));
+      for (const Metric& m : metrics) {
+        const double x = values.at(m.column)[k];
+        runs_csv += std::isnan(x) ? "," : "," + num(x);
+      }
+      runs_csv += "\n";
+    }
+    if (base && base != &sr) {
+      // Paired by replication: replication k of every scenario draws the same jobs (common random numbers).
+      const auto base_values = values_of(metrics, base->summaries);
+      json drow = {{"scenario", name}, {"baseline", baseline}, {"replications", replications}};
+      if (!sr.variants.empty()) drow["variants"] = variants;
+      differences_csv += csv_field(name) + "," + csv_field(baseline) + variant_cells(sr) + "," + std::to_string(replications);
+      for (const Metric& m : metrics) {
+        std::vector<double> d;
+        const auto& a = values.at(m.column);
+        const auto& b = base_values.at(m.column);
+        for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k) d.push_back(a[k] - b[k]);
+        put_mean(m.column, d, replications, drow, differences_csv);
+      }
+      differences_csv += "\n";
+      difference_rows.push_back(drow);
+    }
     if (summaries.empty() || !summaries.front().contains("sites")) continue;
     for (const auto& [member, first] : summaries.front()["sites"].items()) {
       std::vector<json> of_member;
@@ -160,12 +217,20 @@ Comparison make_comparison(const std::string& study, int replications, const std
     c.json["members"] = member_rows;
     c.members_csv = members_csv;
   }
+  if (base) {
+    c.json["baseline"] = baseline;
+    c.json["differences"] = difference_rows;
+    c.differences_csv = differences_csv;
+  }
   c.csv = csv;
+  c.replications_csv = runs_csv;
   return c;
 }
 
-std::string comparison_table(const Comparison& c) {
-  const json& rows = c.json["scenarios"];
+namespace {
+
+// The metrics of `rows` (scenarios, or their differences from the baseline) with the scenarios as columns.
+std::string table(const json& rows, bool intervals) {
   std::vector<std::pair<std::string, std::string>> shown = {
       {"gpus", "GPUs"},
       {"utilization_allocated", "utilisation"},
@@ -196,13 +261,13 @@ std::string comparison_table(const Comparison& c) {
     shown.push_back({c + suffix, c + " not started (%)"});
   }
   // Columns as wide as the longest full name (and an interval, with replications).
-  const bool intervals = c.json.value("replications", 1) > 1;
   int width = intervals ? 21 : 14;
   for (const auto& row : rows) width = std::max(width, static_cast<int>(row["scenario"].get<std::string>().size()));
   std::string out;
+  // Right-aligned in `w` columns; "±" is two bytes and one column.
   auto cell = [&](int w, const std::string& text) {
-    out += w < 0 ? text + std::string(static_cast<std::size_t>(std::max(0, -w - static_cast<int>(text.size()))), ' ')
-                 : " " + std::string(static_cast<std::size_t>(std::max(0, w - static_cast<int>(text.size()))), ' ') + text;
+    const int shown_width = static_cast<int>(std::count_if(text.begin(), text.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+    out += " " + std::string(static_cast<std::size_t>(std::max(0, w - shown_width)), ' ') + text;
   };
   // Compute and energy take the prefix that keeps the largest value of the row below 1000.
   std::map<std::string, double> divisor;
@@ -224,13 +289,19 @@ std::string comparison_table(const Comparison& c) {
     if (col == "carbon_tco2_per_year") v /= 1000;
     if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
     if (col == "utilization_allocated") v *= 100;
-    return num(std::round(v * 100) / 100);
+    const double rounded = std::round(v * 100) / 100;
+    return num(rounded == 0 ? 0.0 : rounded);  // no "-0"
   };
-  cell(-28, "");
+  int label_width = 0;
+  for (const auto& [col, label] : shown) label_width = std::max(label_width, static_cast<int>(label.size()) + 1);
+  auto label_cell = [&](const std::string& label) {
+    out += label + std::string(static_cast<std::size_t>(label_width - static_cast<int>(label.size())), ' ');
+  };
+  label_cell("");
   for (const auto& row : rows) cell(width, row["scenario"].get<std::string>());
   out += "\n";
   for (const auto& [col, label] : shown) {
-    cell(-28, label);
+    label_cell(label);
     for (const auto& row : rows) {
       if (!row.contains(col)) {
         cell(width, "-");
@@ -241,6 +312,19 @@ std::string comparison_table(const Comparison& c) {
       cell(width, text);
     }
     out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string comparison_table(const Comparison& c) {
+  const bool intervals = c.json.value("replications", 1) > 1;
+  std::string out = table(c.json["scenarios"], intervals);
+  if (c.json.contains("differences") && !c.json["differences"].empty()) {
+    out += "\nminus " + c.json["baseline"].get<std::string>() +
+           (intervals ? " (each replication against the baseline's: they share random numbers)" : "") + "\n";
+    out += table(c.json["differences"], intervals);
   }
   return out;
 }

@@ -119,6 +119,42 @@ json class_totals(const std::vector<RunResult>& rs, const std::vector<json>& mem
   return cls;
 }
 
+// Waits over every job of the federation (into `out`), and by class (returned).
+std::vector<ClassWaits> add_waits(json& out, const Scenario& s, const std::vector<RunResult>& rs) {
+  std::vector<double> waits, censored;
+  WorkWeighted weighted, weighted_censored;
+  std::vector<ClassWaits> classes(rs.front().class_names.size());
+  for (const RunResult& r : rs)
+    for (const JobRecord& j : r.jobs) {
+      if (j.job.submit_s < s.warmup_s || j.status == JobStatus::rejected) continue;
+      const double work = j.job.gpus * j.job.run_s;
+      const double wait = (j.start_s >= 0 ? j.start_s : s.horizon_s) - j.job.submit_s;
+      censored.push_back(wait);
+      ClassWaits& cw = classes[j.job.class_index];
+      cw.censored.push_back(wait);
+      weighted_censored.add(work, wait);
+      if (j.start_s < 0) {
+        ++cw.not_started;
+        continue;
+      }
+      waits.push_back(wait);
+      cw.waits.push_back(wait);
+      weighted.add(work, wait);
+    }
+  out["wait_s"] = wait_stats(waits);
+  out["wait_s"]["work_weighted_mean"] = weighted.mean();
+  out["wait_censored_s"] = wait_stats(censored);
+  out["wait_censored_s"]["work_weighted_mean"] = weighted_censored.mean();
+  return classes;
+}
+
+// The members' catalog estimates together, each path prefixed with the member's name.
+json members_estimates(const Scenario& s) {
+  json out = json::array();
+  for (std::size_t i = 0; i < s.members.size(); ++i) add_estimates(out, s.members[i], s.member_names[i] + ": ");
+  return out;
+}
+
 }  // namespace
 
 json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs) {
@@ -141,32 +177,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   for (const char* k : {"submitted", "completed", "running_at_end", "queued_at_end", "rejected"})
     jobs[k] = static_cast<long long>(sum(std::string("jobs.") + k));
   out["jobs"] = jobs;
-  // Waits over every job of the federation, and by class.
-  std::vector<double> waits, censored;
-  WorkWeighted weighted, weighted_censored;
-  const std::size_t n_classes = rs.front().class_names.size();
-  std::vector<ClassWaits> classes(n_classes);
-  for (const RunResult& r : rs)
-    for (const JobRecord& j : r.jobs) {
-      if (j.job.submit_s < s.warmup_s || j.status == JobStatus::rejected) continue;
-      const double work = j.job.gpus * j.job.run_s;
-      const double wait = (j.start_s >= 0 ? j.start_s : s.horizon_s) - j.job.submit_s;
-      censored.push_back(wait);
-      ClassWaits& cw = classes[j.job.class_index];
-      cw.censored.push_back(wait);
-      weighted_censored.add(work, wait);
-      if (j.start_s < 0) {
-        ++cw.not_started;
-        continue;
-      }
-      waits.push_back(wait);
-      cw.waits.push_back(wait);
-      weighted.add(work, wait);
-    }
-  out["wait_s"] = wait_stats(waits);
-  out["wait_s"]["work_weighted_mean"] = weighted.mean();
-  out["wait_censored_s"] = wait_stats(censored);
-  out["wait_censored_s"]["work_weighted_mean"] = weighted_censored.mean();
+  const std::vector<ClassWaits> classes = add_waits(out, s, rs);
   double service = 0, allocated = 0, busy = 0, capacity = 0;
   DemandTotals demand;
   for (const json& m : member) demand.add(demand_from_json(m["demand"]));
@@ -209,6 +220,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   out["cost"] = cost_totals(s, member, out["gpu_hours"]["delivered"], out["compute"]["delivered_exaflop"]);
   out["classes"] = class_totals(rs, member, classes);
   add_window_and_per_year(out, s);
+  out["estimates_used"] = members_estimates(s);
   const char* policy = s.dispatch == DispatchPolicy::cheapest_power ? "cheapest_power"
                        : s.dispatch == DispatchPolicy::lowest_carbon ? "lowest_carbon"
                                                                       : "least_queued_work";
@@ -301,6 +313,7 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>());
   out += buf;
   out += per_year_text(m);
+  out += estimates_text(m);
   out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
   for (std::size_t i = 0; i < s.members.size(); ++i) {
     const json& x = m["sites"][s.member_names[i]];

@@ -24,6 +24,44 @@ double window_overlap(const Scenario& s, const JobRecord& r) {
 }
 
 
+// A tranche's nodes and their network.
+double tranche_capex_usd(const Scenario& s, const Tranche& t) {
+  const ExchangeRates& fx = s.costs.fx;
+  return t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * s.cluster.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
+}
+
+// Each tranche: what it is, when it serves, what it cost, and what it held and did in the window. Its
+// FLOP is the run's, shared by the work its busy GPUs did (the classes' MFU mix is not told apart).
+json tranches_json(const Scenario& s, const RunResult& r, double delivered_flop) {
+  const ClusterSpec& c = s.cluster;
+  double busy_work = 0;
+  for (const TrancheTotals& t : r.window_tranches) busy_work += t.busy_work_gpu_s;
+  const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
+  auto date = [&](double t) { return iso_local(s.start_epoch_s + static_cast<long long>(std::floor(t)), s.site_utc_offset_s); };
+  json out = json::array();
+  for (std::size_t i = 0; i < c.tranches.size(); ++i) {
+    const Tranche& t = c.tranches[i];
+    const TrancheTotals& w = r.window_tranches[i];
+    const double gpus = static_cast<double>(t.nodes) * c.gpus_per_node;
+    const double service_s = gpus * std::max(0.0, std::min(t.retire_s, s.horizon_s) - std::max(t.arrive_s, s.warmup_s));
+    const double usd = tranche_capex_usd(s, t);
+    out.push_back({{"name", t.name},
+                   {"node_type", t.node_type},
+                   {"accelerator", t.accelerator},
+                   {"gpus", static_cast<long long>(gpus)},
+                   {"arrives", date(t.arrive_s)},
+                   {"retires", t.retire_s < s.horizon_s ? json(date(t.retire_s)) : json(nullptr)},
+                   {"capex", usd * per_usd},
+                   {"capex_usd", usd},
+                   {"gpu_hours_in_service", service_s / 3600},
+                   {"gpu_hours_allocated", w.allocated_gpu_s / 3600},
+                   {"utilization", {{"allocated", per(w.allocated_gpu_s, service_s)}, {"busy", per(w.busy_gpu_s, service_s)}}},
+                   {"gpu_hours_delivered", w.delivered_gpu_s / 3600},
+                   {"delivered_exaflop", busy_work > 0 ? delivered_flop * w.busy_work_gpu_s / busy_work / 1e18 : 0.0}});
+  }
+  return out;
+}
+
 // Electricity cost, carbon, water and costs, from the hourly facility energy of the window.
 void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   const double window_s = s.horizon_s - s.warmup_s;
@@ -78,7 +116,7 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   CostInputs in;
   // Each tranche is bought in the year it arrives (years counted from the window's start).
   for (const Tranche& t : c.tranches) {
-    double usd = t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * c.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
+    const double usd = tranche_capex_usd(s, t);
     in.hardware.push_back({usd, std::max(0.0, (t.arrive_s - s.warmup_s) / year_s), (t.retire_s - s.warmup_s) / year_s});
     in.hardware_capex_usd += usd;
   }
@@ -190,6 +228,24 @@ void add_window_and_per_year(json& out, const Scenario& s) {
   out["power"]["hours_capped_share"] = out["power"]["hours_capped"].get<double>() / (window_s / 3600);
 }
 
+void add_estimates(json& list, const Scenario& s, const std::string& prefix) {
+  for (const Scenario::EstimateUse& u : s.estimates_used) {
+    json paths = json::array();
+    for (const std::string& p : u.paths) paths.push_back(prefix + p);
+    auto it = std::find_if(list.begin(), list.end(), [&](const json& e) { return e["catalog"] == u.catalog && e["entry"] == u.entry; });
+    if (it == list.end()) list.push_back({{"catalog", u.catalog}, {"entry", u.entry}, {"paths", paths}});
+    else (*it)["paths"].insert((*it)["paths"].end(), paths.begin(), paths.end());
+  }
+}
+
+std::string estimates_text(const json& m) {
+  const json& e = m["estimates_used"];
+  if (e.empty()) return "";
+  std::string out = "estimates    " + std::to_string(e.size()) + " catalog entries used are estimates:";
+  for (std::size_t i = 0; i < e.size(); ++i) out += (i ? ", " : " ") + e[i]["entry"].get<std::string>();
+  return out + "\n";
+}
+
 json per(double amount, double quantity) { return quantity > 0 ? json(amount / quantity) : json(nullptr); }
 
 std::string text(const json& v, const char* format) {
@@ -282,6 +338,9 @@ json make_summary(const Scenario& s, const RunResult& r) {
   add_site_and_costs(out, s, r);
   if (s.facility.power_cap_w) out["stranded"] = stranded(s, r, service_gpu_s, out["cost"]["usd"]["capex_hardware"].get<double>());
   out["classes"] = classes_json(classes, r.class_names);
+  out["tranches"] = tranches_json(s, r, delivered_flop);
+  out["estimates_used"] = json::array();
+  add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", r.trace_jobs_skipped}};
   return out;
@@ -380,6 +439,19 @@ std::string summary_text(const Scenario& s, const json& m) {
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
   out += buf;
   out += per_year_text(m);
+  if (m["tranches"].size() > 1) {
+    out += "tranche      accelerator      GPUs      arrives     alloc %  ref GPU-hours  capex (" + m["cost"]["currency"].get<std::string>() + ")\n";
+    for (std::size_t i = 0; i < m["tranches"].size(); ++i) {
+      const json& t = m["tranches"][i];
+      const std::string label = t["name"].get<std::string>().empty() ? "#" + std::to_string(i) : t["name"].get<std::string>();
+      std::snprintf(buf, sizeof buf, "  %-10s %-16s %-9lld %-11s %-8s %-14.0f %.4g\n", label.c_str(),
+                    t["accelerator"].get<std::string>().c_str(), t["gpus"].get<long long>(), t["arrives"].get<std::string>().substr(0, 10).c_str(),
+                    t["utilization"]["allocated"].is_number() ? text(100 * t["utilization"]["allocated"].get<double>(), "%.1f").c_str() : "n/a",
+                    t["gpu_hours_delivered"].get<double>(), t["capex"].get<double>());
+      out += buf;
+    }
+  }
+  out += estimates_text(m);
   if (m["classes"].size() > 1) {
     out += "class        jobs      wait p50    wait p95    GPU-hours\n";
     for (const auto& [name, c] : m["classes"].items()) {

@@ -33,6 +33,10 @@ nlohmann::json per(double amount, double quantity);             // amount / quan
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
 std::string jobs_csv(const RunResult& r);
+// Appends a scenario's `estimates_used` to `list` (entries merged by catalog and entry, each path with
+// `prefix`); the line of the readable summaries that names them (empty when none).
+void add_estimates(nlohmann::json& list, const Scenario& s, const std::string& prefix);
+std::string estimates_text(const nlohmann::json& summary);
 // The `per_year` line of the readable summaries: the window, then its figures per 365-day year.
 std::string per_year_text(const nlohmann::json& summary);
 // The readable summary printed on stdout.

@@ -285,6 +285,8 @@ std::vector<RunResult> Simulation::results() {
     res.capped_s = rec.window_capped_s();
     res.throttled_gpu_s = rec.window_throttled_gpu_s();
     res.off_gpu_s = rec.window_off_gpu_s();
+    res.window_tranches = rec.window_tranches();
+    res.window_tranches.resize(s.sc.cluster.tranches.size());  // a window without any state has none
     res.hourly_window_it_j = rec.hourly_window_it_j();
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();

@@ -17,6 +17,7 @@ Site::Site(const Scenario& s, int index)
       facility(make_facility_model(s)),
       ctl(s.cluster, s.facility, facility),
       rec(s.horizon_s, s.warmup_s, s.timeseries_interval_s, facility),
+      tranche_load(s.cluster.tranches.size()),
       gpus_in_service(s.cluster.gpus()),
       utc_offset_s(s.site_utc_offset_s) {
   sched.set_groups(s.cluster.generation_starts());
@@ -34,6 +35,11 @@ void Site::apply(const PodSwitch& s) {
 void Site::add_to_pod(int pod, int busy, int held, double job_speed) {
   busy_rate += busy * job_speed;
   held_rate += held * job_speed;
+  TrancheLoad& t = tranche_load[static_cast<std::size_t>(ctl.pod(pod).tranche)];
+  t.gpus_busy += busy;
+  t.gpus_allocated += held;
+  t.busy_rate += busy * job_speed;
+  t.held_rate += held * job_speed;
   // A retired pod switches off once its last job ends.
   if (auto off = ctl.add_load(pod, busy, held)) apply(*off);
 }
@@ -92,6 +98,7 @@ ClusterState Site::state(double now) const {
   s.service_rate = service_rate;
   s.busy_work_rate = busy_rate * s.speed;
   s.held_work_rate = held_rate * s.speed;
+  s.tranches = tranche_load;
   if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&
       now - ctl.last_switch_s() >= ctl.switch_interval_s()) {
     const NodePool& pool = sched.pool();

@@ -76,6 +76,7 @@ struct Site {
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs
   double service_rate = 0;  // the same for the GPUs in service
+  std::vector<TrancheLoad> tranche_load;  // the same by tranche, with what their GPUs hold and do
   long long gpus_in_service = 0;
   long long gpus_busy = 0;
   long long gpus_held = 0;

@@ -37,8 +37,14 @@ CostCatalog load_cost_catalog_text(std::string_view text, const std::string& ori
     get(v, "usd_rates." + cur, "source");
     c.fx.per_usd[cur] = r.get<double>();
   }
+  auto flag = [&](const json& v, const std::string& path) {
+    if (!v.contains("estimate")) return;
+    if (!v["estimate"].is_boolean()) fail(path + ".estimate", "expected true or false, found " + v["estimate"].dump());
+    if (v["estimate"].get<bool>()) c.estimates.insert(path);
+  };
   auto money = [&](const json& v, const std::string& path) {
     get(v, path, "source");
+    flag(v, path);
     const json& p = get(v, path, "price");
     auto m = p.is_string() ? parse_money(p.get<std::string>()) : std::nullopt;
     if (!m) fail(path + ".price", "expected money like \"317000 USD\", found " + p.dump());
@@ -48,6 +54,7 @@ CostCatalog load_cost_catalog_text(std::string_view text, const std::string& ori
   auto value = [&](const std::string& key) {
     const json& v = get(doc, "(top level)", key);
     get(v, key, "source");
+    flag(v, key);
     const json& x = get(v, key, "value");
     if (!x.is_number() || x.get<double>() < 0) fail(key + ".value", "expected a non-negative number");
     return x.get<double>();

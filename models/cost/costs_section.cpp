@@ -10,6 +10,10 @@ using namespace params;
 
 namespace {
 
+constexpr const char* kCatalog = "built-in cost catalog";
+
+bool same_money(const Money& a, const Money& b) { return a.amount == b.amount && a.currency == b.currency; }
+
 std::vector<Param> declare() {
   auto money = [](std::string name, std::string help) {
     Param p = string(std::move(name), json(), std::move(help) + " Money: \"AMOUNT CUR\", e.g. \"317000 USD\".");
@@ -60,6 +64,25 @@ void build_tranche_prices(SectionContext& ctx, const CostCatalog& cc) {
       throw InputError(where(p) + ": expected money like \"317000 USD\" in a currency of the cost catalog (" + cc.currencies() + "), found " +
                        t["node_price"].dump());
     tr.node_price = *m;
+    auto it = cc.node_prices.find(tr.node_type);
+    if (it != cc.node_prices.end() && same_money(*m, it->second) && cc.estimates.count("node_prices." + tr.node_type))
+      ctx.used_estimate(kCatalog, "node_prices." + tr.node_type, p);
+  }
+}
+
+// The site's figures flagged as estimates, where the scenario uses them: the tariff always; the climate
+// with the climate PUE model; the grid limit as the cap; construction cost where facility_per_mw is the site's.
+// (The grid's date is for readers: no model uses it.)
+void site_estimates(SectionContext& ctx, bool site_facility_cost) {
+  const Scenario& s = ctx.s;
+  const std::string catalog = ctx.r.contains("site_catalog") ? ctx.r["site_catalog"].get<std::string>() : "built-in site catalog";
+  for (const std::string& field : s.site->estimates) {
+    std::string path;
+    if (field == "tariff") path = "site";
+    else if (field == "climate" && s.facility.climate) path = "facility.pue_model";
+    else if (field == "grid_limit_mw" && ctx.r["facility"].value("cap_at_grid_limit", false)) path = "facility.cap_at_grid_limit";
+    else if ((field == "construction_cost_per_mw" || field == "land_cost_per_mw") && site_facility_cost) path = "costs.facility_per_mw";
+    if (!path.empty()) ctx.used_estimate(catalog, "sites." + s.site->key + "." + field, path);
   }
 }
 
@@ -69,13 +92,15 @@ void build(SectionContext& ctx) {
   auto where = [&](const std::string& p) { return ctx.where(p); };
   const CostCatalog& cc = builtin_cost_catalog();
   static const FileDigest builtin = digest_of(builtin_costs_json());
-  ctx.s.inputs["built-in cost catalog"] = builtin;
+  ctx.s.inputs[kCatalog] = builtin;
   json& k = r["costs"];
   s.costs.fx = cc.fx;
   s.costs.currency = k["currency"];
   if (!cc.fx.per_usd.count(s.costs.currency))
     throw InputError(where("costs.currency") + ": expected a currency of the cost catalog (" + cc.currencies() + "), found \"" + s.costs.currency + "\"");
-  auto money_at = [&](const char* key, const std::optional<Money>& fallback, const std::string& why) {
+  // `entry`: the catalog entry the fallback comes from; a value equal to it, filled or written, is recorded
+  // when the entry is an estimate (so the resolved scenario, rerun, records the same).
+  auto money_at = [&](const char* key, const std::optional<Money>& fallback, const std::string& why, const std::string& entry) {
     std::string p = std::string("costs.") + key;
     if (!k.contains(key)) {
       if (!fallback) throw InputError(where(p) + ": missing: " + why);
@@ -86,30 +111,35 @@ void build(SectionContext& ctx) {
     if (!cc.fx.per_usd.count(m->currency))
       throw InputError(where(p) + ": expected a currency of the cost catalog (" + cc.currencies() + "), found \"" + m->currency + "\"");
     if (m->amount < 0) throw InputError(where(p) + ": expected a non-negative amount, found " + k[key].dump());
+    if (fallback && same_money(*m, *fallback) && cc.estimates.count(entry)) ctx.used_estimate(kCatalog, entry, p);
     return *m;
   };
   std::optional<Money> catalog_node;
   if (auto it = cc.node_prices.find(s.cluster.node_type); it != cc.node_prices.end()) catalog_node = it->second;
-  s.costs.node_price = money_at("node_price", catalog_node, "the cost catalog has no price for node type \"" + s.cluster.node_type + "\"; set costs.node_price");
+  s.costs.node_price = money_at("node_price", catalog_node, "the cost catalog has no price for node type \"" + s.cluster.node_type + "\"; set costs.node_price",
+                               "node_prices." + s.cluster.node_type);
   s.cluster.tranches[0].node_price = s.costs.node_price;
   build_tranche_prices(ctx, cc);
-  s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "");
+  s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "", "network_per_gpu");
   std::optional<Money> site_facility;
   if (s.site) site_facility = Money{s.site->construction_per_mw + s.site->land_per_mw, s.site->construction_currency};
-  s.costs.facility_per_mw = money_at("facility_per_mw", site_facility ? site_facility : std::optional<Money>(cc.facility_per_mw), "");
+  s.costs.facility_per_mw = money_at("facility_per_mw", site_facility ? site_facility : std::optional<Money>(cc.facility_per_mw), "",
+                                     site_facility ? "" : "facility_per_mw");
   // A site's tariff sets the price; the flat price is for scenarios without one.
   if (s.site && ctx.doc.contains("costs") && ctx.doc["costs"].contains("electricity_price"))
     throw InputError(where("costs.electricity_price") + ": has no effect with a `site` (its tariff sets the price); remove it or remove `site`");
-  if (!s.site) s.costs.electricity_price = money_at("electricity_price", cc.electricity_price, "");
-  s.costs.staff_per_mw_year = money_at("staff_per_mw_year", cc.staff_per_mw_year, "");
+  if (!s.site) s.costs.electricity_price = money_at("electricity_price", cc.electricity_price, "", "electricity_price");
+  s.costs.staff_per_mw_year = money_at("staff_per_mw_year", cc.staff_per_mw_year, "", "staff_per_mw_year");
   auto number_at = [&](const char* key, double fallback) {
     if (!k.contains(key)) k[key] = fallback;
+    if (k[key].get<double>() == fallback && cc.estimates.count(key)) ctx.used_estimate(kCatalog, key, std::string("costs.") + key);
     return k[key].get<double>();
   };
   s.costs.server_life_y = number_at("server_life_years", cc.server_life_years);
   s.costs.facility_life_y = number_at("facility_life_years", cc.facility_life_years);
   s.costs.maintenance_share = number_at("maintenance_share_per_year", cc.maintenance_share_per_year);
   s.costs.discount_rate = number_at("discount_rate", cc.discount_rate);
+  if (s.site) site_estimates(ctx, site_facility && same_money(s.costs.facility_per_mw, *site_facility));
   if (s.site && !cc.fx.per_usd.count(s.site->tariff.currency))
     throw InputError(where("site") + ": the site's tariff currency " + s.site->tariff.currency + " is not in the cost catalog");
 }

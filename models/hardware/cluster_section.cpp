@@ -78,7 +78,10 @@ std::string watts(double w) {
 }
 
 // Appends one tranche of nodes (`t`: its resolved object, filled here from the node type's catalog entry).
-void add_tranche(SectionContext& ctx, const Catalog& cat, json& t, const std::string& path, const NodeTypeSpec& type, double arrive_s) {
+// `label`: the catalog as `inputs` names it. A value equal to its catalog entry's, filled or written, is
+// recorded when that entry is an estimate (so the resolved scenario, rerun, records the same).
+void add_tranche(SectionContext& ctx, const Catalog& cat, const std::string& label, json& t, const std::string& path,
+                 const NodeTypeSpec& type, double arrive_s) {
   Scenario& s = ctx.s;
   auto where = [&](const std::string& p) { return ctx.where(p); };
   Tranche tr;
@@ -88,6 +91,10 @@ void add_tranche(SectionContext& ctx, const Catalog& cat, json& t, const std::st
   tr.accelerator = a.key;
   tr.bf16_flops = a.bf16_dense_flops;
   tr.speed = a.bf16_dense_flops / s.cluster.gpu_bf16_flops;
+  if (a.estimate) ctx.used_estimate(label, "accelerators." + a.key, path + ".node_type");
+  auto from_type = [&](const char* key, bool same) {
+    if (same && type.estimate) ctx.used_estimate(label, "node_types." + type.key, path + "." + key);
+  };
   tr.nodes = t["nodes"];
   if (!t.contains("node_idle_power")) t["node_idle_power"] = watts(type.idle_power_w);
   if (!t.contains("node_peak_power")) t["node_peak_power"] = watts(type.peak_power_w);
@@ -98,6 +105,9 @@ void add_tranche(SectionContext& ctx, const Catalog& cat, json& t, const std::st
                      t["node_idle_power"].get<std::string>() + "), found " + t["node_peak_power"].dump());
   if (!t.contains("active_power_factor")) t["active_power_factor"] = type.active_power_factor;
   tr.active_factor = t["active_power_factor"];
+  from_type("node_idle_power", tr.idle_w == type.idle_power_w);
+  from_type("node_peak_power", tr.peak_w == type.peak_power_w);
+  from_type("active_power_factor", tr.active_factor == type.active_power_factor);
   if (!t.contains("pods")) t["pods"] = (tr.nodes + 31) / 32;
   tr.pods = t["pods"];
   if (tr.pods > tr.nodes)
@@ -119,8 +129,10 @@ void build(SectionContext& ctx) {
   json& c = r["cluster"];
   Catalog file_catalog;
   const Catalog* cat = &builtin_catalog();
+  std::string label = "built-in hardware catalog";
   if (c.contains("catalog")) {
     const std::string path = ctx.rel(c["catalog"]);
+    label = path;
     c["catalog"] = path;
     try {
       const std::string text = read_text_file(path);
@@ -137,13 +149,14 @@ void build(SectionContext& ctx) {
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
   const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));
   if (!c.contains("gpus_per_node")) c["gpus_per_node"] = nt.gpus_per_node;
+  if (nt.estimate && c["gpus_per_node"] == nt.gpus_per_node) ctx.used_estimate(label, "node_types." + nt.key, "cluster.gpus_per_node");
   s.cluster.node_type = nt.key;
   s.cluster.accelerator = acc.key;
   s.cluster.gpu_bf16_flops = acc.bf16_dense_flops;
   s.cluster.gpus_per_node = c["gpus_per_node"];
   // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order here; the
   // scheduler section renumbers them in placement order.
-  add_tranche(ctx, *cat, c, "cluster", nt, 0.0);
+  add_tranche(ctx, *cat, label, c, "cluster", nt, 0.0);
   s.cluster.node_idle_w = s.cluster.tranches[0].idle_w;
   s.cluster.node_peak_w = s.cluster.tranches[0].peak_w;
   if (c.contains("tranches")) {
@@ -162,7 +175,7 @@ void build(SectionContext& ctx) {
         ctx.warn(path + ".arrives", t["arrives"].get<std::string>() + " is at or after the horizon: the tranche is left out (its GPUs, costs and design power)");
         continue;
       }
-      add_tranche(ctx, *cat, t, path, tt, arrive);
+      add_tranche(ctx, *cat, label, t, path, tt, arrive);
     }
   }
   if (s.cluster.gpus() > 8'000'000) {

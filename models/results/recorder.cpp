@@ -53,6 +53,15 @@ void Recorder::account(double a, double b) {
     if (state_.speed < 1) {
       throttled_gpu_s_ += state_.gpus_busy * (1 - state_.speed) * dt;
     }
+    if (tranche_totals_.size() < state_.tranches.size()) tranche_totals_.resize(state_.tranches.size());
+    for (std::size_t i = 0; i < state_.tranches.size(); ++i) {
+      const TrancheLoad& l = state_.tranches[i];
+      TrancheTotals& t = tranche_totals_[i];
+      t.allocated_gpu_s += l.gpus_allocated * dt;
+      t.busy_gpu_s += l.gpus_busy * dt;
+      t.delivered_gpu_s += l.held_rate * state_.speed * dt;
+      t.busy_work_gpu_s += l.busy_rate * state_.speed * dt;
+    }
   }
 }
 

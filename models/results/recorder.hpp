@@ -8,6 +8,22 @@
 
 namespace capsim {
 
+// One tranche's share of the state: what its GPUs hold and do.
+struct TrancheLoad {
+  long long gpus_allocated = 0;
+  long long gpus_busy = 0;
+  double held_rate = 0;  // reference GPU-seconds per second its allocated GPUs are worth at full speed
+  double busy_rate = 0;  // the same for its busy GPUs
+};
+
+// A tranche's totals over the window.
+struct TrancheTotals {
+  double allocated_gpu_s = 0;
+  double busy_gpu_s = 0;
+  double delivered_gpu_s = 0;  // allocated GPU-seconds x speed, in reference GPU-seconds
+  double busy_work_gpu_s = 0;  // work done by its busy GPUs, in reference GPU-seconds
+};
+
 struct ClusterState {
   long long gpus_allocated = 0;  // held by jobs (whole nodes for multi-node jobs)
   long long gpus_busy = 0;       // running a job's work (draw active power)
@@ -24,6 +40,7 @@ struct ClusterState {
   // Throttling under a cap, with pods off or slowed, no pod in its dwell, and the first queued job would
   // fit on the free GPUs with those switched off: the controller should be using the cap to the full.
   bool cap_room = false;
+  std::vector<TrancheLoad> tranches;  // by tranche, in the cluster's order
 };
 
 struct TimeseriesRow {
@@ -59,6 +76,7 @@ class Recorder {
   double window_busy_work_gpu_s() const { return busy_work_gpu_s_; }
   double window_service_gpu_s() const { return service_gpu_s_; }
   double window_off_gpu_s() const { return off_gpu_s_; }
+  const std::vector<TrancheTotals>& window_tranches() const { return tranche_totals_; }
   // Per hour of the horizon, the part inside the window.
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
   const std::vector<double>& hourly_window_facility_j() const { return hourly_facility_j_; }
@@ -72,6 +90,7 @@ class Recorder {
   ClusterState state_;
   std::vector<TimeseriesRow> bins_;
   std::vector<double> hourly_it_j_, hourly_facility_j_, hourly_room_s_;
+  std::vector<TrancheTotals> tranche_totals_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_facility_w_ = 0;
   double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0;

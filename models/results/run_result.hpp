@@ -61,6 +61,7 @@ struct RunResult {
   double capped_s = 0;            // time in the window with nodes throttled under the power cap
   double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
   double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
+  std::vector<TrancheTotals> window_tranches;  // by tranche, in the cluster's order
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room
   FacilityModel facility;

@@ -43,6 +43,14 @@ struct Scenario {
   // "FILE: PATH: what": valid input that likely does not do what was meant (docs/errors.md). A federation's
   // include its members'.
   std::vector<std::string> warnings;
+  // Catalog figures flagged as estimates that reached this scenario (not overridden by it), in the order of
+  // the format: each entry once, with the scenario paths it filled. A federation's are its members'.
+  struct EstimateUse {
+    std::string catalog;             // "built-in hardware catalog" or the file, as in `inputs`
+    std::string entry;               // e.g. "node_types.h200-sxm-8", "sites.kr-ulsan.tariff"
+    std::vector<std::string> paths;  // e.g. "cluster.node_peak_power"
+  };
+  std::vector<EstimateUse> estimates_used;
 
   // A federation: each member is this scenario with the member's settings (its own site, cluster, facility,
   // costs, scheduler), all sharing the calendar, seed and workload. Empty for one data center.

@@ -27,6 +27,8 @@ struct SectionContext {
   // "FILE: PATH", the start of every error message.
   std::string where(const std::string& path) const { return file + ": " + path; }
   void warn(const std::string& path, const std::string& what) const { s.warnings.push_back(where(path) + ": " + what); }
+  // Records that the value at `path` came from a catalog entry flagged as an estimate.
+  void used_estimate(const std::string& catalog, const std::string& entry, const std::string& path) const;
   // A path in the scenario, made absolute against the scenario file's folder.
   std::string rel(const std::string& path) const;
 };

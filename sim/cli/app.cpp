@@ -191,6 +191,8 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
   study->add_option("--jobs,-j", sa.jobs, "Runs in parallel (default: the number of cores)")->check(CLI::Range(1, 1024));
   study->add_option("--replications,-r", sa.replications, "Runs per scenario with derived seeds; means with 95% CIs")
       ->check(CLI::Range(1, 1000));
+  study->add_option("--set", sa.sets, "Override a value in every scenario, after the variants: PATH=VALUE, e.g. horizon=30d (repeatable)");
+  study->add_option("--baseline", sa.baseline, "Scenario the others are compared with (differences.csv; default: the study file's)");
   study->add_flag("--quiet,-q", sa.quiet, "No progress on stderr");
   study->add_flag("--force", sa.force, "Write into a non-empty output directory");
 

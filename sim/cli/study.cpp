@@ -21,6 +21,7 @@
 #include "models/common/json_file.hpp"
 #include "models/common/params.hpp"
 #include "models/common/random.hpp"
+#include "models/scenario/overrides.hpp"
 #include "models/scenario/scenario.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/comparison.hpp"
@@ -37,6 +38,7 @@ struct StudyScenario {
   std::string name;  // variant name, or the file's stem
   std::string file;
   std::vector<Override> overrides;
+  std::vector<std::pair<std::string, std::string>> variants;  // (axis, variant name) that make it
 };
 
 struct Run {
@@ -79,8 +81,10 @@ StudyJson read_study_file(const std::string& file) {
   if (st.contains("name") && !st["name"].is_string()) fail("name", "expected a string, found " + st["name"].dump());
   if (st.contains("replications") && !st["replications"].is_number_integer())
     fail("replications", "expected an integer from 1 to 1000, found " + st["replications"].dump());
+  if (st.contains("baseline") && !st["baseline"].is_string()) fail("baseline", "expected a scenario name, found " + st["baseline"].dump());
   for (const auto& [k, _] : st.items()) {
-    static const std::vector<std::string> known = {"capsim_study", "name", "description", "base", "scenarios", "variants", "replications"};
+    static const std::vector<std::string> known = {"capsim_study", "name",         "description", "base",
+                                                   "scenarios",    "variants",     "replications", "baseline"};
     if (std::find(known.begin(), known.end(), k) == known.end()) {
       std::string hint = params::near_miss(k, known);
       fail(k, "unknown key `" + k + "`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?"));
@@ -102,34 +106,42 @@ std::vector<StudyScenario> expand_variants(const StudyJson& st, const std::strin
   auto fail = [&](const std::string& path, const std::string& what) { fail_at(file, path, what); };
   if (!st.contains("base") || !st["base"].is_string()) fail("base", "expected the base scenario file (or a `scenarios` list)");
   std::string base = (dir / st["base"].get<std::string>()).lexically_normal().string();
-  std::vector<std::pair<std::string, std::vector<Override>>> combos = {{"", {}}};
+  struct Combo {
+    std::string name;
+    std::vector<Override> overrides;
+    std::vector<std::pair<std::string, std::string>> variants;
+  };
+  std::vector<Combo> combos = {{"", {}, {}}};
   if (st.contains("variants")) {
     if (!st["variants"].is_object() || st["variants"].empty())
       fail("variants", "expected an object of axes, each an object of named variants, found " + st["variants"].dump().substr(0, 40));
     for (const auto& [axis, values] : st["variants"].items()) {
       if (!values.is_object() || values.empty()) fail("variants." + axis, "expected an object of named variants");
-      std::vector<std::pair<std::string, std::vector<Override>>> next;
-      for (const auto& c : combos) {
+      std::vector<Combo> next;
+      for (const Combo& c : combos) {
         for (const auto& [vname, sets] : values.items()) {
           check_run_name(vname, file, "variants." + axis + "." + vname);
           if (!sets.is_object()) fail("variants." + axis + "." + vname, "expected an object of PATH: VALUE overrides");
-          auto o = c.second;
-          for (const auto& [path, v] : sets.items()) o.push_back({path, override_text(v)});
-          next.push_back({c.first.empty() ? vname : c.first + "-" + vname, o});
+          Combo n = c;
+          for (const auto& [path, v] : sets.items()) n.overrides.push_back({path, override_text(v)});
+          n.name = c.name.empty() ? vname : c.name + "-" + vname;
+          n.variants.emplace_back(axis, vname);
+          next.push_back(std::move(n));
         }
       }
       combos = std::move(next);
     }
   }
   std::vector<StudyScenario> out;
-  for (auto& c : combos) out.push_back({c.first.empty() ? fs::path(base).stem().string() : c.first, base, c.second});
+  for (auto& c : combos) out.push_back({c.name.empty() ? fs::path(base).stem().string() : c.name, base, c.overrides, c.variants});
   return out;
 }
 
 // The scenarios of the study: a list of files, or a base with variants. Every one is validated before any
 // runs, so a typo fails in a second, not after an hour (traces are read by the runs themselves). Returns
 // each scenario's seed in `seeds`.
-std::vector<StudyScenario> study_scenarios(const StudyJson& st, const std::string& file, std::map<std::string, std::uint64_t>& seeds) {
+std::vector<StudyScenario> study_scenarios(const StudyJson& st, const std::string& file, const std::vector<Override>& sets,
+                                           std::map<std::string, std::uint64_t>& seeds) {
   const fs::path dir = fs::absolute(file).parent_path();
   std::vector<StudyScenario> scenarios;
   if (st.contains("scenarios") && (st.contains("base") || st.contains("variants")))
@@ -140,12 +152,13 @@ std::vector<StudyScenario> study_scenarios(const StudyJson& st, const std::strin
       if (!f.is_string()) fail_at(file, "scenarios", "expected file names, found " + f.dump());
       fs::path p = dir / f.get<std::string>();
       check_run_name(p.stem().string(), file, "scenarios." + std::to_string(scenarios.size()));
-      scenarios.push_back({p.stem().string(), p.lexically_normal().string(), {}});
+      scenarios.push_back({p.stem().string(), p.lexically_normal().string(), {}, {}});
     }
   } else {
     scenarios = expand_variants(st, file, dir);
   }
-  for (const StudyScenario& sc : scenarios) {
+  for (StudyScenario& sc : scenarios) {
+    sc.overrides.insert(sc.overrides.end(), sets.begin(), sets.end());
     check_run_name(sc.name, file, st.contains("scenarios") ? "scenarios" : "variants");
     if (seeds.count(sc.name))
       fail_at(file, st.contains("scenarios") ? "scenarios" : "variants", "expected distinct scenario names, found \"" + sc.name + "\" twice");
@@ -283,7 +296,15 @@ int run_study(const StudyArgs& a) {
   if (replications < 1 || replications > 1000)
     fail_at(a.file, "replications", "expected an integer from 1 to 1000, found " + std::to_string(replications));
   std::map<std::string, std::uint64_t> seeds;
-  const std::vector<StudyScenario> scenarios = study_scenarios(st, a.file, seeds);
+  std::vector<Override> sets;
+  for (const std::string& s : a.sets) sets.push_back(parse_override(s));
+  const std::vector<StudyScenario> scenarios = study_scenarios(st, a.file, sets, seeds);
+  const std::string baseline = !a.baseline.empty() ? a.baseline : st.value("baseline", "");
+  if (!baseline.empty() && !seeds.count(baseline)) {
+    std::string names;
+    for (const StudyScenario& sc : scenarios) names += (names.empty() ? "" : ", ") + sc.name;
+    fail_at(a.file, "baseline", "expected one of the study's scenarios (" + names + "), found \"" + baseline + "\"");
+  }
 
   prepare_output_dir(a.out, a.force);
   std::vector<Run> runs = plan_runs(scenarios, replications, seeds, a.out);
@@ -299,6 +320,7 @@ int run_study(const StudyArgs& a) {
   for (const StudyScenario& sc : scenarios) {
     ScenarioRuns sr;
     sr.name = sc.name;
+    sr.variants = sc.variants;
     for (const auto& o : sc.overrides) sr.overrides += (sr.overrides.empty() ? "" : " ") + o.path + "=" + o.value;
     for (const auto& r : runs) {
       if (r.scenario != sc.name) continue;
@@ -307,13 +329,15 @@ int run_study(const StudyArgs& a) {
     }
     results.push_back(std::move(sr));
   }
-  const Comparison c = make_comparison(st.value("name", fs::path(a.file).stem().string()), replications, results);
+  const Comparison c = make_comparison(st.value("name", fs::path(a.file).stem().string()), replications, results, baseline);
   write_file_atomic((fs::path(a.out) / "comparison.csv").string(), c.csv);
+  write_file_atomic((fs::path(a.out) / "replications.csv").string(), c.replications_csv);
   if (!c.members_csv.empty()) write_file_atomic((fs::path(a.out) / "members.csv").string(), c.members_csv);
+  if (!c.differences_csv.empty()) write_file_atomic((fs::path(a.out) / "differences.csv").string(), c.differences_csv);
   write_file_atomic((fs::path(a.out) / "comparison.json").string(), c.json.dump(2) + "\n");
   std::fputs(comparison_table(c).c_str(), stdout);
-  std::printf("outputs: %s/comparison.csv, comparison.json, %sruns/<scenario>/\n", a.out.c_str(),
-              c.members_csv.empty() ? "" : "members.csv, ");
+  std::printf("outputs: %s/comparison.csv, comparison.json, replications.csv, %s%sruns/<scenario>/\n", a.out.c_str(),
+              c.members_csv.empty() ? "" : "members.csv, ", c.differences_csv.empty() ? "" : "differences.csv, ");
   return 0;
 }
 

@@ -337,6 +337,64 @@ TEST(Demand, CapacityAndWorkDone) {
   }
 }
 
+// The tranches' window totals add up to the cluster's; no tranche holds GPUs before it arrives. Uncapped,
+// with one tranche per accelerator, each job's tranche shows in its speed (run time / wall time, or work
+// done / GPU-seconds while running): a tranche's allocated GPU-seconds are then those of the jobs on it,
+// plus at most the spanning jobs' share, and its delivered work is allocated x its speed (less where a
+// spanning job runs at the slower pace).
+TEST(Tranches, AddUpToTheClusterAndMatchTheJobs) {
+  const ClusterSpec& c = sc().cluster;
+  const auto& tr = res().window_tranches;
+  ASSERT_EQ(tr.size(), c.tranches.size());
+  double allocated = 0, busy = 0, delivered = 0, work = 0;
+  for (std::size_t i = 0; i < tr.size(); ++i) {
+    allocated += tr[i].allocated_gpu_s;
+    busy += tr[i].busy_gpu_s;
+    delivered += tr[i].delivered_gpu_s;
+    work += tr[i].busy_work_gpu_s;
+    const double gpus = static_cast<double>(c.tranches[i].nodes) * c.gpus_per_node;
+    EXPECT_LE(tr[i].allocated_gpu_s, gpus * std::max(0.0, sc().horizon_s - std::max(c.tranches[i].arrive_s, sc().warmup_s)) * (1 + 1e-12))
+        << "tranche " << i;
+  }
+  EXPECT_NEAR(allocated, res().window_allocated_gpu_s, 1e-9 * std::max(1.0, allocated));
+  EXPECT_NEAR(busy, res().window_busy_gpu_s, 1e-9 * std::max(1.0, busy));
+  EXPECT_NEAR(delivered, res().window_delivered_gpu_s, 1e-9 * std::max(1.0, delivered));
+  EXPECT_NEAR(work, res().window_busy_work_gpu_s, 1e-9 * std::max(1.0, work));
+
+  std::map<std::string, int> by_accelerator;
+  for (std::size_t i = 0; i < c.tranches.size(); ++i) ++by_accelerator[c.tranches[i].accelerator];
+  for (const auto& [a, n] : by_accelerator)
+    if (n > 1) GTEST_SKIP() << "two tranches of " << a << ": a job's speed does not tell them apart";
+  if (sc().facility.power_cap_w) GTEST_SKIP() << "a cap: speed is not the tranche's alone";
+  std::vector<double> on(tr.size(), 0.0);
+  double spanning = 0;
+  for (const auto& j : res().jobs) {
+    if (j.start_s < 0) continue;
+    const double end = j.end_s >= 0 ? j.end_s : sc().horizon_s;
+    const double overlap = std::max(0.0, end - std::max(j.start_s, sc().warmup_s));
+    if (j.generations > 1) {
+      spanning += j.gpus_held * overlap;
+      continue;
+    }
+    const double speed = j.end_s >= 0 ? j.job.run_s / (j.end_s - j.start_s) : j.done_gpu_s / (j.job.gpus * (sc().horizon_s - j.start_s));
+    std::size_t t = 0;
+    for (std::size_t i = 1; i < c.tranches.size(); ++i)
+      if (std::fabs(c.tranches[i].speed - speed) < std::fabs(c.tranches[t].speed - speed)) t = i;
+    ASSERT_NEAR(c.tranches[t].speed, speed, 1e-6 * speed) << "job " << j.job.id;
+    on[t] += j.gpus_held * overlap;
+  }
+  for (std::size_t i = 0; i < tr.size(); ++i) {
+    const double tol = 1e-9 * std::max(1.0, allocated);
+    EXPECT_GE(tr[i].allocated_gpu_s, on[i] - tol) << "tranche " << i;
+    EXPECT_LE(tr[i].allocated_gpu_s, on[i] + spanning + tol) << "tranche " << i;
+    EXPECT_LE(tr[i].delivered_gpu_s, tr[i].allocated_gpu_s * c.tranches[i].speed + tol) << "tranche " << i;
+    if (spanning == 0) {
+      EXPECT_NEAR(tr[i].delivered_gpu_s, tr[i].allocated_gpu_s * c.tranches[i].speed, tol) << "tranche " << i;
+    }
+  }
+  std::printf("%zu tranches; spanning jobs held %.0f GPU-s of %.0f\n", tr.size(), spanning, allocated);
+}
+
 TEST(PowerCap, NeverExceededAndBinding) {
   if (!sc().facility.power_cap_w) GTEST_SKIP() << "no power cap";
   const double cap = *sc().facility.power_cap_w;

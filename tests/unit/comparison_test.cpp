@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -30,8 +31,8 @@ std::string line_of(const std::string& table, const std::string& label) {
 TEST(ComparisonTable, FileOrderFullNamesPrefixesAndIntervals) {
   // Written in this order: "50k" must stay before "100k"; the long name is not cut.
   const std::string long_name = "50k-national-federation-of-three";
-  std::vector<ScenarioRuns> runs = {{long_name, "", {summary(393000, 2000), summary(393224, 2400)}},
-                                    {"100k", "", {summary(548000, 4000), summary(548000, 4000)}}};
+  std::vector<ScenarioRuns> runs = {{long_name, "", {}, {summary(393000, 2000), summary(393224, 2400)}},
+                                    {"100k", "", {}, {summary(548000, 4000), summary(548000, 4000)}}};
   const Comparison c = make_comparison("t", 2, runs);
   const std::string table = comparison_table(c);
   const std::string header = table.substr(0, table.find('\n'));
@@ -50,6 +51,77 @@ TEST(ComparisonTable, FileOrderFullNamesPrefixesAndIntervals) {
   EXPECT_NEAR(c.json["scenarios"][0]["delivered_exaflop_per_year_ci95"].get<double>(), 12.7062 * 112, 0.03);
   EXPECT_NEAR(c.json["scenarios"][0]["delivered_exaflop"].get<double>(), 393112 / 2.0, 1e-9);
   EXPECT_NE(line_of(table, "window (days)").find("182.5"), std::string::npos) << table;  // t tabulated to 3 decimals
+}
+
+// The rows of a CSV text, split at commas (the test's fields hold none).
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream l(line);
+    for (std::string cell; std::getline(l, cell, ',');) cells.push_back(cell);
+    if (!line.empty() && line.back() == ',') cells.push_back("");
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::string cell(const std::vector<std::vector<std::string>>& rows, std::size_t row, const std::string& column) {
+  const auto& h = rows.at(0);
+  const auto at = std::find(h.begin(), h.end(), column);
+  return at == h.end() ? "(no column " + column + ")" : rows.at(row).at(static_cast<std::size_t>(at - h.begin()));
+}
+
+// Each replication of a scenario against the same replication of the baseline: waits of 10, 20, 30 h
+// against 12, 21, 33 h differ by 2, 1, 3 h, so by 2 h +- t(0.975, 2) x 1 / sqrt(3) = 2.484 h, far narrower
+// than the scenarios' own intervals (+- 24.8 h). The variant axes get a column each; replications.csv a
+// row per run, from which the means are recomputed.
+TEST(Comparison, DifferencesArePairedByReplicationAndRunsAreListed) {
+  auto waits = [](std::vector<double> hours, std::uint64_t seed0) {
+    std::vector<json> out;
+    for (double h : hours) {
+      json s;  // by assignment: GCC 12 warns falsely on the nested initializer list
+      s["seed"] = seed0++;
+      s["wait_s"]["mean"] = h * 3600;
+      out.push_back(s);
+    }
+    return out;
+  };
+  std::vector<ScenarioRuns> runs = {{"50k-ulsan", "", {{"gpus", "50k"}, {"site", "ulsan"}}, waits({10, 20, 30}, 7)},
+                                    {"100k-ulsan", "", {{"gpus", "100k"}, {"site", "ulsan"}}, waits({12, 21, 33}, 7)}};
+  const Comparison c = make_comparison("t", 3, runs, "50k-ulsan");
+  const auto cmp = csv_rows(c.csv);
+  EXPECT_EQ(cell(cmp, 1, "variant_gpus"), "50k");
+  EXPECT_EQ(cell(cmp, 2, "variant_gpus"), "100k");
+  EXPECT_EQ(cell(cmp, 2, "variant_site"), "ulsan");
+  EXPECT_NEAR(std::stod(cell(cmp, 1, "wait_mean_s_ci95")), 4.3027 * 10 / std::sqrt(3.0) * 3600, 20);
+
+  const auto diff = csv_rows(c.differences_csv);
+  ASSERT_EQ(diff.size(), 2u) << c.differences_csv;  // the baseline has no row of its own
+  EXPECT_EQ(cell(diff, 1, "scenario"), "100k-ulsan");
+  EXPECT_EQ(cell(diff, 1, "baseline"), "50k-ulsan");
+  EXPECT_NEAR(std::stod(cell(diff, 1, "wait_mean_s")), 2 * 3600.0, 1e-6);
+  EXPECT_NEAR(std::stod(cell(diff, 1, "wait_mean_s_ci95")), 4.3027 / std::sqrt(3.0) * 3600, 2);
+  EXPECT_EQ(c.json["differences"][0]["variants"]["gpus"], "100k");
+  const std::string table = comparison_table(c);
+  EXPECT_NE(table.find("minus 50k-ulsan"), std::string::npos) << table;
+  EXPECT_NE(line_of(table.substr(table.find("minus 50k-ulsan")), "mean wait (h)").find("2 ± 2.48"), std::string::npos) << table;
+
+  const auto reps = csv_rows(c.replications_csv);
+  ASSERT_EQ(reps.size(), 7u);
+  double sum = 0;
+  for (std::size_t r = 1; r <= 3; ++r) {
+    EXPECT_EQ(cell(reps, r, "scenario"), "50k-ulsan");
+    EXPECT_EQ(cell(reps, r, "replication"), std::to_string(r - 1));
+    EXPECT_EQ(cell(reps, r, "seed"), std::to_string(6 + r));
+    sum += std::stod(cell(reps, r, "wait_mean_s"));
+  }
+  EXPECT_NEAR(sum / 3, std::stod(cell(cmp, 1, "wait_mean_s")), 1e-6);
+  EXPECT_EQ(cell(reps, 4, "variant_gpus"), "100k");
+  EXPECT_EQ(cell(reps, 1, "gpus"), "");  // a metric the run does not give stays empty
+
+  EXPECT_TRUE(make_comparison("t", 3, runs).differences_csv.empty());  // no baseline, no differences
 }
 
 }  // namespace

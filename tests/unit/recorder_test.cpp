@@ -45,5 +45,27 @@ TEST(Recorder, PeakIgnoresStatesBeforeTheWarmup) {
   EXPECT_DOUBLE_EQ(r.window_peak_compute_power_w(), 100);
 }
 
+// Each tranche's window totals: its GPUs held and busy over time, and their work at the cap's speed level.
+TEST(Recorder, IntegratesEachTrancheAtTheSpeedLevel) {
+  FacilityModel f;
+  f.multiplier = {1.0};
+  Recorder r(10, 2, 10, f);
+  ClusterState s;
+  s.tranches = {{8, 4, 8.0, 4.0}, {0, 0, 0.0, 0.0}};
+  r.set(0, s);
+  s.speed = 0.5;
+  s.tranches = {{8, 8, 8.0, 8.0}, {16, 16, 36.0, 36.0}};  // 16 GPUs of speed 2.25
+  r.set(6, s);
+  r.advance(10);
+  const auto& t = r.window_tranches();
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_DOUBLE_EQ(t[0].allocated_gpu_s, 8 * 8);
+  EXPECT_DOUBLE_EQ(t[0].busy_gpu_s, 4 * 4 + 8 * 4);
+  EXPECT_DOUBLE_EQ(t[0].delivered_gpu_s, 8 * 4 + 8 * 0.5 * 4);
+  EXPECT_DOUBLE_EQ(t[0].busy_work_gpu_s, 4 * 4 + 8 * 0.5 * 4);
+  EXPECT_DOUBLE_EQ(t[1].allocated_gpu_s, 16 * 4);
+  EXPECT_DOUBLE_EQ(t[1].delivered_gpu_s, 36 * 0.5 * 4);
+}
+
 }  // namespace
 }  // namespace capsim

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "models/common/calendar.hpp"
+#include "models/cost/cost_catalog.hpp"
 #include "models/hardware/catalog.hpp"
 #include "models/site/site.hpp"
 #include "models/site/facility.hpp"
@@ -40,6 +42,72 @@ TEST(Scenario, FillsDefaultsFromDeclarationsAndCatalog) {
   EXPECT_EQ(s.resolved["warmup"], "0 s");
   EXPECT_EQ(s.resolved["workload"]["classes"][0]["durations"]["distribution"], "lognormal");
   EXPECT_EQ(s.resolved["cluster"]["node_idle_power"], std::to_string(static_cast<int>(nt.idle_power_w)) + " W");
+}
+
+// estimates_used against the catalogs' own text: an entry flagged `"estimate": true` is listed, with the
+// paths it filled, exactly when the scenario leaves those values to it.
+std::map<std::string, std::vector<std::string>> estimates(const Scenario& s) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& u : s.estimates_used) out[u.entry] = u.paths;
+  return out;
+}
+
+TEST(Scenario, EstimatesUsedAreTheFlaggedCatalogEntriesLeftToTheCatalog) {
+  const json hw = json::parse(builtin_catalog_json()), costs = json::parse(builtin_costs_json()), sites = json::parse(builtin_sites_json());
+  std::map<std::string, std::vector<std::string>> expected;
+  ASSERT_TRUE(hw["node_types"]["h100-sxm-8"]["estimate"].get<bool>()) << "the case below needs a flagged node type";
+  expected["node_types.h100-sxm-8"] = {"cluster.gpus_per_node", "cluster.node_idle_power", "cluster.node_peak_power", "cluster.active_power_factor"};
+  if (hw["accelerators"]["h100-sxm"]["estimate"].get<bool>()) expected["accelerators.h100-sxm"] = {"cluster.node_type"};
+  if (costs["node_prices"]["h100-sxm-8"]["estimate"].get<bool>()) expected["node_prices.h100-sxm-8"] = {"costs.node_price"};
+  std::vector<std::string> flagged_costs;
+  for (const char* k : {"network_per_gpu", "facility_per_mw", "electricity_price", "staff_per_mw_year", "server_life_years",
+                        "facility_life_years", "maintenance_share_per_year", "discount_rate"})
+    if (costs[k]["estimate"].get<bool>()) {
+      expected[k] = {std::string("costs.") + k};
+      flagged_costs.push_back(k);
+    }
+  ASSERT_FALSE(flagged_costs.empty());
+  EXPECT_EQ(estimates(load_scenario_json(minimal(), "s.json", ".")), expected);
+
+  // A value the scenario sets otherwise leaves the list; the catalog's own value, written out, stays in it.
+  std::vector<Override> o = {{"cluster.node_idle_power", "\"1 kW\""}, {"cluster.node_peak_power", "\"9 kW\""},
+                             {"cluster.active_power_factor", "0.7"}, {"cluster.gpus_per_node", "8"}};
+  expected["node_types.h100-sxm-8"] = {"cluster.gpus_per_node"};
+  ASSERT_EQ(hw["node_types"]["h100-sxm-8"]["gpus_per_node"], 8);
+  std::vector<std::string> numbers;
+  for (const std::string& k : flagged_costs)
+    if (costs[k].contains("value")) numbers.push_back(k);
+  ASSERT_GE(numbers.size(), 2u) << "the case needs two flagged numbers";
+  o.push_back({"costs." + numbers[0], json(costs[numbers[0]]["value"].get<double>() / 2).dump()});
+  expected.erase(numbers[0]);
+  o.push_back({"costs." + numbers[1], costs[numbers[1]]["value"].dump()});
+  EXPECT_EQ(estimates(load_scenario_json(minimal(), "s.json", ".", o)), expected);
+
+  // A site's flagged fields, where a model uses them.
+  json doc = minimal();
+  doc["site"] = "kr-jeonnam-haenam";
+  doc["facility"] = {{"pue_model", "climate"}};
+  const json& haenam = sites["sites"]["kr-jeonnam-haenam"];
+  auto site_entries = [&](const Scenario& sc) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& [e, paths] : estimates(sc))
+      if (e.rfind("sites.", 0) == 0) out[e] = paths;
+    return out;
+  };
+  std::map<std::string, std::vector<std::string>> site_expected;
+  for (const auto& f : haenam["estimates"]) {
+    const std::string field = f;
+    if (field == "tariff") site_expected["sites.kr-jeonnam-haenam.tariff"] = {"site"};
+    if (field == "climate") site_expected["sites.kr-jeonnam-haenam.climate"] = {"facility.pue_model"};
+    if (field == "construction_cost_per_mw") site_expected["sites.kr-jeonnam-haenam.construction_cost_per_mw"] = {"costs.facility_per_mw"};
+  }
+  ASSERT_EQ(site_expected.size(), 3u) << "the case needs a site with a flagged tariff, climate and construction cost";
+  EXPECT_EQ(site_entries(load_scenario_json(doc, "s.json", ".")), site_expected);
+  doc["facility"] = {{"pue_model", "constant"}};
+  doc["costs"] = {{"facility_per_mw", "10e6 USD"}};
+  site_expected.erase("sites.kr-jeonnam-haenam.climate");
+  site_expected.erase("sites.kr-jeonnam-haenam.construction_cost_per_mw");
+  EXPECT_EQ(site_entries(load_scenario_json(doc, "s.json", ".")), site_expected);
 }
 
 // Members inherit the scenario, take their share of every tranche's nodes, then their own settings.
