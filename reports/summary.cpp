@@ -49,7 +49,7 @@ json tranches_json(const Scenario& s, const RunResult& r, double delivered_flop)
                    {"node_type", t.node_type},
                    {"accelerator", t.accelerator},
                    {"gpus", static_cast<long long>(gpus)},
-                   {"arrives", date(t.arrive_s)},
+                   {"arrives", date(t.since_s)},
                    {"retires", t.retire_s < s.horizon_s ? json(date(t.retire_s)) : json(nullptr)},
                    {"capex", usd * per_usd},
                    {"capex_usd", usd},
@@ -117,7 +117,9 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
   // Each tranche is bought in the year it arrives (years counted from the window's start).
   for (const Tranche& t : c.tranches) {
     const double usd = tranche_capex_usd(s, t);
-    in.hardware.push_back({usd, std::max(0.0, (t.arrive_s - s.warmup_s) / year_s), (t.retire_s - s.warmup_s) / year_s});
+    // Bought before start: aged at the window's start. Bought in the run: new in the window's first year at the latest.
+    const double start_y = t.since_s < 0 ? (t.since_s - s.warmup_s) / year_s : std::max(0.0, (t.arrive_s - s.warmup_s) / year_s);
+    in.hardware.push_back({usd, start_y, (t.retire_s - s.warmup_s) / year_s});
     in.hardware_capex_usd += usd;
   }
   in.facility_capex_usd = design_mw * fx.to_usd(s.costs.facility_per_mw);
@@ -389,6 +391,7 @@ std::string tranches_text(const Scenario& s) {
     if (!out.empty()) out += " + ";
     out += std::to_string(t.nodes) + " x " + t.node_type;
     if (t.arrive_s > 0) out += " from day " + std::to_string(static_cast<long long>(t.arrive_s / 86400));
+    if (t.since_s < 0) out += " since " + iso_local(s.start_epoch_s + static_cast<long long>(t.since_s), s.site_utc_offset_s).substr(0, 10);
     if (t.retire_s < s.horizon_s) out += " to day " + std::to_string(static_cast<long long>(t.retire_s / 86400));
   }
   return out;

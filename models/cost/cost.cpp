@@ -28,10 +28,20 @@ CostResult compute_costs(const CostInputs& in) {
   auto in_service = [](const Purchase& p, double a, double b) {
     return std::max(0.0, std::min(b, p.end_y) - std::max(a, p.start_y));
   };
+  // Years within [a, b) it depreciates in: in service and within its life (straight line from its purchase).
+  auto depreciating = [&](const Purchase& p, double a, double b) {
+    return std::max(0.0, std::min(std::min(b, p.end_y), p.start_y + in.server_life_y) - std::max(a, p.start_y));
+  };
+  // What it costs to hold at the window's start or when it arrives: its price, or its book value at the
+  // window's start if bought before it; and its book value when it leaves the window.
+  auto entry = [&](const Purchase& p) { return p.start_y < 0 ? p.usd * std::max(0.0, 1 + p.start_y / in.server_life_y) : p.usd; };
+  auto residual_of = [&](const Purchase& p) {
+    return std::max(0.0, p.usd * (1 - std::max(0.0, std::min(years, p.end_y) - p.start_y) / in.server_life_y));
+  };
   double depreciation = in.facility_capex_usd / in.facility_life_y * years, maintenance = 0;
   for (const Purchase& p : hardware) {
     r.capex_usd += p.usd;
-    depreciation += p.usd / in.server_life_y * in_service(p, 0, years);
+    depreciation += p.usd / in.server_life_y * depreciating(p, 0, years);
     maintenance += p.usd * in.maintenance_share_per_year * in_service(p, 0, years);
   }
   r.capex_usd += in.facility_capex_usd;
@@ -46,8 +56,8 @@ CostResult compute_costs(const CostInputs& in) {
   double residual = std::max(0.0, in.facility_capex_usd * (1 - years / in.facility_life_y));
   for (const Purchase& p : hardware) {
     std::size_t year = static_cast<std::size_t>(std::floor(std::max(0.0, p.start_y)));
-    r.cash_flow_usd[std::min(year, r.cash_flow_usd.size() - 1)] -= p.usd;
-    residual += std::max(0.0, p.usd * (1 - in_service(p, 0, years) / in.server_life_y));
+    r.cash_flow_usd[std::min(year, r.cash_flow_usd.size() - 1)] -= entry(p);
+    residual += residual_of(p);
   }
   double a = 0;
   for (std::size_t y = 0; y < in.year_fraction.size(); ++y) {
@@ -63,7 +73,7 @@ CostResult compute_costs(const CostInputs& in) {
 
   const double life = in.server_life_y;
   r.npv_lifetime_usd = -in.facility_capex_usd;
-  for (const Purchase& p : hardware) r.npv_lifetime_usd -= discounted(p.usd, std::floor(std::max(0.0, p.start_y)));
+  for (const Purchase& p : hardware) r.npv_lifetime_usd -= discounted(entry(p), std::floor(std::max(0.0, p.start_y)));
   for (double end = 1; end - 1 < life; ++end) {
     const double at = std::min(end, life);
     r.npv_lifetime_usd -= discounted(r.opex_per_year_usd * (at - (end - 1)), at);

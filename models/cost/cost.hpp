@@ -24,7 +24,7 @@ struct ExchangeRates {
 
 struct Purchase {
   double usd = 0;
-  double start_y = 0;  // years from the window's start when it enters service (0 if before)
+  double start_y = 0;  // years from the window's start when it entered service (negative: bought before the window)
   double end_y = std::numeric_limits<double>::infinity();  // when it retires
 };
 
@@ -52,7 +52,9 @@ struct CostResult {
 };
 
 // Year 0 pays the facility and the hardware in service from the start; hardware arriving later (buildout
-// phases) is paid at the start of the year it arrives in. Each year y of the window pays its opex:
+// phases) is paid at the start of the year it arrives in. Hardware bought before the window counts at its
+// book value at the window's start (straight line over the server life from its purchase), and depreciates
+// only until the end of its life. Each year y of the window pays its opex:
 // electricity as simulated, staff pro rata, maintenance on the hardware in service during that year. The
 // remaining book value (straight line from each purchase's start of service) comes back at the end of the
 // last year. Cash flows of year y are discounted by (1 + rate)^y. Per-year figures (depreciation,

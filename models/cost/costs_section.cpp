@@ -70,7 +70,8 @@ void build_tranche_prices(SectionContext& ctx, const CostCatalog& cc) {
   }
 }
 
-// The site's figures flagged as estimates, where the scenario uses them: the tariff always; the climate
+// The site's figures flagged as estimates, where the scenario uses them: the tariff and the projected
+// carbon intensity always; the climate
 // with the climate PUE model; the grid limit as the cap; construction cost where facility_per_mw is the site's.
 // (The grid's date is for readers: no model uses it.)
 void site_estimates(SectionContext& ctx, bool site_facility_cost) {
@@ -78,7 +79,7 @@ void site_estimates(SectionContext& ctx, bool site_facility_cost) {
   const std::string catalog = ctx.r.contains("site_catalog") ? ctx.r["site_catalog"].get<std::string>() : "built-in site catalog";
   for (const std::string& field : s.site->estimates) {
     std::string path;
-    if (field == "tariff") path = "site";
+    if (field == "tariff" || field == "carbon_gco2_per_kwh_by_year") path = "site";
     else if (field == "climate" && s.facility.climate) path = "facility.pue_model";
     else if (field == "grid_limit_mw" && ctx.r["facility"].value("cap_at_grid_limit", false)) path = "facility.cap_at_grid_limit";
     else if ((field == "construction_cost_per_mw" || field == "land_cost_per_mw") && site_facility_cost) path = "costs.facility_per_mw";

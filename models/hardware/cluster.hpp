@@ -13,7 +13,8 @@ namespace capsim {
 struct Tranche {
   std::string name, node_type, accelerator;
   int first_node = 0, nodes = 0, pods = 0;
-  double arrive_s = 0;                                      // simulated time it enters service
+  double arrive_s = 0;                                      // simulated time it enters service (0 if before start)
+  double since_s = 0;  // when it was bought and entered service, negative before start (its age, its lifetime)
   double retire_s = std::numeric_limits<double>::infinity();  // takes no new jobs from then on
   double idle_w = 0, peak_w = 0;                            // per node, peak as rated
   double active_factor = 1;  // a busy node draws idle + active_factor x (peak - idle)

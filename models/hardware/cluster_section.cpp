@@ -50,7 +50,10 @@ std::vector<Param> declare() {
   Param t_type = string("node_type", json(), "Node type of the tranche (another generation, possibly); it must have the cluster's GPUs per node.");
   t_type.optional = true;
   t_type.default_note = "`cluster.node_type`";
-  Param t_arrives = datetime("arrives", json(), "Date-time the tranche enters service (after `start`; at or after the horizon it never does in this run).");
+  Param t_arrives = datetime("arrives", json(), "Date-time the tranche is bought and enters service: after `start` it arrives during the run; at or before it, it is in service from the start, aged (its lifetime and book value count from this date); at or after the horizon it never does in this run.");
+  Param arrives = datetime("arrives", json(), "Date-time the cluster's own nodes were bought and entered service, at or before `start`: their lifetime and book value count from it.");
+  arrives.optional = true;
+  arrives.default_note = "`start`";
   Param t_pods = integer("pods", json(), "Pods of the tranche.");
   range(t_pods, 1, 2e6);
   t_pods.optional = true;
@@ -66,7 +69,7 @@ std::vector<Param> declare() {
   tranches.optional = true;
   tranches.default_note = "none";
   tranches.max_items = 64;
-  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, factor, catalog, lifetime, tranches}, "The GPU cluster.");
+  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, factor, catalog, arrives, lifetime, tranches}, "The GPU cluster.");
   cluster.optional = false;
   return {cluster};
 }
@@ -81,7 +84,7 @@ std::string watts(double w) {
 // `label`: the catalog as `inputs` names it. A value equal to its catalog entry's, filled or written, is
 // recorded when that entry is an estimate (so the resolved scenario, rerun, records the same).
 void add_tranche(SectionContext& ctx, const Catalog& cat, const std::string& label, json& t, const std::string& path,
-                 const NodeTypeSpec& type, double arrive_s) {
+                 const NodeTypeSpec& type, double since_s) {
   Scenario& s = ctx.s;
   auto where = [&](const std::string& p) { return ctx.where(p); };
   Tranche tr;
@@ -113,8 +116,9 @@ void add_tranche(SectionContext& ctx, const Catalog& cat, const std::string& lab
   if (tr.pods > tr.nodes)
     throw InputError(where(path + ".pods") + ": expected at most " + std::to_string(tr.nodes) + " pods (one per node), found " +
                      std::to_string(tr.pods));
-  tr.arrive_s = arrive_s;
-  if (t.contains("lifetime")) tr.retire_s = arrive_s + quantity_value(t["lifetime"], Dimension::time);
+  tr.since_s = since_s;
+  tr.arrive_s = std::max(0.0, since_s);
+  if (t.contains("lifetime")) tr.retire_s = since_s + quantity_value(t["lifetime"], Dimension::time);
   tr.first_node = s.cluster.nodes;
   s.cluster.nodes += tr.nodes;
   s.cluster.pods += tr.pods;
@@ -156,7 +160,16 @@ void build(SectionContext& ctx) {
   s.cluster.gpus_per_node = c["gpus_per_node"];
   // The nodes at `start` are tranche 0; `tranches` add more. Node numbers follow tranche order here; the
   // scheduler section renumbers them in placement order.
-  add_tranche(ctx, *cat, label, c, "cluster", nt, 0.0);
+  double since = 0;
+  if (c.contains("arrives")) {
+    since = static_cast<double>(*parse_iso8601(c["arrives"]) - s.start_epoch_s);
+    if (since > 0)
+      throw InputError(where("cluster.arrives") + ": expected a date-time at or before start (" + s.start + "), found " + c["arrives"].dump() +
+                       "; nodes arriving later are a tranche");
+  }
+  add_tranche(ctx, *cat, label, c, "cluster", nt, since);
+  if (s.cluster.tranches[0].retire_s <= 0)
+    throw InputError(where("cluster.lifetime") + ": the cluster's own nodes retire at or before start (" + s.start + "); nothing would serve");
   s.cluster.node_idle_w = s.cluster.tranches[0].idle_w;
   s.cluster.node_peak_w = s.cluster.tranches[0].peak_w;
   if (c.contains("tranches")) {
@@ -169,8 +182,10 @@ void build(SectionContext& ctx) {
         throw InputError(where(path + ".node_type") + ": expected a node type with " + std::to_string(s.cluster.gpus_per_node) +
                          " GPUs per node like the cluster's, found \"" + tt.key + "\" with " + std::to_string(tt.gpus_per_node));
       double arrive = static_cast<double>(*parse_iso8601(t["arrives"]) - s.start_epoch_s);
-      if (arrive <= 0)
-        throw InputError(where(path + ".arrives") + ": expected a date-time after start (" + s.start + "), found " + t["arrives"].dump());
+      if (arrive <= 0 && t.contains("lifetime") && arrive + quantity_value(t["lifetime"], Dimension::time) <= 0) {
+        ctx.warn(path + ".lifetime", "the tranche arrived " + t["arrives"].get<std::string>() + " and retires at or before start: it is left out (its GPUs, costs and design power)");
+        continue;
+      }
       if (arrive >= s.horizon_s) {
         ctx.warn(path + ".arrives", t["arrives"].get<std::string>() + " is at or after the horizon: the tranche is left out (its GPUs, costs and design power)");
         continue;

@@ -55,7 +55,12 @@ double site_temperature_c(const SiteSpec& s, const LocalTime& t, double half_ran
 }
 
 double site_carbon_g_per_kwh(const SiteSpec& s, const LocalTime& t) {
-  return s.carbon_hourly_g_per_kwh.empty() ? s.carbon_g_per_kwh : s.carbon_hourly_g_per_kwh[hour_of_year(t)];
+  if (!s.carbon_hourly_g_per_kwh.empty()) return s.carbon_hourly_g_per_kwh[hour_of_year(t)];
+  if (s.carbon_by_year_g_per_kwh.empty()) return s.carbon_g_per_kwh;
+  const auto& by_year = s.carbon_by_year_g_per_kwh;
+  if (t.year <= by_year.begin()->first) return by_year.begin()->second;
+  if (t.year >= by_year.rbegin()->first) return by_year.rbegin()->second;
+  return by_year.at(t.year);
 }
 
 double CoolingModel::cooling_share(double outside_c) const {
@@ -164,6 +169,19 @@ SiteCatalog load_site_catalog_text(std::string_view text, const std::string& ori
     o.grid_available = r.text(s, path, "grid_available");
     o.tariff = read_tariff(r, r.field(s, path, "tariff"), path + ".tariff");
     o.carbon_g_per_kwh = r.number(s, path, "carbon_gco2_per_kwh", false);
+    if (s.contains("carbon_gco2_per_kwh_by_year")) {
+      const json& by = s["carbon_gco2_per_kwh_by_year"];
+      const std::string at = path + ".carbon_gco2_per_kwh_by_year";
+      if (!by.is_object() || by.empty()) r.fail(at, "expected an object of years, e.g. {\"2030\": 322.1}");
+      for (const auto& [year, v] : by.items()) {
+        if (year.size() != 4 || !std::all_of(year.begin(), year.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+          r.fail(at + "." + year, "expected a four-digit year");
+        if (!v.is_number() || v.get<double>() < 0) r.fail(at + "." + year, "expected a non-negative number, found " + v.dump());
+        o.carbon_by_year_g_per_kwh[std::stoi(year)] = v.get<double>();
+      }
+      const int first = o.carbon_by_year_g_per_kwh.begin()->first, last = o.carbon_by_year_g_per_kwh.rbegin()->first;
+      if (last - first + 1 != static_cast<int>(o.carbon_by_year_g_per_kwh.size())) r.fail(at, "expected every year from " + std::to_string(first) + " to " + std::to_string(last));
+    }
     if (s.contains("carbon_hourly_gco2_per_kwh")) o.carbon_hourly_g_per_kwh = read_series(r, s, path, "carbon_hourly_gco2_per_kwh", true);
     if (r.field(s, path, "climate").contains("hourly_c")) o.hourly_c = read_series(r, s["climate"], path + ".climate", "hourly_c", false);
     const json& monthly = r.field(r.field(s, path, "climate"), path + ".climate", "monthly_mean_c");

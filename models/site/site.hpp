@@ -49,6 +49,7 @@ struct SiteSpec {
   std::string grid_available;  // ISO date
   Tariff tariff;
   double carbon_g_per_kwh = 0;                // annual mean
+  std::map<int, double> carbon_by_year_g_per_kwh;  // projected annual means by calendar year, when known
   std::vector<double> carbon_hourly_g_per_kwh;  // 8,760 values when known
   std::array<double, 12> monthly_mean_c{};
   std::vector<double> hourly_c;                 // 8,760 dry-bulb temperatures when known
@@ -62,6 +63,8 @@ struct SiteSpec {
 // The site's outside temperature at a local time: its hourly series if it has one, else the expansion of
 // its monthly means (hourly_temperature_c below).
 double site_temperature_c(const SiteSpec& s, const LocalTime& t, double diurnal_half_range_c);
+// The site's grid carbon intensity at a local time: its hourly series if it has one, else its projection
+// for that year (the nearest year listed outside their range), else its annual mean.
 double site_carbon_g_per_kwh(const SiteSpec& s, const LocalTime& t);
 
 struct SiteCatalog {

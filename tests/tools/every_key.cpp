@@ -97,7 +97,9 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
     const double cap_mw = 0.5 * f.summary["power"]["facility_peak_mw"].get<double>();
     return {"facility.cap_at_grid_limit=false", "facility.power_cap=\"" + std::to_string(cap_mw) + " MW\"", "workload.scale=3"};
   }
-  if (last == "policy" || last == "estimate_factor" || last == "dispatch") return {"workload.scale=4"};  // a queue
+  if (last == "policy" || last == "dispatch") return {"workload.scale=4"};  // a queue
+  // A queue behind long jobs whose estimated ends fall inside the run.
+  if (last == "estimate_factor") return {"workload.scale=4", "horizon=\"20 d\""};
   // A lifetime ends, and a rare size is drawn, only over a longer run: 60 days.
   if (last == "lifetime" || pattern.rfind("workload.classes.*.sizes.gpus.", 0) == 0) return {"horizon=\"60 d\""};
   return {};

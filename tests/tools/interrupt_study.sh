@@ -4,7 +4,7 @@ set -u
 capsim=$1 study=$2 work=$3
 out="$work/interrupt-study"
 rm -rf "$out"
-"$capsim" study "$study" --out "$out" --jobs 2 --quiet >/dev/null 2>"$work/interrupt-study.err" &
+"$capsim" study "$study" --out "$out" --jobs 2 --replications 1 --quiet >/dev/null 2>"$work/interrupt-study.err" &
 pid=$!
 sleep 2
 kill -TERM "$pid"

@@ -12,7 +12,7 @@ for seed in 1 2 3; do
     out="$work/monotonicity-$seed-$nodes"
     "$capsim" run "$base" --set 'horizon=60 d' --set 'warmup=5 d' --set facility.pue_model=constant --set facility.pue=1.1 \
       --set facility.cap_at_grid_limit=false --set 'facility.power_cap=100 MW' --set 'workload.mean_interarrival=40.4 s' --set cluster.nodes=$nodes \
-      --set cluster.tranches.0.nodes=$nodes --set 'cluster.tranches.0.arrives=2030-01-01T00:00:01+09:00' --seed $seed \
+      --set "cluster.tranches=[{\"name\": \"b200\", \"nodes\": $nodes, \"node_type\": \"b200-8\", \"arrives\": \"2030-01-01T00:00:01+09:00\"}]" --seed $seed \
       --out "$out" --force --quiet >/dev/null || fail "seed $seed, $nodes nodes per half: the run failed"
     d=$(delivered "$out")
     awk -v d="$d" -v p="$prev" 'BEGIN { exit !(d >= 0.995 * p) }' ||

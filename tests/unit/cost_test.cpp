@@ -42,6 +42,28 @@ TEST(Costs, PurchasesCountWhileInService) {
   EXPECT_NEAR(r.npv_window_usd, -3000 + 2440 / 1.1, 1e-9);
 }
 
+// Hand-computed: 1,000 USD of servers bought 2 years before a 4-year window (5-year life) count at their
+// book value then, 600 USD, depreciate 200 a year until their life ends in year 3, and return nothing; a
+// purchase in year 1 of 500 USD depreciates 100 a year for 3 years and returns 200.
+TEST(Costs, PurchasesBeforeTheWindowCountAtTheirBookValue) {
+  CostInputs in;
+  in.hardware = {{1000, -2}, {500, 1}};
+  in.hardware_capex_usd = 1500;
+  in.server_life_y = 5;
+  in.maintenance_share_per_year = 0;
+  in.electricity_usd_by_year = {0, 0, 0, 0};
+  in.year_fraction = {1, 1, 1, 1};
+  in.discount_rate = 0;
+  CostResult r = compute_costs(in);
+  EXPECT_DOUBLE_EQ(r.capex_usd, 1500);  // what was spent
+  EXPECT_DOUBLE_EQ(r.depreciation_per_year_usd, (600 + 300) / 4.0);
+  ASSERT_EQ(r.cash_flow_usd.size(), 5u);
+  EXPECT_DOUBLE_EQ(r.cash_flow_usd[0], -600);
+  EXPECT_DOUBLE_EQ(r.cash_flow_usd[1], -500);
+  EXPECT_DOUBLE_EQ(r.cash_flow_usd[4], 200);
+  EXPECT_DOUBLE_EQ(r.npv_window_usd, -600 - 500 + 200);  // undiscounted: what the window used up
+}
+
 TEST(Cost, LifetimeNpvByHand) {
   CostInputs in;
   in.facility_capex_usd = 100;

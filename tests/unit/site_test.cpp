@@ -69,6 +69,26 @@ TEST(Site, TimeOfUseTariffAndMonthlyClimate) {
   EXPECT_EQ(site_carbon_g_per_kwh(s, mid_july), 400);
 }
 
+// A projection by year sets each year's intensity; years outside it take the nearest; gaps are refused.
+TEST(Site, CarbonByYearIsTheYearsProjection) {
+  json j = site_json();
+  j["sites"]["x"]["carbon_gco2_per_kwh_by_year"] = {{"2026", 380.0}, {"2027", 360.0}, {"2028", 350.0}};
+  SiteCatalog c = load_site_catalog_text(j.dump(), "sites.json");
+  const SiteSpec& s = c.site("x", "test");
+  LocalTime t;
+  for (const auto& [year, want] : std::vector<std::pair<int, double>>{{2020, 380}, {2026, 380}, {2027, 360}, {2028, 350}, {2031, 350}}) {
+    t.year = year;
+    EXPECT_EQ(site_carbon_g_per_kwh(s, t), want) << year;
+  }
+  j["sites"]["x"]["carbon_gco2_per_kwh_by_year"].erase("2027");
+  try {
+    load_site_catalog_text(j.dump(), "sites.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "sites.json: sites.x.carbon_gco2_per_kwh_by_year: expected every year from 2026 to 2028");
+  }
+}
+
 TEST(Site, HourlySeriesWinOverMonthlyAndAnnualFigures) {
   json j = site_json();
   json& x = j["sites"]["x"];
