@@ -164,15 +164,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
     member.back().erase("trace");  // the trace is read once for the federation: its count is in the totals
   }
   auto sum = [&](const std::string& path) { return sum_of(member, path); };
-  json out;
-  out["capsim_version"] = CAPSIM_VERSION;
-  out["name"] = s.name;
-  out["scenario_sha256"] = s.sha256;
-  out["inputs"] = s.resolved["inputs"];
-  out["seed"] = s.seed;
-  out["gpus_installed"] = static_cast<long long>(sum("gpus_installed"));
-  out["horizon_s"] = s.horizon_s;
-  out["warmup_s"] = s.warmup_s;
+  json out = summary_header(s, static_cast<long long>(sum("gpus_installed")));
   json jobs = json::object();
   for (const char* k : {"submitted", "completed", "running_at_end", "queued_at_end", "rejected"})
     jobs[k] = static_cast<long long>(sum(std::string("jobs.") + k));

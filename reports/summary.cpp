@@ -257,6 +257,19 @@ std::string text(const json& v, const char* format) {
   return buf;
 }
 
+json summary_header(const Scenario& s, long long gpus_installed) {
+  json out;
+  out["capsim_version"] = CAPSIM_VERSION;
+  out["name"] = s.name;
+  out["scenario_sha256"] = s.sha256;
+  out["inputs"] = s.resolved["inputs"];
+  out["seed"] = s.seed;
+  out["gpus_installed"] = gpus_installed;
+  out["horizon_s"] = s.horizon_s;
+  out["warmup_s"] = s.warmup_s;
+  return out;
+}
+
 json make_summary(const Scenario& s, const RunResult& r) {
   const double window_s = s.horizon_s - s.warmup_s;
   const long long gpus = s.cluster.gpus();
@@ -306,15 +319,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   const double it_mwh = r.it_energy_window_j * fm.it_factor / 3.6e9;
   double facility_j = 0;
   for (double e : r.hourly_window_facility_j) facility_j += e;
-  json out;
-  out["capsim_version"] = CAPSIM_VERSION;
-  out["name"] = s.name;
-  out["scenario_sha256"] = s.sha256;
-  out["inputs"] = s.resolved["inputs"];
-  out["seed"] = s.seed;
-  out["gpus_installed"] = gpus;
-  out["horizon_s"] = s.horizon_s;
-  out["warmup_s"] = s.warmup_s;
+  json out = summary_header(s, gpus);
   out["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"running_at_end", running},
                  {"queued_at_end", queued}, {"rejected", rejected}};
   out["wait_s"] = wait_stats(waits);

@@ -33,6 +33,8 @@ nlohmann::json per(double amount, double quantity);             // amount / quan
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
 std::string jobs_csv(const RunResult& r);
+// The fields every summary starts with: version, name, digests, seed, GPUs installed, horizon, warm-up.
+nlohmann::json summary_header(const Scenario& s, long long gpus_installed);
 // Appends a scenario's `estimates_used` to `list` (entries merged by catalog and entry, each path with
 // `prefix`); the line of the readable summaries that names them (empty when none).
 void add_estimates(nlohmann::json& list, const Scenario& s, const std::string& prefix);
