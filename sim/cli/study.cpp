@@ -332,8 +332,13 @@ int run_study(const StudyArgs& a) {
   const Comparison c = make_comparison(st.value("name", fs::path(a.file).stem().string()), replications, results, baseline);
   write_file_atomic((fs::path(a.out) / "comparison.csv").string(), c.csv);
   write_file_atomic((fs::path(a.out) / "replications.csv").string(), c.replications_csv);
-  if (!c.members_csv.empty()) write_file_atomic((fs::path(a.out) / "members.csv").string(), c.members_csv);
-  if (!c.differences_csv.empty()) write_file_atomic((fs::path(a.out) / "differences.csv").string(), c.differences_csv);
+  // A file this study does not produce must not be left from an earlier one (--force).
+  for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"members.csv", c.members_csv}, {"differences.csv", c.differences_csv}}) {
+    const fs::path path = fs::path(a.out) / name;
+    std::error_code absent_is_fine;
+    if (!text.empty()) write_file_atomic(path.string(), text);
+    else fs::remove(path, absent_is_fine);
+  }
   write_file_atomic((fs::path(a.out) / "comparison.json").string(), c.json.dump(2) + "\n");
   std::fputs(comparison_table(c).c_str(), stdout);
   std::printf("outputs: %s/comparison.csv, comparison.json, replications.csv, %s%sruns/<scenario>/\n", a.out.c_str(),

@@ -49,4 +49,7 @@ j=$(col "$d/replications.csv" jobs_submitted)
 awk -F, -v j="$j" 'FNR > 1 { if (($4 in c) && c[$4] != $j) { print "replication " $4 ": " c[$4] " and " $j " jobs"; bad = 1 } c[$4] = $j }
   END { if (c[0] == c[1] || c[1] == c[2]) { print "replications share their jobs"; bad = 1 } exit bad }' "$d/replications.csv" ||
   fail "replications do not share random numbers across scenarios"
+# Rerun into the same directory without a baseline: no differences.csv is left from the first run.
+"$capsim" study "$study" --out "$d" --force --jobs 2 --quiet --replications 3 --set "horizon=2 d" > /dev/null || fail "the rerun failed"
+[ ! -e "$d/differences.csv" ] || fail "differences.csv left from the earlier study"
 echo "6 scenarios x 3 replications: means, intervals and differences recomputed from replications.csv"
