@@ -132,9 +132,9 @@ void put_mean(const std::string& col, const std::vector<double>& v, int replicat
   }
 }
 
-// Fills `row` (and appends to `out`) from the summaries of one scenario's runs, or of one member in them.
-void aggregate(const std::vector<Metric>& metrics, const std::vector<json>& summaries, int replications, json& row, std::string& out) {
-  const auto values = values_of(metrics, summaries);
+// Fills `row` (and appends to `out`) from the metrics' values over one scenario's runs, or of one member in them.
+void aggregate(const std::vector<Metric>& metrics, const std::map<std::string, std::vector<double>>& values, int replications, json& row,
+               std::string& out) {
   for (const Metric& m : metrics) put_mean(m.column, values.at(m.column), replications, row, out);
   out += "\n";
 }
@@ -164,6 +164,7 @@ Comparison make_comparison(const std::string& study, int replications, const std
   const ScenarioRuns* base = nullptr;
   for (const ScenarioRuns& sr : scenarios)
     if (sr.name == baseline) base = &sr;
+  const auto base_values = base ? values_of(metrics, base->summaries) : std::map<std::string, std::vector<double>>{};
   for (const ScenarioRuns& sr : scenarios) {
     const std::string& name = sr.name;
     const std::vector<json>& summaries = sr.summaries;
@@ -171,11 +172,11 @@ Comparison make_comparison(const std::string& study, int replications, const std
     json variants = json::object();
     for (const auto& [axis, v] : sr.variants) variants[axis] = v;
     if (!sr.variants.empty()) row["variants"] = variants;
+    const auto values = values_of(metrics, summaries);
     csv += csv_field(name) + variant_cells(sr) + "," + std::to_string(replications);
-    aggregate(metrics, summaries, replications, row, csv);
+    aggregate(metrics, values, replications, row, csv);
     row["overrides"] = sr.overrides;
     rows.push_back(row);
-    const auto values = values_of(metrics, summaries);
     for (std::size_t k = 0; k < summaries.size(); ++k) {
       runs_csv += csv_field(name) + variant_cells(sr) + "," + std::to_string(k) + "," + std::to_string(summaries[k].value("seed", 0ULL));
       for (const Metric& m : metrics) {
@@ -186,7 +187,6 @@ Comparison make_comparison(const std::string& study, int replications, const std
     }
     if (base && base != &sr) {
       // Paired by replication: replication k of every scenario draws the same jobs (common random numbers).
-      const auto base_values = values_of(metrics, base->summaries);
       json drow = {{"scenario", name}, {"baseline", baseline}, {"replications", replications}};
       if (!sr.variants.empty()) drow["variants"] = variants;
       differences_csv += csv_field(name) + "," + csv_field(baseline) + variant_cells(sr) + "," + std::to_string(replications);
@@ -207,7 +207,7 @@ Comparison make_comparison(const std::string& study, int replications, const std
       const std::string site = first.contains("site") ? first["site"]["key"].get<std::string>() : "";
       json mrow = {{"scenario", name}, {"member", member}, {"site", site}, {"replications", replications}};
       members_csv += csv_field(name) + "," + csv_field(member) + "," + csv_field(site) + "," + std::to_string(replications);
-      aggregate(metrics, of_member, replications, mrow, members_csv);
+      aggregate(metrics, values_of(metrics, of_member), replications, mrow, members_csv);
       member_rows.push_back(mrow);
     }
   }

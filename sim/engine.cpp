@@ -167,7 +167,7 @@ bool Simulation::decide(double now) {
     if (!s.events) {
       if (s.ctl.hourly()) {
         s.apply_power_cap(now);
-        s.rec.set(now, s.state(now));
+        s.record(now);
       }
       continue;
     }
@@ -181,7 +181,7 @@ bool Simulation::decide(double now) {
     }
     s.manage_pods(now, false);
     s.apply_power_cap(now);
-    s.rec.set(now, s.state(now));
+    s.record(now);
     decided = true;
   }
   return decided;
@@ -214,7 +214,7 @@ void Simulation::scheduler_actor() {
       s->service_changes(0);
       s->manage_pods(0, false);
       s->apply_power_cap(0);
-      s->rec.set(0, s->state(0));
+      s->record(0);
       any_hourly = any_hourly || s->ctl.hourly();
     }
     while (true) {

@@ -84,8 +84,8 @@ double Site::next_service_change(double now) const {
   return next;
 }
 
-ClusterState Site::state(double now) const {
-  ClusterState s;
+void Site::record(double now) {
+  ClusterState& s = recorded;
   s.gpus_allocated = gpus_held;
   s.gpus_busy = gpus_busy;
   s.jobs_running = static_cast<long long>(sched.running());
@@ -98,7 +98,8 @@ ClusterState Site::state(double now) const {
   s.service_rate = service_rate;
   s.busy_work_rate = busy_rate * s.speed;
   s.held_work_rate = held_rate * s.speed;
-  s.tranches = tranche_load;
+  s.tranches.assign(tranche_load.begin(), tranche_load.end());
+  s.cap_room = false;
   if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&
       now - ctl.last_switch_s() >= ctl.switch_interval_s()) {
     const NodePool& pool = sched.pool();
@@ -106,7 +107,7 @@ ClusterState Site::state(double now) const {
     s.cap_room = head <= gpn ? s.gpus_off > 0 || pool.place(head).has_value()
                              : pool.nodes_needed(head) <= pool.free_nodes() + s.gpus_off / gpn;
   }
-  return s;
+  rec.set(now, s);
 }
 
 double Site::plugin_energy() const {

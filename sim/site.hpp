@@ -50,7 +50,9 @@ struct Site {
   void apply_power_cap(double now);
   void service_changes(double now);
   double next_service_change(double now) const;
-  ClusterState state(double now) const;
+  // Hands the recorder the state from `now` on. The state is built in place, so its per-tranche loads
+  // reuse their storage from one event to the next.
+  void record(double now);
   double plugin_energy() const;
   MemberView view(const Job& j, double now) const;
 
@@ -77,6 +79,7 @@ struct Site {
   double held_rate = 0;  // the same for allocated GPUs
   double service_rate = 0;  // the same for the GPUs in service
   std::vector<TrancheLoad> tranche_load;  // the same by tranche, with what their GPUs hold and do
+  ClusterState recorded;  // the last state recorded (built in place by `record`)
   long long gpus_in_service = 0;
   long long gpus_busy = 0;
   long long gpus_held = 0;

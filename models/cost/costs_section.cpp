@@ -71,8 +71,8 @@ void build_tranche_prices(SectionContext& ctx, const CostCatalog& cc) {
 }
 
 // The site's figures flagged as estimates, where the scenario uses them: the tariff and the projected
-// carbon intensity always; the climate
-// with the climate PUE model; the grid limit as the cap; construction cost where facility_per_mw is the site's.
+// carbon intensity always; the climate with the climate PUE model; the grid limit as the cap; construction
+// cost where facility_per_mw is the site's.
 // (The grid's date is for readers: no model uses it.)
 void site_estimates(SectionContext& ctx, bool site_facility_cost) {
   const Scenario& s = ctx.s;
