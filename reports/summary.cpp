@@ -8,6 +8,7 @@
 #include "models/common/calendar.hpp"
 #include "models/cost/cost.hpp"
 #include "reports/demand.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {
@@ -24,9 +25,10 @@ double window_overlap(const Scenario& s, const JobRecord& r) {
 }
 
 
-// A tranche's nodes and their network.
+// A tranche's nodes and their network: its fabric parts with a network section, else a flat price per GPU.
 double tranche_capex_usd(const Scenario& s, const Tranche& t) {
   const ExchangeRates& fx = s.costs.fx;
+  if (s.network.enabled) return t.nodes * fx.to_usd(t.node_price) + s.fabric.by_tranche[static_cast<std::size_t>(&t - s.cluster.tranches.data())].usd();
   return t.nodes * fx.to_usd(t.node_price) + static_cast<double>(t.nodes) * s.cluster.gpus_per_node * fx.to_usd(s.costs.network_per_gpu);
 }
 
@@ -316,7 +318,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
     }
   }
   const FacilityModel& fm = r.facility;
-  const double it_mwh = r.it_energy_window_j * fm.it_factor / 3.6e9;
+  const double it_mwh = (r.it_energy_window_j * fm.it_factor + r.fabric_energy_window_j) / 3.6e9;
   double facility_j = 0;
   for (double e : r.hourly_window_facility_j) facility_j += e;
   json out = summary_header(s, gpus);
@@ -346,6 +348,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   if (s.facility.power_cap_w) out["stranded"] = stranded(s, r, service_gpu_s, out["cost"]["usd"]["capex_hardware"].get<double>());
   out["classes"] = classes_json(classes, r.class_names);
   out["tranches"] = tranches_json(s, r, delivered_flop);
+  if (s.network.enabled) out["network"] = network_json(s, r, out["cost"]["usd"]["capex_hardware"].get<double>());
   out["estimates_used"] = json::array();
   add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);

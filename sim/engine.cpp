@@ -280,7 +280,8 @@ std::vector<RunResult> Simulation::results() {
     res.window_service_gpu_s = rec.window_service_gpu_s();
     res.window_busy_gpu_s = rec.window_busy_gpu_s();
     res.recorder_it_energy_window_j = rec.window_compute_energy_j();
-    res.it_peak_w = rec.window_peak_compute_power_w() * s.facility.it_factor;
+    res.it_peak_w = rec.window_peak_it_power_w();
+    res.fabric_energy_window_j = rec.window_fabric_energy_j();
     res.facility_peak_w = rec.window_peak_facility_power_w();
     res.capped_s = rec.window_capped_s();
     res.throttled_gpu_s = rec.window_throttled_gpu_s();

@@ -93,6 +93,7 @@ void Site::record(double now) {
   s.speed = ctl.speed();
   s.held_by_cap = sched.limited();
   s.compute_power_w = ctl.compute_power_w();
+  s.fabric_power_w = ctl.fabric_power_w();
   s.gpus_in_service = gpus_in_service;
   s.gpus_off = ctl.gpus_off();
   s.service_rate = service_rate;

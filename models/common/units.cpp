@@ -17,7 +17,7 @@ struct Unit {
 // A year is 365 days: simulated calendars use days, and analysts read "1 y" as 8,760 hours.
 constexpr std::array time_units{Unit{"s", 1.0},        Unit{"min", 60.0},      Unit{"h", 3600.0},
                                 Unit{"d", 86400.0},    Unit{"w", 604800.0},    Unit{"y", 31536000.0},
-                                Unit{"ms", 1e-3}};
+                                Unit{"ms", 1e-3},      Unit{"us", 1e-6},       Unit{"ns", 1e-9}};
 constexpr std::array power_units{Unit{"W", 1.0}, Unit{"kW", 1e3}, Unit{"MW", 1e6}, Unit{"GW", 1e9}};
 constexpr std::array energy_units{Unit{"J", 1.0},       Unit{"kJ", 1e3},         Unit{"MJ", 1e6},
                                   Unit{"Wh", 3600.0},   Unit{"kWh", 3.6e6},      Unit{"MWh", 3.6e9},

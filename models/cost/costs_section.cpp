@@ -121,7 +121,13 @@ void build(SectionContext& ctx) {
                                "node_prices." + s.cluster.node_type);
   s.cluster.tranches[0].node_price = s.costs.node_price;
   build_tranche_prices(ctx, cc);
-  s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "", "network_per_gpu");
+  // With a `network` section the fabric's parts price the network (models/network/).
+  if (ctx.doc.contains("network")) {
+    if (ctx.doc.contains("costs") && ctx.doc["costs"].contains("network_per_gpu"))
+      throw InputError(where("costs.network_per_gpu") + ": not with a `network` section: the fabric's switches and links price the network (docs/network.md); remove it");
+  } else {
+    s.costs.network_per_gpu = money_at("network_per_gpu", cc.network_per_gpu, "", "network_per_gpu");
+  }
   std::optional<Money> site_facility;
   if (s.site) site_facility = Money{s.site->construction_per_mw + s.site->land_per_mw, s.site->construction_currency};
   s.costs.facility_per_mw = money_at("facility_per_mw", site_facility ? site_facility : std::optional<Money>(cc.facility_per_mw), "",

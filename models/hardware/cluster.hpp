@@ -12,7 +12,10 @@ namespace capsim {
 // Nodes that enter service together: the cluster's own nodes (tranche 0, at start) and each buildout phase.
 struct Tranche {
   std::string name, node_type, accelerator;
+  std::string path;  // in the scenario: "cluster" or "cluster.tranches.N"
   int first_node = 0, nodes = 0, pods = 0;
+  int group_nodes = 0;  // nodes of each host group in node order, the last one partial (0: split evenly)
+  double nic_bps = 0;   // per GPU, as written (0: the network catalog's for the node type)
   double arrive_s = 0;                                      // simulated time it enters service (0 if before start)
   double since_s = 0;  // when it was bought and entered service, negative before start (its age, its lifetime)
   double retire_s = std::numeric_limits<double>::infinity();  // takes no new jobs from then on

@@ -38,6 +38,10 @@ std::vector<Param> declare() {
   range(factor, 0.0, 1.0, true);
   factor.optional = true;
   factor.default_note = "from the catalog";
+  Param nic = quantity("nic_bandwidth", Dimension::data_rate, json(), "With a `network` section: scale-out NIC bandwidth per GPU.");
+  range(nic, 0.0, 1e15, true);
+  nic.optional = true;
+  nic.default_note = "the node type's, from the network catalog";
   Param catalog = string("catalog", json(), "Hardware catalog file (relative to the scenario file).");
   catalog.optional = true;
   catalog.default_note = "the built-in catalog";
@@ -58,18 +62,18 @@ std::vector<Param> declare() {
   range(t_pods, 1, 2e6);
   t_pods.optional = true;
   t_pods.default_note = "ceil(nodes / 32)";
-  Param t_idle = idle, t_peak = peak, t_factor = factor;
+  Param t_idle = idle, t_peak = peak, t_factor = factor, t_nic = nic;
   Param t_price = string("node_price", json(), "Price of one node of the tranche. Money: \"AMOUNT CUR\".");
   t_price.optional = true;
   t_price.default_note = "from the cost catalog";
   Param t_name = string("name", "", "Label of the tranche.");
-  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_factor, t_price},
+  Param tranche = object("tranche", {t_name, t_nodes, t_type, t_arrives, lifetime, t_pods, t_idle, t_peak, t_factor, t_price, t_nic},
                          "Nodes added on a date.");
   Param tranches = array("tranches", tranche, "Buildout phases: nodes that arrive after `start`, in any order (the nodes above arrive at `start`).");
   tranches.optional = true;
   tranches.default_note = "none";
   tranches.max_items = 64;
-  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, factor, catalog, arrives, lifetime, tranches}, "The GPU cluster.");
+  Param cluster = object("cluster", {node_type, nodes, gpn, pods, idle, peak, factor, nic, catalog, arrives, lifetime, tranches}, "The GPU cluster.");
   cluster.optional = false;
   return {cluster};
 }
@@ -99,6 +103,12 @@ void add_tranche(SectionContext& ctx, const Catalog& cat, const std::string& lab
     if (same && type.estimate) ctx.used_estimate(label, "node_types." + type.key, path + "." + key);
   };
   tr.nodes = t["nodes"];
+  tr.path = path;
+  if (t.contains("nic_bandwidth")) {
+    if (!ctx.doc.contains("network"))
+      throw InputError(where(path + ".nic_bandwidth") + ": only with a `network` section (no fabric is modelled without one)");
+    tr.nic_bps = quantity_value(t["nic_bandwidth"], Dimension::data_rate);
+  }
   if (!t.contains("node_idle_power")) t["node_idle_power"] = watts(type.idle_power_w);
   if (!t.contains("node_peak_power")) t["node_peak_power"] = watts(type.peak_power_w);
   tr.idle_w = quantity_value(t["node_idle_power"], Dimension::power);

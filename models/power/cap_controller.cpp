@@ -14,7 +14,8 @@ std::vector<PodState> pod_layout(const ClusterSpec& c) {
       PodState s;
       s.tranche = static_cast<int>(t);
       s.first_node = node;
-      s.nodes = base + (p < extra ? 1 : 0);
+      // A fabric's host groups are whole leaves (or rail groups) but the last; without one, pods are even.
+      s.nodes = tr.group_nodes > 0 ? std::min(tr.group_nodes, tr.first_node + tr.nodes - node) : base + (p < extra ? 1 : 0);
       node += s.nodes;
       pods.push_back(s);
     }
@@ -35,6 +36,7 @@ PowerCapController::PowerCapController(const ClusterSpec& cluster, const Facilit
       in_service_(cluster.tranches.size(), 1),
       retired_(cluster.tranches.size(), 0) {
   levels_ = {1.0};
+  for (double w : model.tranche_fabric_w) fabric_w_ += w;
   for (const Tranche& t : cluster.tranches) {
     max_node_active_w_ = std::max(max_node_active_w_, t.active_w());
     max_gpu_active_w_ = std::max(max_gpu_active_w_, t.active_w() / cluster.gpus_per_node);
@@ -74,7 +76,7 @@ double PowerCapController::compute_power(std::size_t level) const {
 }
 
 bool PowerCapController::fits_at(std::size_t lv, std::size_t hour, double extra_idle_w, double extra_dyn_w) const {
-  return model_.facility_w(idle_on_w_ + extra_idle_w + (dyn_busy_w_ + extra_dyn_w) * std::pow(levels_[lv], exponent_), hour) <= *cap_w_;
+  return model_.facility_w(idle_on_w_ + extra_idle_w + (dyn_busy_w_ + extra_dyn_w) * std::pow(levels_[lv], exponent_), hour, fabric_w_) <= *cap_w_;
 }
 
 void PowerCapController::power(int pod, bool on) {
@@ -149,6 +151,9 @@ std::vector<PodSwitch> PowerCapController::set_in_service(int tranche, bool serv
   std::vector<PodSwitch> out;
   in_service_[tranche] = serve;
   if (retired) retired_[tranche] = 1;
+  fabric_w_ = 0;
+  for (std::size_t t = 0; t < model_.tranche_fabric_w.size(); ++t)
+    if (in_service_[t]) fabric_w_ += model_.tranche_fabric_w[t];
   for (std::size_t i = 0; i < pods_.size(); ++i) {
     const int p = static_cast<int>(i);
     PodState& pod = pods_[p];
@@ -245,7 +250,8 @@ std::optional<long long> PowerCapController::start_limit(double now) const {
   if (!cap_w_ || !hold_) return std::nullopt;
   // Active power the cap leaves at this hour, shared out at the most power-hungry GPU's rate.
   const std::size_t hour = model_.hour_of(now);
-  double it_allowed = (*cap_w_ - model_.fixed_w) / (model_.it_factor * model_.multiplier[hour]);
+  double it_allowed = fabric_w_ > 0 ? ((*cap_w_ - model_.fixed_w) / model_.multiplier[hour] - fabric_w_) / model_.it_factor
+                                    : (*cap_w_ - model_.fixed_w) / (model_.it_factor * model_.multiplier[hour]);
   double spare_w = it_allowed - compute_power(0);
   if (max_gpu_active_w_ <= 0) return std::numeric_limits<long long>::max();  // busy GPUs draw nothing more
   if (spare_w <= 0) return 0;
@@ -256,7 +262,7 @@ bool PowerCapController::update_level(double now) {
   if (!cap_w_) return false;
   const std::size_t hour = model_.hour_of(now);
   std::size_t lv = 0;
-  while (lv + 1 < levels_.size() && model_.facility_w(compute_power(lv), hour) > *cap_w_) ++lv;
+  while (lv + 1 < levels_.size() && model_.facility_w(compute_power(lv), hour, fabric_w_) > *cap_w_) ++lv;
   if (lv == level_) return false;
   level_ = lv;
   return true;

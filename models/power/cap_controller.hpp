@@ -39,7 +39,8 @@ struct PodSwitch {
   bool drain = false;
 };
 
-// Each tranche's nodes split as evenly as possible into its pods, in node order.
+// Each tranche's nodes in its pods (host groups), in node order: as evenly as possible, or, with a fabric,
+// whole leaves (or rail groups) but the last.
 std::vector<PodState> pod_layout(const ClusterSpec& c);
 
 class PowerCapController {
@@ -74,6 +75,7 @@ class PowerCapController {
 
   // State, for the recorder and the energy checks.
   double compute_power_w() const { return compute_power(level_); }
+  double fabric_power_w() const { return fabric_w_; }  // of the tranches in service
   double speed() const { return levels_[level_]; }
   long long gpus_off() const { return gpus_off_; }
   long long switches() const { return switches_; }
@@ -109,6 +111,7 @@ class PowerCapController {
   double max_gpu_active_w_ = 0;   // the same per GPU
   std::vector<PodState> pods_;
   std::vector<char> in_service_;  // per tranche
+  double fabric_w_ = 0;
   std::vector<char> retired_;
   std::set<std::pair<int, int>> idle_pods_;  // (rank, pod): on, in service, no job: may be switched off
   double idle_active_w_ = 0;                 // the idle pods' active power if they were full

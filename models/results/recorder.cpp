@@ -21,8 +21,8 @@ Recorder::Recorder(double horizon_s, double warmup_s, double interval_s, const F
 void Recorder::account(double a, double b) {
   const double dt = b - a;
   const std::size_t hour = facility_.hour_of(a);
-  const double it_w = state_.compute_power_w * facility_.it_factor;
-  const double facility_w = facility_.facility_w(state_.compute_power_w, hour);
+  const double it_w = facility_.it_w(state_.compute_power_w, state_.fabric_power_w);
+  const double facility_w = facility_.facility_w(state_.compute_power_w, hour, state_.fabric_power_w);
   total_compute_j_ += state_.compute_power_w * dt;
   TimeseriesRow& r = bins_[std::min(bins_.size() - 1, static_cast<std::size_t>(a / interval_s_))];
   r.gpus_allocated += state_.gpus_allocated * dt;
@@ -44,10 +44,12 @@ void Recorder::account(double a, double b) {
     off_gpu_s_ += state_.gpus_off * dt;
     window_busy_gpu_s_ += state_.gpus_busy * dt;
     window_compute_j_ += state_.compute_power_w * dt;
+    window_fabric_j_ += state_.fabric_power_w * dt;
     hourly_it_j_[hour] += it_w * dt;
     hourly_facility_j_[hour] += facility_w * dt;
     if (state_.cap_room) hourly_room_s_[hour] += dt;
     peak_compute_w_ = std::max(peak_compute_w_, state_.compute_power_w);
+    peak_it_w_ = std::max(peak_it_w_, it_w);
     peak_facility_w_ = std::max(peak_facility_w_, facility_w);
     if (state_.speed < 1 || state_.held_by_cap || state_.gpus_off > 0) capped_s_ += dt;
     if (state_.speed < 1) {
@@ -83,7 +85,8 @@ void Recorder::set(double t, const ClusterState& s) {
   state_ = s;
   if (t >= warmup_s_ && t < horizon_s_) {
     peak_compute_w_ = std::max(peak_compute_w_, s.compute_power_w);
-    peak_facility_w_ = std::max(peak_facility_w_, facility_.facility_w(s.compute_power_w, facility_.hour_of(t)));
+    peak_it_w_ = std::max(peak_it_w_, facility_.it_w(s.compute_power_w, s.fabric_power_w));
+    peak_facility_w_ = std::max(peak_facility_w_, facility_.facility_w(s.compute_power_w, facility_.hour_of(t), s.fabric_power_w));
   }
 }
 

@@ -30,6 +30,7 @@ struct ClusterState {
   long long jobs_running = 0;
   long long jobs_queued = 0;
   double compute_power_w = 0;    // compute nodes
+  double fabric_power_w = 0;     // switches and optics (a network section), on whatever the load
   double speed = 1;              // level of every node (below 1 when throttled under a power cap)
   bool held_by_cap = false;      // jobs wait because of the power cap (hold mode)
   long long gpus_in_service = 0; // GPUs of the tranches in service
@@ -68,6 +69,8 @@ class Recorder {
   double window_compute_energy_j() const { return window_compute_j_; }
   double total_compute_energy_j() const { return total_compute_j_; }
   double window_peak_compute_power_w() const { return peak_compute_w_; }
+  double window_peak_it_power_w() const { return peak_it_w_; }
+  double window_fabric_energy_j() const { return window_fabric_j_; }
   double window_peak_facility_power_w() const { return peak_facility_w_; }
   double window_capped_s() const { return capped_s_; }
   double window_throttled_gpu_s() const { return throttled_gpu_s_; }  // busy GPU-seconds not delivered
@@ -92,7 +95,8 @@ class Recorder {
   std::vector<double> hourly_it_j_, hourly_facility_j_, hourly_room_s_;
   std::vector<TrancheTotals> tranche_totals_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
-  double peak_compute_w_ = 0, peak_facility_w_ = 0;
+  double peak_compute_w_ = 0, peak_it_w_ = 0, peak_facility_w_ = 0;
+  double window_fabric_j_ = 0;
   double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0;
 };
 

@@ -47,7 +47,8 @@ struct RunResult {
   std::vector<JobRecord> jobs;  // indexed by JobId
   std::vector<std::string> class_names;
   // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
-  double it_energy_window_j = 0;  // over [warmup, horizon]
+  double it_energy_window_j = 0;  // over [warmup, horizon]: the compute nodes' (SimGrid's energy plugin)
+  double fabric_energy_window_j = 0;  // the fabric's (a network section), from the recorder
   double it_energy_total_j = 0;   // over [0, horizon]
   std::vector<TimeseriesRow> timeseries;
   double window_allocated_gpu_s = 0;

@@ -14,6 +14,8 @@
 #include "models/cost/cost_spec.hpp"
 #include "models/federation/dispatch_policy.hpp"
 #include "models/hardware/cluster.hpp"
+#include "models/network/fabric.hpp"
+#include "models/network/network_spec.hpp"
 #include "models/scheduling/policy_kind.hpp"
 #include "models/site/facility_spec.hpp"
 #include "models/site/site.hpp"
@@ -36,6 +38,8 @@ struct Scenario {
   std::optional<SiteSpec> site;
   FacilitySpec facility;
   CostSpec costs;
+  NetworkSpec network;  // network.enabled: the scenario has a `network` section
+  FabricLayout fabric;
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
   double timeseries_interval_s = 3600;

@@ -46,6 +46,7 @@ Section site_section();
 Section cluster_section();
 Section facility_section();
 Section costs_section();
+Section network_section();
 Section workload_section();
 Section scheduler_section();
 Section outputs_section();

@@ -21,8 +21,12 @@ std::vector<Param> declare() {
   Param pue_model = string("pue_model", "constant",
                            "\"constant\": facility power = IT power x `pue`. \"climate\": facility power = IT power x (1 + cooling share at the site's hourly temperature) + fixed power (needs `site`; see `cooling`).");
   choices(pue_model, {"constant", "climate"});
-  Param overhead = number("it_overhead_share", 0.0, "Network and storage power as a share of the compute nodes' power; it is part of IT power.");
+  Param overhead = number("it_overhead_share", 0.0, "Network and storage power as a share of the compute nodes' power; it is part of IT power. Not with a `network` section (see `storage_power_share`).");
   range(overhead, 0.0, 1.0);
+  Param storage = number("storage_power_share", json(), "With a `network` section: storage power as a share of the compute nodes' power, part of IT power (the fabric's power is the network's).");
+  range(storage, 0.0, 1.0);
+  storage.optional = true;
+  storage.default_note = "0, with a `network` section only";
   Param wue = number("wue_l_per_kwh", json(), "Water use per kWh of IT energy (litres).");
   range(wue, 0.0, 20.0);
   wue.optional = true;
@@ -74,7 +78,7 @@ std::vector<Param> declare() {
   design_power.default_note = "\"grid\" with a power cap, else \"nameplate\"";
   // Only a power cap gives these an effect.
   for (Param* p : {&alpha, &cap_action, &switch_off, &switch_interval}) p->active_when = {{"power_cap", {"set"}}, {"cap_at_grid_limit", {"true"}}};
-  Param facility = object("facility", {pue, pue_model, overhead, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha, design_power}, "Facility around the IT load.");
+  Param facility = object("facility", {pue, pue_model, overhead, storage, wue, cooling, cap, cap_grid, cap_action, switch_off, switch_interval, alpha, design_power}, "Facility around the IT load.");
   return {facility};
 }
 
@@ -87,7 +91,19 @@ void build(SectionContext& ctx) {
   s.facility.climate = f["pue_model"] == "climate";
   if (s.facility.climate && !s.site)
     throw InputError(where("facility.pue_model") + ": expected a `site` (its climate drives the cooling), found none; use \"constant\" or name a site");
-  s.facility.it_overhead_share = f["it_overhead_share"];
+  // With a network section the fabric draws its own power; only storage stays a share of the nodes'.
+  const bool written_overhead = ctx.doc.contains("facility") && ctx.doc["facility"].contains("it_overhead_share");
+  if (ctx.doc.contains("network")) {
+    if (written_overhead)
+      throw InputError(where("facility.it_overhead_share") + ": not with a `network` section: the fabric's switches and optics draw their own power (docs/network.md); use `storage_power_share` for storage");
+    f.erase("it_overhead_share");
+    if (!f.contains("storage_power_share")) f["storage_power_share"] = 0.0;
+    s.facility.it_overhead_share = f["storage_power_share"];
+  } else {
+    if (f.contains("storage_power_share"))
+      throw InputError(where("facility.storage_power_share") + ": only with a `network` section; without one, `it_overhead_share` covers network and storage");
+    s.facility.it_overhead_share = f["it_overhead_share"];
+  }
   if (f.contains("power_cap_action")) {  // all four apply under a cap only
     s.facility.throttle_exponent = f["throttle_power_exponent"];
     s.facility.hold_under_cap = f["power_cap_action"] == "hold";

@@ -26,6 +26,7 @@
 #include "reports/summary.hpp"
 #include "reports/timeseries.hpp"
 #include "sim/cli/study.hpp"
+#include "sim/cli/topology.hpp"
 
 namespace capsim {
 namespace {
@@ -196,14 +197,17 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
   study->add_flag("--quiet,-q", sa.quiet, "No progress on stderr");
   study->add_flag("--force", sa.force, "Write into a non-empty output directory");
 
+  TopologyArgs ta;
+  auto* topology = add_topology_command(app, ta);
+
   bool markdown = false;
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
   schema->add_flag("--markdown", markdown, "Print the field tables of docs/scenario.md instead");
 
   if (argc >= 2 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
-    if (cmd != "validate" && cmd != "run" && cmd != "study" && cmd != "schema") {
-      std::fprintf(stderr, "capsim: unknown command `%s`; expected validate, run, study or schema (see capsim --help)\n", cmd.c_str());
+    if (cmd != "validate" && cmd != "run" && cmd != "study" && cmd != "topology" && cmd != "schema") {
+      std::fprintf(stderr, "capsim: unknown command `%s`; expected validate, run, study, topology or schema (see capsim --help)\n", cmd.c_str());
       return static_cast<int>(ExitCode::bad_input);
     }
   }
@@ -223,6 +227,7 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
   auto command = [&]() -> int {
     if (*validate) return cmd_validate(a);
     if (*run) return cmd_run(a, command_line, run_sites);
+    if (*topology) return run_topology(ta);
     if (*study) {
       if (sa.out.empty()) sa.out = "capsim-study";
       sa.self = std::filesystem::read_symlink("/proc/self/exe").string();

@@ -142,10 +142,28 @@ TEST(Energy, PluginMatchesIndependentSum) {
   EXPECT_NEAR(res().recorder_it_energy_window_j, expected, 1e-9 * expected);
 }
 
+// The fabric's energy in [from, to), in closed form: each tranche's switches and optics draw their power
+// while it serves, whatever the load.
+double fabric_energy_j(double from, double to) {
+  if (!sc().network.enabled) return 0;
+  double e = 0;
+  for (std::size_t t = 0; t < sc().cluster.tranches.size(); ++t) {
+    const Tranche& tr = sc().cluster.tranches[t];
+    e += sc().fabric.by_tranche[t].power_w() * std::max(0.0, std::min(tr.retire_s, to) - std::max(tr.arrive_s, from));
+  }
+  return e;
+}
+
+TEST(Energy, FabricDrawsItsPowerWhileItsTrancheServes) {
+  const double expected = fabric_energy_j(sc().warmup_s, sc().horizon_s);
+  EXPECT_NEAR(res().fabric_energy_window_j, expected, 1e-9 * expected);
+  if (!sc().network.enabled) EXPECT_EQ(res().fabric_energy_window_j, 0);
+}
+
 TEST(Energy, TimeseriesIntegratesToEnergy) {
   double e = 0;
   for (const auto& r : res().timeseries) e += r.it_power_w * (r.end_s - r.start_s);
-  EXPECT_NEAR(e, res().it_energy_total_j * res().facility.it_factor, 1e-9 * e);
+  EXPECT_NEAR(e, res().it_energy_total_j * res().facility.it_factor + fabric_energy_j(0, sc().horizon_s), 1e-9 * e);
   ASSERT_FALSE(res().timeseries.empty());
   EXPECT_EQ(res().timeseries.back().end_s, sc().horizon_s);
 }
@@ -153,25 +171,29 @@ TEST(Energy, TimeseriesIntegratesToEnergy) {
 TEST(Energy, PeakIsWithinPhysicalBounds) {
   const ClusterSpec& c = sc().cluster;
   const double k = res().facility.it_factor;  // IT power / compute power
-  double all_idle = 0, all_peak = 0;
+  double all_idle = 0, all_peak = 0, fabric = 0;
   for (const auto& t : c.tranches) {
     all_idle += t.nodes * t.idle_w;
     all_peak += t.nodes * t.peak_w;
   }
+  if (sc().network.enabled) fabric = sc().fabric.total.power_w();
   if (!c.phased() && res().off_gpu_s == 0) {  // every node on all the time: at least all of them idle
-    EXPECT_GE(res().it_peak_w, k * all_idle);
+    EXPECT_GE(res().it_peak_w, k * all_idle + fabric);
   }
-  EXPECT_LE(res().it_peak_w, k * all_peak * (1 + 1e-12));
-  EXPECT_GE(res().it_peak_w * (1 + 1e-12), k * res().it_energy_window_j / (sc().horizon_s - sc().warmup_s));
+  EXPECT_LE(res().it_peak_w, (k * all_peak + fabric) * (1 + 1e-12));
+  const double window = sc().horizon_s - sc().warmup_s;
+  EXPECT_GE(res().it_peak_w * (1 + 1e-12), (k * res().it_energy_window_j + res().fabric_energy_window_j) / window);
   EXPECT_GE(res().facility_peak_w, res().it_peak_w);
 }
 
 // Facility energy is the hourly sum of IT energy x the hour's multiplier plus the fixed power; with a
-// constant PUE it is IT energy x PUE. IT energy is the plugin's compute energy x (1 + network share).
+// constant PUE it is IT energy x PUE. IT energy is the plugin's compute energy x (1 + network share), or,
+// with a network section, x (1 + storage share) + the fabric's.
 TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
   const FacilityModel& f = res().facility;
   double nameplate = 0;
   for (const auto& t : sc().cluster.tranches) nameplate += t.nodes * t.peak_w * (1 + sc().facility.it_overhead_share);
+  if (sc().network.enabled) nameplate += sc().fabric.total.power_w();
   double design = nameplate;
   if (sc().facility.design == FacilitySpec::Design::given) design = sc().facility.design_it_w;
   if (sc().facility.design == FacilitySpec::Design::grid) {
@@ -210,7 +232,7 @@ TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
       ASSERT_EQ(f.multiplier[h], sc().pue);
     }
   }
-  EXPECT_NEAR(it, res().it_energy_window_j * (1 + sc().facility.it_overhead_share), 1e-9 * it);
+  EXPECT_NEAR(it, res().it_energy_window_j * (1 + sc().facility.it_overhead_share) + fabric_energy_j(sc().warmup_s, sc().horizon_s), 1e-9 * it);
   EXPECT_NEAR(facility, expected, 1e-9 * facility);
   if (!sc().facility.climate) {
     EXPECT_NEAR(facility, it * sc().pue, 1e-9 * facility);

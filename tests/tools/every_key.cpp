@@ -76,6 +76,7 @@ const std::vector<Exception> kExceptions = {
     {"workload.classes.*.tenant", "a label outside a federation (pins refer to it)", no_federation},
     {"site_catalog", "a catalog file: the values it fills are tested as the keys they fill", always},
     {"cluster.catalog", "a catalog file: the values it fills are tested as the keys they fill", always},
+    {"network.catalog", "a catalog file: the values it fills are tested as the keys they fill", always},
     {"workload.path", "the trace file: its jobs are tested through the workload's other keys", always},
     // A scenario of costs alone (an empty trace): nothing runs, so what shapes jobs changes nothing.
     {"workload.scale", "no jobs", no_jobs},
@@ -98,6 +99,9 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
     return {"facility.cap_at_grid_limit=false", "facility.power_cap=\"" + std::to_string(cap_mw) + " MW\"", "workload.scale=3"};
   }
   if (last == "policy" || last == "dispatch") return {"workload.scale=4"};  // a queue
+  // A fabric with room to change its shape: leaves and spines of 16 ports, 3 tiers.
+  if (last == "nodes_per_leaf" || last == "leaves_per_pod" || last == "leaf_oversubscription")
+    return {"network.switch_radix=16", "network.spine_radix=16", "network.core_radix=16", "network.tiers=3"};
   // A queue behind long jobs whose estimated ends fall inside the run.
   if (last == "estimate_factor") return {"workload.scale=4", "horizon=\"20 d\""};
   // A lifetime ends, and a rare size is drawn, only over a longer run: 60 days.
@@ -113,6 +117,7 @@ const std::map<std::string, std::vector<std::string>> kStringAlternatives = {
     {"tenant", {"universities", "industry", "other"}},
     {"currency", {"USD", "KRW"}},
     {"design_it_power", {"grid", "nameplate", "1 MW", "100 MW"}},
+    {"switch", {"ndr-64x400g", "spectrum4-128x400g", "q3400-144x800g"}},
 };
 
 std::string quote(const std::string& s) {
@@ -228,7 +233,7 @@ std::vector<double> numeric_alternatives(const Param& p, const json& current, do
     if (p.kind == Kind::integer)
       tries = {now + 1, now * 2, now - 1};
     else if (now != 0)
-      tries = {now * 1.5, now * 0.5, now * 0.9, now - 30};  // the last for thresholds such as temperatures
+      tries = {now * 1.5, now * 0.5, now * 0.9, now - 30, now * 2};  // thresholds such as temperatures; link speeds
     else
       tries = {0.5, 0.1, 1.0};
   } else {

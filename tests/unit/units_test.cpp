@@ -23,7 +23,7 @@ TEST(Units, ParsesEachDimension) {
 TEST(Units, RejectsWithReasons) {
   auto r = parse("30 days", Dimension::time);
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error, "unknown duration unit \"days\" in \"30 days\" (expected one of: s, min, h, d, w, y, ms)");
+  EXPECT_EQ(r.error, "unknown duration unit \"days\" in \"30 days\" (expected one of: s, min, h, d, w, y, ms, us, ns)");
   EXPECT_FALSE(parse("30", Dimension::time).ok);
   EXPECT_FALSE(parse("W", Dimension::power).ok);
   EXPECT_FALSE(parse("", Dimension::power).ok);

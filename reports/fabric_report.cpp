@@ -1,0 +1,112 @@
+#include "reports/fabric_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace capsim {
+using nlohmann::json;
+
+namespace {
+
+double nic_half_bps(const Scenario& s) {
+  double total = 0;
+  for (std::size_t t = 0; t < s.cluster.tranches.size(); ++t)
+    total += static_cast<double>(s.cluster.tranches[t].nodes) * s.cluster.gpus_per_node * s.network.nic_bps[t];
+  return total / 2;
+}
+
+json parts_json(const FabricParts& p) {
+  return {{"capex_usd", {{"switches", p.switches_usd}, {"links", p.links_usd}, {"total", p.usd()}}},
+          {"power_kw", {{"switches", p.switches_w / 1e3}, {"transceivers", p.transceivers_w / 1e3}, {"total", p.power_w() / 1e3}}}};
+}
+
+}  // namespace
+
+json fabric_json(const Scenario& s, const FabricMeasures* m) {
+  const NetworkSpec& net = s.network;
+  const FabricLayout& f = s.fabric;
+  const double gpus = static_cast<double>(s.cluster.gpus());
+  json j = {{"fabric", net.kind == FabricKind::clos ? "clos" : "rail_optimised"},
+            {"tiers", net.tiers},
+            {"gpus", s.cluster.gpus()},
+            {"scale_up_gpus", net.scale_up_gpus},
+            {"link_bandwidth_gbps", net.link_bps / 1e9},
+            {"link_latency_ns", net.link_latency_s * 1e9},
+            {"host_groups", f.groups.size()},
+            {"pods", f.pods.size()},
+            {"leaves_per_pod", f.leaves_per_pod},
+            {"switches", {{"leaf", f.leaves}, {"spine", f.spines}, {"core", f.cores}, {"total", f.leaves + f.spines + f.cores}}},
+            {"ports", {{"leaf", f.leaves * net.leaf_radix}, {"spine", f.spines * net.spine_radix}, {"core", f.cores * net.core_radix}}},
+            {"links", {{"node_leaf", f.node_links}, {"leaf_spine", f.leaf_spine_links}, {"spine_core", f.spine_core_links}}},
+            {"transceivers", f.transceivers},
+            {"copper_cables", f.copper_cables},
+            {"transceivers_per_gpu", f.transceivers / gpus}};
+  j.update(parts_json(f.total));
+  j["capex_usd_per_gpu"] = f.total.usd() / gpus;
+  j["power_w_per_gpu"] = f.total.power_w() / gpus;
+  j["tranches"] = json::array();
+  for (std::size_t t = 0; t < s.cluster.tranches.size(); ++t) {
+    long long groups = 0, leaves = 0;
+    for (const HostGroup& g : f.groups)
+      if (g.tranche == static_cast<int>(t)) ++groups, leaves += g.leaves;
+    json tj = {{"name", s.cluster.tranches[t].name}, {"nic_gbps_per_gpu", net.nic_bps[t] / 1e9}, {"nodes_per_host_group", f.group_nodes[t]},
+               {"host_groups", groups}, {"leaves", leaves}};
+    tj.update(parts_json(f.by_tranche[t]));
+    j["tranches"].push_back(tj);
+  }
+  if (m) {
+    json pods = json::array();
+    for (double b : m->pod_bisection_bps) pods.push_back(b / 1e9);
+    const auto [lo, hi] = std::minmax_element(m->pod_bisection_bps.begin(), m->pod_bisection_bps.end());
+    j["bisection_gbps"] = {{"cluster", m->bisection_bps / 1e9}, {"pod_min", *lo / 1e9}, {"pod_max", *hi / 1e9}, {"pods", pods}};
+    j["full_bisection_share"] = m->bisection_bps / nic_half_bps(s);
+    j["diameter_hops"] = m->diameter_hops;
+    j["oversubscription"] = {{"leaf", m->leaf_oversubscription}};
+    if (net.tiers == 3) j["oversubscription"]["spine"] = m->spine_oversubscription;
+    j["graph"] = {{"vertices", m->graph_vertices}, {"edges", m->graph_edges}};
+  }
+  return j;
+}
+
+json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd) {
+  json j = fabric_json(s, nullptr);
+  j["energy_mwh"] = r.fabric_energy_window_j / 3.6e9;
+  j["share_of_hardware_capex"] = hardware_capex_usd > 0 ? s.fabric.total.usd() / hardware_capex_usd : 0.0;
+  return j;
+}
+
+std::string fabric_text(const json& f) {
+  char buf[512];
+  std::string out;
+  auto line = [&](const char* fmt, auto... args) {
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    out += buf;
+    out += '\n';
+  };
+  line("fabric       %s, %d tiers, %lld GPUs, %.0f Gbps links, scale-up domain %d GPUs", f["fabric"].get<std::string>().c_str(), f["tiers"].get<int>(),
+       f["gpus"].get<long long>(), f["link_bandwidth_gbps"].get<double>(), f["scale_up_gpus"].get<int>());
+  line("groups       %lld host groups in %lld pods (%d leaves per pod)", f["host_groups"].get<long long>(), f["pods"].get<long long>(),
+       f["leaves_per_pod"].get<int>());
+  const json& sw = f["switches"];
+  line("switches     %lld leaf, %lld spine, %lld core (%lld in all)", sw["leaf"].get<long long>(), sw["spine"].get<long long>(), sw["core"].get<long long>(),
+       sw["total"].get<long long>());
+  const json& l = f["links"];
+  line("links        %lld node-leaf, %lld leaf-spine, %lld spine-core; %lld transceivers (%.2f per GPU), %lld copper cables",
+       l["node_leaf"].get<long long>(), l["leaf_spine"].get<long long>(), l["spine_core"].get<long long>(), f["transceivers"].get<long long>(),
+       f["transceivers_per_gpu"].get<double>(), f["copper_cables"].get<long long>());
+  line("capex        %.1f M USD (switches %.1f M, links %.1f M), %.0f USD per GPU", f["capex_usd"]["total"].get<double>() / 1e6,
+       f["capex_usd"]["switches"].get<double>() / 1e6, f["capex_usd"]["links"].get<double>() / 1e6, f["capex_usd_per_gpu"].get<double>());
+  line("power        %.3f MW (switches %.3f MW, transceivers %.3f MW), %.1f W per GPU", f["power_kw"]["total"].get<double>() / 1e3,
+       f["power_kw"]["switches"].get<double>() / 1e3, f["power_kw"]["transceivers"].get<double>() / 1e3, f["power_w_per_gpu"].get<double>());
+  if (f.contains("bisection_gbps")) {
+    const json& b = f["bisection_gbps"];
+    line("bisection    %.1f Tbps for the cluster (%.3f of full), per pod %.1f to %.1f Tbps", b["cluster"].get<double>() / 1e3,
+         f["full_bisection_share"].get<double>(), b["pod_min"].get<double>() / 1e3, b["pod_max"].get<double>() / 1e3);
+    std::string over = "leaf " + std::to_string(f["oversubscription"]["leaf"].get<double>()).substr(0, 5);
+    if (f["oversubscription"].contains("spine")) over += ", spine " + std::to_string(f["oversubscription"]["spine"].get<double>()).substr(0, 5);
+    line("shape        diameter %d hops; oversubscription achieved: %s", f["diameter_hops"].get<int>(), over.c_str());
+  }
+  return out;
+}
+
+}  // namespace capsim

@@ -1,0 +1,21 @@
+#pragma once
+// The fabric's figures: summary.json `network` (its parts, cost, power and energy in the run) and
+// `capsim topology` (the same parts with what is measured on the graph).
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/network/fabric_graph.hpp"
+#include "models/results/run_result.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace capsim {
+
+// Counts, capex and power of the scenario's fabric; with `m`, its bisection, diameter and oversubscription.
+nlohmann::json fabric_json(const Scenario& s, const FabricMeasures* m);
+// fabric_json with the run's fabric energy and the fabric's share of the hardware capex.
+nlohmann::json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd);
+// The printed table of `capsim topology`.
+std::string fabric_text(const nlohmann::json& fabric);
+
+}  // namespace capsim
