@@ -18,4 +18,5 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 show "year, 100k GPUs, 1M jobs" "$out/year/run.json"
 ./build/capsim run bench/platform-1m-gpus.json --out "$out/platform" --quiet >/dev/null
 show "platform, 1M GPUs" "$out/platform/run.json"
+printf '%-26s %s\n' "fabric, 1M GPUs" "$(./build/capsim topology bench/fabric-1m-gpus.json 2>&1 >/dev/null | tail -1)"
 ./build/bench/capsim_bench --benchmark_min_time=0.5

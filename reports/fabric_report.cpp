@@ -75,6 +75,15 @@ json network_json(const Scenario& s, const RunResult& r, double hardware_capex_u
   return j;
 }
 
+std::string network_text(const json& n) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "network      %s, %d tiers: %lld switches, %lld transceivers; %.1f M USD (%.1f %% of hardware capex), %.3f MW, %.1f MWh\n",
+                n["fabric"].get<std::string>().c_str(), n["tiers"].get<int>(), n["switches"]["total"].get<long long>(), n["transceivers"].get<long long>(),
+                n["capex_usd"]["total"].get<double>() / 1e6, 100 * n["share_of_hardware_capex"].get<double>(), n["power_kw"]["total"].get<double>() / 1e3,
+                n["energy_mwh"].get<double>());
+  return buf;
+}
+
 std::string fabric_text(const json& f) {
   char buf[512];
   std::string out;

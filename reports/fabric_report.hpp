@@ -15,6 +15,8 @@ namespace capsim {
 nlohmann::json fabric_json(const Scenario& s, const FabricMeasures* m);
 // fabric_json with the run's fabric energy and the fabric's share of the hardware capex.
 nlohmann::json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd);
+// The `network` line of a run's printed summary.
+std::string network_text(const nlohmann::json& network);
 // The printed table of `capsim topology`.
 std::string fabric_text(const nlohmann::json& fabric);
 

@@ -449,6 +449,7 @@ std::string summary_text(const Scenario& s, const json& m) {
                 m["power"]["it_mean_mw"].get<double>(), m["power"]["it_peak_mw"].get<double>(),
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
   out += buf;
+  if (m.contains("network")) out += network_text(m["network"]);
   out += per_year_text(m);
   if (m["tranches"].size() > 1) {
     out += "tranche      accelerator      GPUs      arrives     alloc %  ref GPU-hours  capex (" + m["cost"]["currency"].get<std::string>() + ")\n";

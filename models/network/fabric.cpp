@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -12,6 +13,11 @@ namespace capsim {
 namespace {
 
 std::string num(long long v) { return std::to_string(v); }
+std::string ratio(double r) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", r);
+  return buf;
+}
 
 // Most down ports of a switch of `radix` ports that keeps down / up <= ratio with whole up ports.
 int max_down_ports(int radix, double ratio) {
@@ -143,7 +149,7 @@ FabricLayout layout_fabric(const NetworkSpec& net, const ClusterSpec& c, const E
     const int nodes = net.nodes_per_leaf > 0 ? net.nodes_per_leaf : down_max / per_node;
     if (nodes < 1 || nodes * per_node > down_max)
       throw InputError("network." + std::string(net.nodes_per_leaf > 0 ? "nodes_per_leaf" : "switch_radix") + ": expected a leaf of " +
-                       num(net.leaf_radix) + " ports at oversubscription " + std::to_string(net.leaf_oversubscription) + " (" + num(down_max) +
+                       num(net.leaf_radix) + " ports at oversubscription " + ratio(net.leaf_oversubscription) + " (" + num(down_max) +
                        " down ports) to hold " + (net.nodes_per_leaf > 0 ? num(net.nodes_per_leaf) : std::string("one")) + " node(s) of " +
                        num(per_node) + " links (tranche " + num(static_cast<long long>(t)) + "), found room for " + num(down_max / per_node));
     f.group_nodes.push_back(nodes);
@@ -159,8 +165,8 @@ FabricLayout layout_fabric(const NetworkSpec& net, const ClusterSpec& c, const E
     f.leaves_per_pod = net.leaves_per_pod > 0 ? net.leaves_per_pod : spine_down / group_leaves * group_leaves;
     if (f.leaves_per_pod < group_leaves || f.leaves_per_pod > spine_down)
       throw InputError("network.leaves_per_pod: expected " + num(group_leaves) + " to " + num(spine_down) + " leaves (a spine of " + num(net.spine_radix) +
-                       " ports at oversubscription " + std::to_string(net.spine_oversubscription) + " has " + num(spine_down) +
-                       " down ports; a host group has " + num(group_leaves) + " leaves), found " + num(f.leaves_per_pod));
+                       " ports at oversubscription " + ratio(net.spine_oversubscription) + " has " + num(spine_down) +
+                       " down ports; a host group has " + num(group_leaves) + (group_leaves == 1 ? " leaf" : " leaves") + "), found " + num(f.leaves_per_pod));
   }
   place_groups(f, net, c);
   if (net.tiers == 2) f.leaves_per_pod = static_cast<int>(f.leaves);

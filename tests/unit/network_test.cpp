@@ -142,5 +142,17 @@ TEST(Fabric, HundredThousandGpuFabricIsInThePublishedRanges) {
   EXPECT_NEAR(copper.fabric.transceivers / gpus, 4.0, 4.0 * 0.01);
 }
 
+// 1,000,000 GPUs: built and measured in seconds because endpoints are aggregated per rail group (the
+// time is measured by bench/run.sh, not asserted here). Non-blocking, so the bisection is the full value.
+TEST(Fabric, MillionGpuFabricIsMeasuredWhole) {
+  Scenario s = load("bench/fabric-1m-gpus.json", {});
+  ASSERT_EQ(s.cluster.gpus(), 1000000);
+  EXPECT_LE(static_cast<long long>(s.fabric.pods.size()), s.network.core_radix);
+  const FabricMeasures m = measure_fabric(s.fabric, s.network, s.cluster);
+  EXPECT_DOUBLE_EQ(m.bisection_bps, 1e6 * 400e9 / 2);
+  EXPECT_EQ(m.diameter_hops, 6);
+  EXPECT_LT(m.graph_vertices, 50000) << "endpoints per rail group, not per node";
+}
+
 }  // namespace
 }  // namespace capsim
