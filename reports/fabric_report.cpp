@@ -41,6 +41,10 @@ json fabric_json(const Scenario& s, const FabricMeasures* m) {
             {"transceivers", f.transceivers},
             {"copper_cables", f.copper_cables},
             {"transceivers_per_gpu", f.transceivers / gpus}};
+  // Every link runs at the fabric's one link bandwidth (a faster NIC takes several links).
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%.10g Gbps", net.link_bps / 1e9);
+  j["by_speed"] = {{speed, {{"links", f.node_links + f.leaf_spine_links + f.spine_core_links}, {"transceivers", f.transceivers}, {"copper_cables", f.copper_cables}}}};
   j.update(parts_json(f.total));
   j["capex_usd_per_gpu"] = f.total.usd() / gpus;
   j["power_w_per_gpu"] = f.total.power_w() / gpus;

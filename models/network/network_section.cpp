@@ -16,64 +16,50 @@ using units::Dimension;
 
 namespace {
 
+// A key the loader fills when it is left out (from the catalog or another key); `note` says how.
+Param filled(Param p, const char* note) {
+  p.optional = true;
+  p.default_note = note;
+  return p;
+}
+
 std::vector<Param> declare() {
-  Param catalog = string("catalog", json(), "Network catalog file (relative to the scenario file).");
-  catalog.optional = true;
-  catalog.default_note = "the built-in catalog";
+  Param catalog = filled(string("catalog", json(), "Network catalog file (relative to the scenario file)."), "the built-in catalog");
   Param fabric = string("fabric", "rail_optimised",
                         "\"rail_optimised\": link r of each node of a rail group goes to the group's leaf r (NVIDIA's HGX reference architectures); \"clos\": all links of a node go to the leaf of its rack (top of rack).");
   choices(fabric, {"rail_optimised", "clos"});
-  Param tiers = integer("tiers", json(), "Switch tiers: 2 (leaves and spines) or 3 (pods of leaves and spines, joined by core switches).");
+  Param tiers = filled(integer("tiers", json(), "Switch tiers: 2 (leaves and spines) or 3 (pods of leaves and spines, joined by core switches)."), "the fewest that hold the cluster");
   range(tiers, 2, 3);
-  tiers.optional = true;
-  tiers.default_note = "the fewest that hold the cluster";
-  Param sw = string("switch", json(), "Switch model in the network catalog; its price and power per port price every tier.");
-  sw.optional = true;
-  sw.default_note = "the reference design's for the cluster's node type";
-  Param radix = integer("switch_radix", json(), "Ports of a leaf switch.");
+  Param sw = filled(string("switch", json(), "Switch model in the network catalog; its price and power per port price every tier."),
+                   "the reference design's for the cluster's node type");
+  Param radix = filled(integer("switch_radix", json(), "Ports of a leaf switch."), "the switch model's ports");
   range(radix, 4, 4096);
-  radix.optional = true;
-  radix.default_note = "the switch model's ports";
-  Param spine_radix = integer("spine_radix", json(), "Ports of a spine switch (a chassis may have more than the model).");
+  Param spine_radix = filled(integer("spine_radix", json(), "Ports of a spine switch (a chassis may have more than the model)."), "`switch_radix`");
   range(spine_radix, 4, 4096);
-  spine_radix.optional = true;
-  spine_radix.default_note = "`switch_radix`";
-  Param core_radix = integer("core_radix", json(), "Ports of a core switch (3 tiers).");
+  Param core_radix = filled(integer("core_radix", json(), "Ports of a core switch (3 tiers)."), "`switch_radix`");
   range(core_radix, 4, 4096);
-  core_radix.optional = true;
-  core_radix.default_note = "`switch_radix`";
-  Param link_bw = quantity("link_bandwidth", Dimension::data_rate, json(), "Bandwidth of one link (and switch port); the network catalog prices links of this bandwidth.");
+  Param link_bw = filled(quantity("link_bandwidth", Dimension::data_rate, json(), "Bandwidth of one link (and switch port); the network catalog prices links of this bandwidth."),
+                        "the switch model's port bandwidth");
   range(link_bw, 0.0, 1e15, true);
-  link_bw.optional = true;
-  link_bw.default_note = "the switch model's port bandwidth";
-  Param latency = quantity("link_latency", Dimension::time, json(), "Latency of one hop.");
+  Param latency = filled(quantity("link_latency", Dimension::time, json(), "Latency of one hop."), "the switch model's");
   range(latency, 0.0, 1.0);
-  latency.optional = true;
-  latency.default_note = "the switch model's";
-  Param scale_up = integer("scale_up_gpus", json(), "GPUs in one scale-up domain (NVLink): traffic inside it never touches the fabric.");
+  Param scale_up = filled(integer("scale_up_gpus", json(), "GPUs in one scale-up domain (NVLink): traffic inside it never touches the fabric."), "the cluster's node type's");
   range(scale_up, 1, 1e6);
-  scale_up.optional = true;
-  scale_up.default_note = "the cluster's node type's";
-  Param npl = integer("nodes_per_leaf", json(), "\"clos\": nodes under one leaf; \"rail_optimised\": nodes of one rail group.");
+  Param npl = filled(integer("nodes_per_leaf", json(), "\"clos\": nodes under one leaf; \"rail_optimised\": nodes of one rail group."),
+                    "as many as a leaf's down ports hold");
   range(npl, 1, 1e6);
-  npl.optional = true;
-  npl.default_note = "as many as a leaf's down ports hold";
-  Param lpp = integer("leaves_per_pod", json(), "With 3 tiers: leaves under one block of spines (a pod).");
+  Param lpp = filled(integer("leaves_per_pod", json(), "With 3 tiers: leaves under one block of spines (a pod)."), "as many as a spine's down ports hold");
   range(lpp, 1, 1e6);
-  lpp.optional = true;
-  lpp.default_note = "as many as a spine's down ports hold";
   Param o_leaf = number("leaf_oversubscription", 1.0, "Down over up bandwidth of a leaf (1: non-blocking).");
   range(o_leaf, 1.0, 64.0);
   Param o_spine = number("spine_oversubscription", 1.0, "With 3 tiers: down over up bandwidth of a pod's spines (Llama 3's fabric: 7).");
   range(o_spine, 1.0, 64.0);
-  Param leaf_links = string("leaf_links", json(), "Medium of the node-to-leaf links: \"copper\" (leaf in the rack, passive cables) or \"optical\" (two transceivers per link).");
+  Param leaf_links = filled(string("leaf_links", json(), "Medium of the node-to-leaf links: \"copper\" (leaf in the rack, passive cables) or \"optical\" (two transceivers per link)."),
+                           "copper for \"clos\", optical for \"rail_optimised\"");
   choices(leaf_links, {"copper", "optical"});
-  leaf_links.optional = true;
-  leaf_links.default_note = "copper for \"clos\", optical for \"rail_optimised\"";
-  Param network = object("network", {catalog, fabric, tiers, sw, radix, spine_radix, core_radix, link_bw, latency, scale_up, npl, lpp, o_leaf, o_spine, leaf_links},
-                         "The scale-out fabric (docs/network.md). Without it, a flat network cost per GPU and `facility.it_overhead_share` stand for the network.");
-  network.optional = true;
-  network.default_note = "none";
+  Param network = filled(object("network", {catalog, fabric, tiers, sw, radix, spine_radix, core_radix, link_bw, latency, scale_up, npl, lpp, o_leaf, o_spine, leaf_links},
+                                "The scale-out fabric (docs/network.md). Without it, a flat network cost per GPU and `facility.it_overhead_share` stand for the network."),
+                         "none");
   return {network};
 }
 
