@@ -8,11 +8,20 @@ using nlohmann::json;
 
 namespace {
 
+// The most the two halves of the nodes (build order, as measure_fabric splits them) could exchange: the
+// smaller half's NIC bandwidth.
 double nic_half_bps(const Scenario& s) {
-  double total = 0;
-  for (std::size_t t = 0; t < s.cluster.tranches.size(); ++t)
-    total += static_cast<double>(s.cluster.tranches[t].nodes) * s.cluster.gpus_per_node * s.network.nic_bps[t];
-  return total / 2;
+  const long long mid = s.cluster.nodes / 2;
+  double first = 0, second = 0;
+  long long node = 0;
+  for (std::size_t t = 0; t < s.cluster.tranches.size(); ++t) {
+    const long long n = s.cluster.tranches[t].nodes, in_first = std::max(0LL, std::min(n, mid - node));
+    const double per_node = s.cluster.gpus_per_node * s.network.nic_bps[t];
+    first += in_first * per_node;
+    second += (n - in_first) * per_node;
+    node += n;
+  }
+  return std::min(first, second);
 }
 
 json parts_json(const FabricParts& p) {
@@ -63,7 +72,8 @@ json fabric_json(const Scenario& s, const FabricMeasures* m) {
     for (double b : m->pod_bisection_bps) pods.push_back(b / 1e9);
     const auto [lo, hi] = std::minmax_element(m->pod_bisection_bps.begin(), m->pod_bisection_bps.end());
     j["bisection_gbps"] = {{"cluster", m->bisection_bps / 1e9}, {"pod_min", *lo / 1e9}, {"pod_max", *hi / 1e9}, {"pods", pods}};
-    j["full_bisection_share"] = m->bisection_bps / nic_half_bps(s);
+    const double half = nic_half_bps(s);
+    j["full_bisection_share"] = half > 0 ? json(m->bisection_bps / half) : json(nullptr);
     j["diameter_hops"] = m->diameter_hops;
     j["oversubscription"] = {{"leaf", m->leaf_oversubscription}};
     if (net.tiers == 3) j["oversubscription"]["spine"] = m->spine_oversubscription;
@@ -113,8 +123,10 @@ std::string fabric_text(const json& f) {
        f["power_kw"]["switches"].get<double>() / 1e3, f["power_kw"]["transceivers"].get<double>() / 1e3, f["power_w_per_gpu"].get<double>());
   if (f.contains("bisection_gbps")) {
     const json& b = f["bisection_gbps"];
-    line("bisection    %.1f Tbps for the cluster (%.3f of full), per pod %.1f to %.1f Tbps", b["cluster"].get<double>() / 1e3,
-         f["full_bisection_share"].get<double>(), b["pod_min"].get<double>() / 1e3, b["pod_max"].get<double>() / 1e3);
+    char share[32] = "n/a";
+    if (f["full_bisection_share"].is_number()) std::snprintf(share, sizeof share, "%.3f", f["full_bisection_share"].get<double>());
+    line("bisection    %.1f Tbps for the cluster (%s of full), per pod %.1f to %.1f Tbps", b["cluster"].get<double>() / 1e3, share,
+         b["pod_min"].get<double>() / 1e3, b["pod_max"].get<double>() / 1e3);
     std::string over = "leaf " + std::to_string(f["oversubscription"]["leaf"].get<double>()).substr(0, 5);
     if (f["oversubscription"].contains("spine")) over += ", spine " + std::to_string(f["oversubscription"]["spine"].get<double>()).substr(0, 5);
     line("shape        diameter %d hops; oversubscription achieved: %s", f["diameter_hops"].get<int>(), over.c_str());

@@ -54,7 +54,7 @@ std::string join_names(const std::vector<std::string>& v) {
 }
 
 // What a member sets for itself; everything else (calendar, seed, workload) the federation shares.
-const std::vector<std::string> kPerMember = {"site", "site_catalog", "cluster", "facility", "costs", "scheduler"};
+const std::vector<std::string> kPerMember = {"site", "site_catalog", "cluster", "facility", "costs", "network", "scheduler"};
 
 // The member's document: the scenario itself (as written, with --set applied) with the member's settings
 // on top (`resolved` as capsim writes it, or `share` and `set`).
@@ -66,7 +66,7 @@ json member_document(const json& doc, json& m, const std::string& file, const st
       throw InputError(file + ": " + at + ": expected either `resolved` (as capsim writes it) or `share` and `set`, found both");
     for (const auto& [key, _] : m["resolved"].items())
       if (std::find(kPerMember.begin(), kPerMember.end(), key) == kPerMember.end())
-        throw InputError(file + ": " + at + ".resolved." + key + ": expected only site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + key + "`");
+        throw InputError(file + ": " + at + ".resolved." + key + ": expected only site, site_catalog, cluster, facility, costs, network or scheduler (the rest is shared by the federation), found `" + key + "`");
     json shared = mdoc;
     mdoc = m["resolved"];
     for (const std::string& key : kPerMember) shared.erase(key);
@@ -93,7 +93,7 @@ json member_document(const json& doc, json& m, const std::string& file, const st
     const std::string label = file + ": " + at + ".set." + path;
     const std::string head = path.substr(0, path.find('.'));
     if (std::find(kPerMember.begin(), kPerMember.end(), head) == kPerMember.end())
-      throw InputError(label + ": expected a path under site, site_catalog, cluster, facility, costs or scheduler (the rest is shared by the federation), found `" + head + "`");
+      throw InputError(label + ": expected a path under site, site_catalog, cluster, facility, costs, network or scheduler (the rest is shared by the federation), found `" + head + "`");
     set_path(mdoc, path, value, label, file);
   }
   return mdoc;

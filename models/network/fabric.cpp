@@ -93,7 +93,7 @@ void wire_upper_tiers(FabricLayout& f, const NetworkSpec& net) {
   // (as many as its ports allow), so a spine's j-th uplink goes to core j mod C and no core favours a pod.
   const int per_pod = net.core_radix / static_cast<int>(f.pods.size());
   for (int up : plane_up) {
-    f.cores_per_plane.push_back(std::max(1, (up + per_pod - 1) / per_pod));
+    f.cores_per_plane.push_back((up + per_pod - 1) / per_pod);  // a plane without uplinks has no core
     f.cores += f.cores_per_plane.back();
   }
 }
@@ -163,9 +163,12 @@ FabricLayout layout_fabric(const NetworkSpec& net, const ClusterSpec& c, const E
   } else {
     const int spine_down = max_down_ports(net.spine_radix, net.spine_oversubscription);
     f.leaves_per_pod = net.leaves_per_pod > 0 ? net.leaves_per_pod : spine_down / group_leaves * group_leaves;
+    if (net.leaves_per_pod == 0 && f.leaves_per_pod < group_leaves)
+      throw InputError("network.spine_radix: expected a spine whose down ports hold the " + num(group_leaves) + " leaves of a host group, found " +
+                       num(net.spine_radix) + " ports (" + num(spine_down) + " down ports at oversubscription " + ratio(net.spine_oversubscription) + ")");
     if (f.leaves_per_pod < group_leaves || f.leaves_per_pod > spine_down)
-      throw InputError("network.leaves_per_pod: expected " + num(group_leaves) + " to " + num(spine_down) + " leaves (a spine of " + num(net.spine_radix) +
-                       " ports at oversubscription " + ratio(net.spine_oversubscription) + " has " + num(spine_down) +
+      throw InputError("network.leaves_per_pod: expected " + num(group_leaves) + " to " + num(spine_down) + " leaves per pod (a spine of " +
+                       num(net.spine_radix) + " ports at oversubscription " + ratio(net.spine_oversubscription) + " has " + num(spine_down) +
                        " down ports; a host group has " + num(group_leaves) + (group_leaves == 1 ? " leaf" : " leaves") + "), found " + num(f.leaves_per_pod));
   }
   place_groups(f, net, c);

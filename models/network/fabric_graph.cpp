@@ -35,8 +35,8 @@ void link(Graph& g, Vertex u, Vertex v, long long cap) {
   boost::put(boost::edge_reverse, g, b, a);
 }
 
-// The graph over the nodes [lo, hi): their groups' endpoints, leaves, spines and (whole fabric) cores.
-// Endpoints of the first half of those nodes hang from the source, the rest from the sink.
+// The graph over a range of host groups: their endpoints, leaves, spines and (whole fabric) cores.
+// Endpoints of the first half of their nodes hang from the source, the rest from the sink.
 struct FabricGraph {
   Graph g;
   Vertex source = 0, sink = 0;
@@ -44,25 +44,27 @@ struct FabricGraph {
   std::map<int, Vertex> leaf, spine, core;  // by global index (spine: pod * S + s; core: plane offset + c)
 
   Vertex vertex() { return boost::add_vertex(g); }
-  FabricGraph(const FabricLayout& f, const NetworkSpec& net, const ClusterSpec& c, int lo, int hi, bool with_cores) {
+  // Over host groups [g0, g1): their nodes [lo, hi).
+  FabricGraph(const FabricLayout& f, const NetworkSpec& net, const ClusterSpec& c, std::size_t g0, std::size_t g1, bool with_cores) {
+    const int lo = f.groups[g0].first_node, hi = f.groups[g1 - 1].first_node + f.groups[g1 - 1].nodes;
     source = vertex();
     sink = vertex();
     const int mid = lo + (hi - lo) / 2;
-    const long long big = std::numeric_limits<long long>::max() / 4;
     const int U = f.leaf_up_ports, S = f.spines_per_pod;
-    for (const HostGroup& gr : f.groups) {
-      const int a = std::max(lo, gr.first_node), b = std::min(hi, gr.first_node + gr.nodes);
-      if (a >= b) continue;
+    for (std::size_t i = g0; i < g1; ++i) {
+      const HostGroup& gr = f.groups[i];
+      const int a = gr.first_node, b = gr.first_node + gr.nodes;
       const double node_bps = c.gpus_per_node * net.nic_bps[static_cast<std::size_t>(gr.tranche)];
       for (auto [x, y] : {std::pair{a, std::min(b, mid)}, std::pair{std::max(a, mid), b}}) {
         if (x >= y) continue;
         Vertex e = vertex();
         endpoints.push_back(e);
-        link(g, x < mid ? source : e, x < mid ? e : sink, big);
+        // At the nodes' NIC bandwidth, which their leaf links carry anyway: sums stay far from overflow.
+        link(g, x < mid ? source : e, x < mid ? e : sink, mbps((y - x) * node_bps));
         for (int l = gr.first_leaf; l < gr.first_leaf + gr.leaves; ++l) link(g, e, leaf_vertex(l), mbps((y - x) * node_bps / gr.leaves));
       }
     }
-    for (auto [l, v] : std::map<int, Vertex>(leaf)) {
+    for (auto [l, v] : leaf) {
       const int pod = pod_of(f, l);
       for (int s = 0; s < S; ++s) link(g, v, spine_vertex(pod * S + s), (U / S + (s < U % S ? 1 : 0)) * mbps(net.link_bps));
     }
@@ -123,7 +125,7 @@ int diameter(FabricGraph& fg) {
 
 FabricMeasures measure_fabric(const FabricLayout& f, const NetworkSpec& net, const ClusterSpec& c) {
   FabricMeasures m;
-  FabricGraph whole(f, net, c, 0, c.nodes, true);
+  FabricGraph whole(f, net, c, 0, f.groups.size(), true);
   m.graph_vertices = static_cast<long long>(boost::num_vertices(whole.g));
   m.graph_edges = static_cast<long long>(boost::num_edges(whole.g) / 2);
   if (whole.endpoints.size() > 1) {
@@ -132,9 +134,7 @@ FabricMeasures measure_fabric(const FabricLayout& f, const NetworkSpec& net, con
   }
   m.bisection_bps = whole.max_flow_bps();
   for (const FabricPod& p : f.pods) {
-    const HostGroup& first = f.groups[static_cast<std::size_t>(p.first_group)];
-    const HostGroup& last = f.groups[static_cast<std::size_t>(p.first_group + p.groups - 1)];
-    FabricGraph pod(f, net, c, first.first_node, last.first_node + last.nodes, false);
+    FabricGraph pod(f, net, c, static_cast<std::size_t>(p.first_group), static_cast<std::size_t>(p.first_group + p.groups), false);
     m.pod_bisection_bps.push_back(pod.max_flow_bps());
   }
   m.leaf_oversubscription = static_cast<double>(f.leaf_down_ports) / f.leaf_up_ports;
@@ -148,7 +148,7 @@ FabricMeasures measure_fabric(const FabricLayout& f, const NetworkSpec& net, con
 }
 
 void write_fabric_dot(std::ostream& out, const FabricLayout& f, const NetworkSpec& net, const ClusterSpec& c) {
-  FabricGraph fg(f, net, c, 0, c.nodes, true);
+  FabricGraph fg(f, net, c, 0, f.groups.size(), true);
   std::map<Vertex, std::string> name;
   for (std::size_t i = 0; i < fg.endpoints.size(); ++i) name[fg.endpoints[i]] = "group" + std::to_string(i);
   for (auto [k, v] : fg.leaf) name[v] = "leaf" + std::to_string(k);

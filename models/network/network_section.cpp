@@ -2,12 +2,14 @@
 // leaves (or rail groups), and the fabric's parts price the network and draw its power.
 #include "models/scenario/section.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "models/common/errors.hpp"
 #include "models/common/json_file.hpp"
 #include "models/network/fabric.hpp"
 #include "models/network/network_catalog.hpp"
+#include "models/site/facility.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -166,6 +168,27 @@ FabricLayout lay_out(SectionContext& ctx, NetworkSpec& net) {
   }
 }
 
+// The facility section checked the cap against the fixed power before the fabric existed; with the fabric,
+// what is drawn with every host group off is also its switches and optics (x the hour's multiplier).
+void check_cap(SectionContext& ctx) {
+  const Scenario& s = ctx.s;
+  if (!s.facility.power_cap_w) return;
+  const FacilityModel m = make_facility_model(s);
+  double fabric_w = 0;
+  for (const Tranche& at : s.cluster.tranches) {
+    double w = 0;
+    for (std::size_t t = 0; t < s.cluster.tranches.size(); ++t)
+      if (s.cluster.tranches[t].arrive_s <= at.arrive_s && at.arrive_s < s.cluster.tranches[t].retire_s) w += m.tranche_fabric_w[t];
+    fabric_w = std::max(fabric_w, w);
+  }
+  const double floor_w = fabric_w * *std::max_element(m.multiplier.begin(), m.multiplier.end()) + m.fixed_w;
+  if (*s.facility.power_cap_w < floor_w)
+    throw InputError(ctx.where(ctx.r["facility"].contains("power_cap") ? "facility.power_cap" : "facility.cap_at_grid_limit") +
+                     ": expected a cap of at least the power drawn with every host group off (" + std::to_string(floor_w / 1e6) +
+                     " MW: the fabric's switches and optics, which stay on, x the highest hourly multiplier, plus the fixed power), found " +
+                     std::to_string(*s.facility.power_cap_w / 1e6) + " MW");
+}
+
 void build(SectionContext& ctx) {
   if (!ctx.r.contains("network")) return;
   Scenario& s = ctx.s;
@@ -214,6 +237,7 @@ void build(SectionContext& ctx) {
     s.cluster.tranches[t].group_nodes = s.fabric.group_nodes[t];
     s.cluster.pods += s.cluster.tranches[t].pods;
   }
+  check_cap(ctx);
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 cmake_minimum_required(VERSION 3.25)
 # Same scenario and seed -> byte-identical summary.json, jobs.csv, timeseries.csv; another seed changes
-# them; running scenario.resolved.json reproduces summary.json.
+# them; running scenario.resolved.json reproduces summary.json. SETS: --set arguments for the first runs
+# (the resolved scenario carries them).
 set(d ${WORK}/determinism-${NAME})
 file(REMOVE_RECURSE ${d})
 include(${CMAKE_CURRENT_LIST_DIR}/run_capsim.cmake)
-run_capsim(${d}/a ${SCENARIO})
-run_capsim(${d}/b ${SCENARIO})
-run_capsim(${d}/c ${SCENARIO} --seed 99)
+run_capsim(${d}/a ${SCENARIO} ${SETS})
+run_capsim(${d}/b ${SCENARIO} ${SETS})
+run_capsim(${d}/c ${SCENARIO} ${SETS} --seed 99)
 run_capsim(${d}/r ${d}/a/scenario.resolved.json)
 foreach(f summary.json jobs.csv timeseries.csv scenario.resolved.json)
   file(READ ${d}/a/${f} x)
