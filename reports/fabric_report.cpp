@@ -1,5 +1,8 @@
 #include "reports/fabric_report.hpp"
 
+#include "reports/stats.hpp"
+#include "reports/summary.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -84,6 +87,30 @@ json fabric_json(const Scenario& s, const FabricMeasures* m) {
 
 json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd) {
   json j = fabric_json(s, nullptr);
+  // Jobs that started in the window and completed: what the fabric did to those that communicated.
+  std::vector<double> slowdowns;
+  long long jobs = 0, spanning_pods = 0, over_fabric = 0, shared = 0;
+  double bytes = 0;
+  for (const JobRecord& jr : r.jobs) {
+    if (jr.status != JobStatus::completed || jr.start_s < s.warmup_s) continue;
+    ++jobs;
+    if (jr.fabric_pods > 1) ++spanning_pods;
+    if (!jr.communicates) continue;
+    slowdowns.push_back(comm_slowdown(jr));
+    if (jr.over_fabric) ++over_fabric;
+    bytes += jr.fabric_bytes;
+    if (jr.shared_link) ++shared;
+  }
+  double sum = 0;
+  for (double x : slowdowns) sum += x;
+  j["jobs"] = {{"completed", jobs},
+               {"communicating", slowdowns.size()},
+               {"share_spanning_pods", jobs > 0 ? static_cast<double>(spanning_pods) / jobs : 0.0},
+               {"share_over_fabric", slowdowns.empty() ? 0.0 : static_cast<double>(over_fabric) / slowdowns.size()},
+               {"share_sharing_a_link", slowdowns.empty() ? 0.0 : static_cast<double>(shared) / slowdowns.size()},
+               {"fabric_traffic_tb", bytes / 1e12},
+               {"comm_slowdown_mean", slowdowns.empty() ? 1.0 : sum / static_cast<double>(slowdowns.size())},
+               {"comm_slowdown_p95", slowdowns.empty() ? 1.0 : stats::percentile(slowdowns, 95)}};
   j["energy_mwh"] = r.fabric_energy_window_j / 3.6e9;
   j["share_of_hardware_capex"] = hardware_capex_usd > 0 ? s.fabric.total.usd() / hardware_capex_usd : 0.0;
   return j;

@@ -231,10 +231,11 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
   for (const RunResult& r : rs)
     for (const JobRecord& j : r.jobs) all.push_back(&j);
   std::sort(all.begin(), all.end(), [](const JobRecord* a, const JobRecord* b) { return a->job.id < b->job.id; });
-  std::string out = std::string(kJobsCsvHeader) + ",site\n";
+  const bool network = std::any_of(s.members.begin(), s.members.end(), [](const Scenario& m) { return m.network.enabled; });
+  std::string out = std::string(kJobsCsvHeader) + (network ? kJobsNetworkColumns : "") + ",site\n";
   out.reserve(out.size() + all.size() * 56);
   for (const JobRecord* j : all) {
-    append_job_row(out, *j, rs.front().class_names);
+    append_job_row(out, *j, rs.front().class_names, network);
     out += ',' + s.member_names[j->site] + '\n';
   }
   return out;

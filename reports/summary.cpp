@@ -356,7 +356,11 @@ json make_summary(const Scenario& s, const RunResult& r) {
   return out;
 }
 
-void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names) {
+double comm_slowdown(const JobRecord& j) {
+  return j.compute_end_s > j.start_s ? (j.end_s - j.start_s) / (j.compute_end_s - j.start_s) : 1.0;
+}
+
+void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names, bool network) {
   out += std::to_string(j.job.id);
   out += ',';
   if (j.job.trace_id >= 0) out += std::to_string(j.job.trace_id);
@@ -380,13 +384,19 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
   out += num(j.job.gpus * j.job.run_s);
   out += ',';
   out += num(j.done_gpu_s);
+  if (!network) return;
+  out += ',';
+  if (j.start_s >= 0) out += std::to_string(j.host_groups) + ',' + std::to_string(j.fabric_pods);
+  else out += ',';
+  out += ',';
+  if (j.status == JobStatus::completed) out += num(comm_slowdown(j));
 }
 
-std::string jobs_csv(const RunResult& r) {
-  std::string out = std::string(kJobsCsvHeader) + "\n";
+std::string jobs_csv(const Scenario& s, const RunResult& r) {
+  std::string out = std::string(kJobsCsvHeader) + (s.network.enabled ? kJobsNetworkColumns : "") + "\n";
   out.reserve(out.size() + r.jobs.size() * 48);
   for (const JobRecord& j : r.jobs) {
-    append_job_row(out, j, r.class_names);
+    append_job_row(out, j, r.class_names, s.network.enabled);
     out += '\n';
   }
   return out;

@@ -31,8 +31,12 @@ struct WorkWeighted {
 void add_window_and_per_year(nlohmann::json& summary, const Scenario& s);
 nlohmann::json per(double amount, double quantity);             // amount / quantity, null if quantity is 0
 std::string text(const nlohmann::json& v, const char* format);  // "n/a" for null
-void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names);  // no newline
-std::string jobs_csv(const RunResult& r);
+// With a network section the rows gain kJobsNetworkColumns (docs/outputs.md).
+inline constexpr const char* kJobsNetworkColumns = ",host_groups,fabric_pods,comm_slowdown";
+void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names, bool network);  // no newline
+std::string jobs_csv(const Scenario& s, const RunResult& r);
+// Run time over run time on an unlimited fabric (its computation's), for a completed job.
+double comm_slowdown(const JobRecord& j);
 // The fields every summary starts with: version, name, digests, seed, GPUs installed, horizon, warm-up.
 nlohmann::json summary_header(const Scenario& s, long long gpus_installed);
 // Appends a scenario's `estimates_used` to `list` (entries merged by catalog and entry, each path with

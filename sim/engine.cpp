@@ -1,5 +1,6 @@
 #include "sim/engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -130,6 +131,13 @@ double Simulation::next_wake(double clock, bool warmup_sampled, bool any_hourly)
 }
 
 void Simulation::take_completions(double now) {
+  // GPUs that finished computing but wait on the fabric draw idle power from now: a new state to record,
+  // not an event to decide on.
+  for (auto [site, id] : completed_.compute_done) {
+    site->compute_done(jobs_[id]);
+    site->record(now);
+  }
+  completed_.compute_done.clear();
   for (auto [site, id] : completed_.jobs) {
     site->sched.complete(id, now);
     JobRecord& r = jobs_[id];
@@ -219,7 +227,8 @@ void Simulation::scheduler_actor() {
     }
     while (true) {
       const double wake = next_wake(sg4::Engine::get_clock(), warmup_sampled, any_hourly);
-      while (completed_.jobs.empty() && sg4::Engine::get_clock() < wake) completed_.cv->wait_until(lock, wake);
+      while (completed_.jobs.empty() && completed_.compute_done.empty() && sg4::Engine::get_clock() < wake)
+        completed_.cv->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
       const double now = sg4::Engine::get_clock();
@@ -308,10 +317,17 @@ std::vector<RunResult> Simulation::run() {
   engine.set_config("contexts/stack-size:128");
   engine.set_config("contexts/guard-size:0");
   sg_host_energy_plugin_init();
-  sg4::Host* controller = build_platform(sites_, stats_);
+  if (sc_.network.enabled || std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; })) {
+    // Max-min fair sharing without TCP's window limit or reverse traffic (../shared/SIMGRID.md).
+    engine.set_config("network/model:CM02");
+    engine.set_config("network/TCP-gamma:1e20");
+    engine.set_config("network/crosstraffic:0");
+  }
+  Platform platform = build_platform(sites_, stats_);
+  sg4::Host* controller = platform.controller;
   sched_mutex_ = sg4::Mutex::create();
   completed_.cv = sg4::ConditionVariable::create();
-  workers_ = std::make_unique<WorkerPool>(controller, completed_, stats_);
+  workers_ = std::make_unique<WorkerPool>(controller, platform.timer, sc_.horizon_s, completed_, stats_);
   sg4::Actor::create("scheduler", controller, [this] { scheduler_actor(); });
   engine.run();
   if (error_) std::rethrow_exception(error_);

@@ -1,6 +1,6 @@
 #pragma once
-// The SimGrid platform: one star zone with a controller host (scheduler and workers run there; it never
-// fails) and every site's pods as multi-core hosts.
+// The SimGrid platform: one star zone with a controller host and every site's pods as multi-core hosts;
+// with a network section, a site's pods sit in zones of its fabric (Site::build_fabric).
 #include <memory>
 #include <vector>
 
@@ -10,7 +10,12 @@
 
 namespace capsim {
 
-// Builds and seals the platform; returns the controller host. Counts pod hosts and build time in `stats`.
-simgrid::s4u::Host* build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats);
+struct Platform {
+  simgrid::s4u::Host* controller = nullptr;  // scheduler and workers run there; it never fails
+  simgrid::s4u::Host* timer = nullptr;       // with a network section: runs jobs' latency terms
+};
+
+// Builds and seals the platform. Counts pod hosts and build time in `stats`.
+Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats);
 
 }  // namespace capsim

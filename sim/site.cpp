@@ -21,6 +21,15 @@ Site::Site(const Scenario& s, int index)
       gpus_in_service(s.cluster.gpus()),
       utc_offset_s(s.site_utc_offset_s) {
   sched.set_groups(s.cluster.generation_starts());
+  if (s.network.enabled && s.topology_placement) {
+    std::vector<int> group_of_node(static_cast<std::size_t>(s.cluster.nodes)), pod_of_group(s.fabric.groups.size());
+    for (int p = 0; p < static_cast<int>(ctl.pods().size()); ++p)
+      for (int i = 0; i < ctl.pod(p).nodes; ++i) group_of_node[static_cast<std::size_t>(ctl.pod(p).first_node + i)] = p;
+    for (std::size_t fp = 0; fp < s.fabric.pods.size(); ++fp)
+      for (int g = s.fabric.pods[fp].first_group; g < s.fabric.pods[fp].first_group + s.fabric.pods[fp].groups; ++g)
+        pod_of_group[static_cast<std::size_t>(g)] = static_cast<int>(fp);
+    sched.set_fabric(std::move(group_of_node), std::move(pod_of_group));
+  }
   for (const Tranche& t : s.cluster.tranches) service_rate += static_cast<double>(t.nodes) * s.cluster.gpus_per_node * t.speed;
 }
 
@@ -154,6 +163,8 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   for (const PodShare& ps : shares) generations.set(static_cast<std::size_t>(pod_generation[ps.pod]));
   r.generations = static_cast<int>(generations.count());
   launch.work = r.job.run_s / job_speed;
+  if (sc.network.enabled) plan_flows(r, d, shares, launch);
+  stats.comms_started += static_cast<long long>(launch.flows.size());
   gpus_held += r.gpus_held;
   gpus_busy += r.job.gpus;
   queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * r.job.estimate_s;
@@ -161,8 +172,92 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   return launch;
 }
 
-void Site::complete(JobRecord& r) {
+void Site::plan_flows(JobRecord& r, const StartDecision& d, const std::vector<PodShare>& shares, Launch& launch) {
+  std::vector<GroupShare> ring;
+  std::vector<int> pods;
+  for (const PodShare& ps : shares) {
+    if (ps.busy == 0) continue;
+    ring.push_back({ps.pod, ps.busy, sc.network.nic_bps[static_cast<std::size_t>(ctl.pod(ps.pod).tranche)] / 8});
+    if (std::find(pods.begin(), pods.end(), group_pod[ps.pod]) == pods.end()) pods.push_back(group_pod[ps.pod]);
+  }
+  r.host_groups = static_cast<int>(ring.size());
+  r.fabric_pods = static_cast<int>(pods.size());
+  const CommProfile* profile = sc.class_comm(r.job.class_index);
+  if (!profile) return;
+  // Scale-up domains are consecutive nodes of a tranche (a node when it is one).
+  const int per_domain = std::max(1, sc.network.scale_up_gpus / sc.cluster.gpus_per_node);
+  int domains = 0;
+  long long last = -1;
+  for (const NodeShare& n : d.placement) {
+    if (n.used == 0) continue;
+    const Tranche& tr = sc.cluster.tranches[static_cast<std::size_t>(ctl.pod(node_pod[n.node]).tranche)];
+    const long long key = (static_cast<long long>(tr.first_node) << 32) + (n.node - tr.first_node) / per_domain;
+    if (key != last) ++domains;
+    last = key;
+  }
+  RingPlan plan = plan_ring(ring, domains, *profile, r.job.gpus, r.job.run_s, sc.cluster.gpus_per_node, group_pod, sc.network.link_latency_s);
+  r.communicates = plan.communicates;
+  r.over_fabric = !plan.flows.empty();
+  for (const RingFlow& f : plan.flows) r.fabric_bytes += f.bytes;
+  track_links(r.job.id, plan.flows);
+  launch.flows = std::move(plan.flows);
+  launch.local_s = plan.local_s;
+  launch.latency_s = plan.latency_s;
+  launch.overlap = profile->overlap;
+}
+
+void Site::track_links(JobId id, const std::vector<RingFlow>& flows) {
+  if (flows.empty()) return;
+  const int groups = static_cast<int>(group_pod.size());
+  if (link_jobs.empty()) link_jobs.resize(2 * static_cast<std::size_t>(groups + sc.fabric.pods.size()));
+  std::vector<int>& links = job_links[id];
+  for (const RingFlow& f : flows) {
+    links.push_back(2 * f.src);
+    links.push_back(2 * f.dst + 1);
+    const int a = group_pod[f.src], b = group_pod[f.dst];
+    if (a != b && sc.network.tiers == 3) {
+      links.push_back(2 * (groups + a));
+      links.push_back(2 * (groups + b) + 1);
+    }
+  }
+  std::sort(links.begin(), links.end());
+  links.erase(std::unique(links.begin(), links.end()), links.end());
+  for (int l : links) {
+    std::vector<JobId>& on = link_jobs[static_cast<std::size_t>(l)];
+    if (!on.empty()) {
+      shared_jobs.insert(id);
+      shared_jobs.insert(on.begin(), on.end());
+    }
+    on.push_back(id);
+  }
+}
+
+void Site::untrack_links(JobRecord& r) {
+  auto it = job_links.find(r.job.id);
+  if (it == job_links.end()) return;
+  for (int l : it->second) {
+    std::vector<JobId>& on = link_jobs[static_cast<std::size_t>(l)];
+    on.erase(std::find(on.begin(), on.end(), r.job.id));
+  }
+  job_links.erase(it);
+  r.shared_link = shared_jobs.erase(r.job.id) > 0;
+}
+
+void Site::compute_done(JobRecord& r) {
+  r.compute_end_s = simgrid::s4u::Engine::get_clock();
   gpus_busy -= r.job.gpus;
+  for (PodShare& ps : job_pods.at(r.job.id)) {
+    add_to_pod(ps.pod, -ps.busy, 0, ps.speed);
+    ps.busy = 0;
+  }
+}
+
+void Site::complete(JobRecord& r) {
+  untrack_links(r);
+  if (r.compute_end_s < 0) {
+    r.compute_end_s = simgrid::s4u::Engine::get_clock();
+    gpus_busy -= r.job.gpus;
+  }
   gpus_held -= r.gpus_held;
   auto it = job_pods.find(r.job.id);
   for (const PodShare& ps : it->second) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);

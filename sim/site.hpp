@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -25,10 +26,16 @@ struct Site {
     int pod, busy, held;
     double speed;  // the job's: its slowest pod's
   };
-  // What a started job runs: one Exec per pod it touches, with one thread per busy GPU there.
+  // What a started job runs: one Exec per pod it touches, with one thread per busy GPU there, and with a
+  // network section the flows of its ring (communication.hpp).
   struct Launch {
     double work = 0;                               // seconds at the job's pace
     std::vector<std::pair<int, int>> pod_threads;  // (pod, busy GPUs there)
+    std::vector<RingFlow> flows;                   // src and dst are pods
+    double local_s = 0;                            // inside one pod (uncontended)
+    double latency_s = 0;                          // paid after the flows
+    bool communicates() const { return !flows.empty() || local_s + latency_s > 0; }
+    bool overlap = true;                           // flows start with the execs (else after them)
   };
 
   Site(const Scenario& s, int index);
@@ -37,8 +44,12 @@ struct Site {
   void build(simgrid::s4u::NetZone* zone, const std::string& prefix);
   double pod_speed(int pod) const { return sc.cluster.tranches[ctl.pod(pod).tranche].speed; }
   simgrid::s4u::Host* host(int pod) const { return hosts[pod]; }
+  // Where a flow of `nodes` nodes' NICs leaves (or enters) host group `pod` (build_fabric).
+  simgrid::s4u::Host* nic_host(int pod, int nodes) const { return nic_hosts[pod][nodes - 1]; }
 
   void submit(JobRecord& r);
+  // A job's execs ended while its flows go on: its GPUs draw idle power and do no work until it ends.
+  void compute_done(JobRecord& r);
   // Takes the GPUs of a started job; returns what its worker runs.
   Launch place(const StartDecision& d, JobRecord& r, EngineStats& stats);
   void complete(JobRecord& r);
@@ -68,12 +79,24 @@ struct Site {
   bool events = false;  // something happened at this instant: decide
 
  private:
+  simgrid::s4u::Host* create_host(simgrid::s4u::NetZone* zone, const std::string& name, const PodState& pod);
+  void build_fabric(simgrid::s4u::NetZone* parent, const std::string& prefix);
+  void plan_flows(JobRecord& r, const StartDecision& d, const std::vector<PodShare>& shares, Launch& launch);
   void apply(const PodSwitch& s);
   void add_to_pod(int pod, int busy, int held, double job_speed);
 
   std::vector<simgrid::s4u::Host*> hosts;  // by pod
   std::vector<int> node_pod;
   std::vector<int> pod_generation;  // index of the pod's accelerator among the cluster's distinct ones
+  std::vector<int> group_pod;       // with a network section: the fabric pod of each host group
+  std::vector<std::vector<simgrid::s4u::Host*>> nic_hosts;  // by host group, by nodes - 1
+  // The jobs whose flows cross each shareable link while they run: 2 g (+1 down) for host group g's
+  // uplink, 2 (groups + p) (+1 down) for fabric pod p's; and the jobs that met another on one.
+  std::vector<std::vector<JobId>> link_jobs;
+  std::unordered_map<JobId, std::vector<int>> job_links;
+  std::unordered_set<JobId> shared_jobs;
+  void track_links(JobId id, const std::vector<RingFlow>& flows);
+  void untrack_links(JobRecord& r);
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs

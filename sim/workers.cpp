@@ -1,5 +1,9 @@
 #include "sim/workers.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 namespace sg4 = simgrid::s4u;
 
 namespace capsim {
@@ -26,8 +30,71 @@ void WorkerPool::record_progress(std::vector<JobRecord>& jobs) const {
   for (const auto& w : workers_) {
     if (w->job < 0 || w->execs.empty()) continue;
     JobRecord& r = jobs[w->job];
-    r.done_gpu_s = r.job.gpus * r.job.run_s * (1 - w->execs.front()->get_remaining_ratio());
+    r.done_gpu_s = r.job.gpus * r.job.run_s * (w->done_ratio >= 0 ? w->done_ratio : 1 - w->execs.front()->get_remaining_ratio());
   }
+}
+
+void WorkerPool::start_execs(Worker* w) {
+  Site& site = *w->site;
+  // The worker starts the job's activities itself (at the same instant): SimGrid 3.32 keeps each
+  // actor's activities in a list searched linearly, so thousands started by the scheduler would make
+  // every completion cost a long walk.
+  for (auto [pod, threads] : w->launch.pod_threads)
+    w->execs.push_back(sg4::Exec::init()
+                           ->set_flops_amount(w->launch.work * site.pod_speed(pod))
+                           ->set_host(site.host(pod))
+                           ->set_thread_count(threads)
+                           ->start());
+}
+
+bool WorkerPool::run_with_flows(Worker* w) {
+  Site& site = *w->site;
+  const Site::Launch& l = w->launch;
+  // Members, not locals: when the run ends, killing a worker unwinds its stack, and destroying an
+  // unfinished activity then would abort.
+  std::vector<sg4::ActivityPtr>& pending = w->pending;
+  std::vector<char>& is_exec = w->is_exec;
+  pending.assign(w->execs.begin(), w->execs.end());
+  is_exec.assign(pending.size(), 1);
+  auto timer = [&](double s) {
+    pending.push_back(sg4::Exec::init()->set_flops_amount(s)->set_host(timer_)->start());
+    is_exec.push_back(0);
+  };
+  // Flows over the fabric, then the latency terms; inside one host group, both on the timer.
+  auto start_flows = [&] {
+    if (l.flows.empty()) timer(l.local_s + l.latency_s);
+    for (const RingFlow& f : l.flows) {
+      pending.push_back(sg4::Comm::sendto_async(site.nic_host(f.src, f.nic_nodes), site.nic_host(f.dst, 1),
+                                                static_cast<std::uint64_t>(std::max(1.0, std::round(f.bytes)))));
+      is_exec.push_back(0);
+    }
+  };
+  if (l.overlap) start_flows();
+  std::size_t execs_left = w->execs.size(), flows_left = l.flows.size();
+  // Each activity is waited on as it ends, so the job is reported right after its last one.
+  while (!pending.empty()) {
+    // SimGrid 3.32 aborts when it kills an actor blocked on a host-to-host comm (as the run ends), so the
+    // wait ends at the horizon; the worker then takes the job's progress and ends.
+    const auto got = sg4::Activity::wait_any_for(pending, horizon_s_ - sg4::Engine::get_clock());
+    if (got < 0 || static_cast<std::size_t>(got) >= pending.size()) {
+      w->done_ratio = 1 - w->execs.front()->get_remaining_ratio();
+      return false;
+    }
+    const auto i = static_cast<std::size_t>(got);
+    const bool exec = is_exec[i] != 0;
+    pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+    is_exec.erase(is_exec.begin() + static_cast<std::ptrdiff_t>(i));
+    if (exec && --execs_left == 0) {
+      if (!l.overlap) start_flows();
+      if (!pending.empty()) {
+        done_.compute_done.emplace_back(&site, w->job);
+        done_.cv->notify_one();
+      }
+    } else if (!exec && flows_left > 0 && --flows_left == 0 && l.latency_s > 0) {
+      timer(l.latency_s);
+    }
+  }
+  return true;
 }
 
 void WorkerPool::loop(Worker* w) {
@@ -36,15 +103,19 @@ void WorkerPool::loop(Worker* w) {
     while (w->job < 0) w->cv->wait(lock);
     Site& site = *w->site;
     const auto& pod_threads = w->launch.pod_threads;
-    // The worker starts the job's activities itself (at the same instant): SimGrid 3.32 keeps each
-    // actor's activities in a list searched linearly, so thousands started by the scheduler would make
-    // every completion cost a long walk.
-    for (auto [pod, threads] : pod_threads)
-      w->execs.push_back(sg4::Exec::init()
-                             ->set_flops_amount(w->launch.work * site.pod_speed(pod))
-                             ->set_host(site.host(pod))
-                             ->set_thread_count(threads)
-                             ->start());
+    start_execs(w);
+    if (w->launch.communicates()) {
+      if (!run_with_flows(w)) return;
+      done_.jobs.emplace_back(&site, w->job);
+      done_.cv->notify_one();
+      w->launch.pod_threads.clear();
+      w->launch.flows.clear();
+      w->launch.local_s = w->launch.latency_s = 0;
+      w->execs.clear();
+      w->job = -1;
+      idle_.push_back(w);
+      continue;
+    }
     // Execs on pods of one speed end in the same step, and the job's end is reported right after the first
     // wait returns, before any further simcall, so the scheduler sees every completion of an instant
     // together. A job over several generations waits on each (their ends may differ by rounding).

@@ -17,12 +17,15 @@ namespace capsim {
 // `cv` (created once the engine exists).
 struct Completions {
   std::vector<std::pair<Site*, JobId>> jobs;
+  std::vector<std::pair<Site*, JobId>> compute_done;  // execs over, flows still going
   simgrid::s4u::ConditionVariablePtr cv;
 };
 
 class WorkerPool {
  public:
-  WorkerPool(simgrid::s4u::Host* host, Completions& done, EngineStats& stats) : host_(host), done_(done), stats_(stats) {}
+  // `timer` (with a network section) runs jobs' latency terms as one-thread execs: it has a core for each.
+  WorkerPool(simgrid::s4u::Host* host, simgrid::s4u::Host* timer, double horizon_s, Completions& done, EngineStats& stats)
+      : host_(host), timer_(timer), horizon_s_(horizon_s), done_(done), stats_(stats) {}
   // Hands a started job to an idle worker (a new one if none is idle).
   void run(Site& site, JobId job, Site::Launch launch);
   // The work running jobs have done so far (JobRecord::done_gpu_s; `jobs` indexed by id).
@@ -37,10 +40,18 @@ class WorkerPool {
     JobId job = -1;
     Site::Launch launch;
     std::vector<simgrid::s4u::ExecPtr> execs;
+    std::vector<simgrid::s4u::ActivityPtr> pending;  // a job with flows: its activities not yet ended
+    std::vector<char> is_exec;                       // of each pending one
+    double done_ratio = -1;  // of a job with flows still running at the horizon, taken then
   };
   void loop(Worker* w);
+  void start_execs(Worker* w);
+  // A job with flows: waits on every activity as it ends; returns whether the last ended before the horizon.
+  bool run_with_flows(Worker* w);
 
   simgrid::s4u::Host* host_;
+  simgrid::s4u::Host* timer_;
+  double horizon_s_;
   Completions& done_;
   EngineStats& stats_;
   std::vector<std::unique_ptr<Worker>> workers_;

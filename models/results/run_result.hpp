@@ -32,10 +32,18 @@ struct JobRecord {
   double done_gpu_s = 0;  // reference GPU-seconds of its work done by the end of the run
   JobStatus status = JobStatus::queued;
   int site = 0;  // federation member it was dispatched to
+  // With a network section (docs/network.md):
+  int host_groups = 0, fabric_pods = 0;  // that its GPUs span
+  bool communicates = false;             // it spans scale-up domains and its class sends data
+  bool over_fabric = false;              // its flows leave its host group
+  double fabric_bytes = 0;               // its flows' (over leaf uplinks), when it started
+  bool shared_link = false;              // a link its flows cross carried another job's while both ran
+  double compute_end_s = -1;             // its execs ended; its flows may go on until end_s
 };
 
 struct EngineStats {
   long long execs_started = 0;   // SimGrid Exec activities
+  long long comms_started = 0;   // SimGrid Comm activities (jobs' flows)
   long long worker_actors = 0;   // pooled daemon actors that wait on activities
   long long scheduler_wakeups = 0;
   int pod_hosts = 0;

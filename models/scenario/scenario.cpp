@@ -28,6 +28,12 @@ const params::Param& scenario_spec() {
   return spec;
 }
 
+const CommProfile* Scenario::class_comm(int i) const {
+  const std::optional<CommProfile>& c =
+      std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].comm : std::get<SwfWorkload>(workload).comm;
+  return c ? &*c : nullptr;
+}
+
 double Scenario::class_mfu(int i) const {
   if (const auto* syn = std::get_if<SyntheticWorkload>(&workload)) return syn->classes[i].mfu;
   return std::get<SwfWorkload>(workload).mfu;

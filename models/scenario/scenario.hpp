@@ -42,6 +42,7 @@ struct Scenario {
   FabricLayout fabric;
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
+  bool topology_placement = false;  // with a network section: scheduler.fabric_placement "topology"
   double timeseries_interval_s = 3600;
   double expected_jobs = 0;  // over the horizon, for the memory estimate (a trace: an upper bound)
   // "FILE: PATH: what": valid input that likely does not do what was meant (docs/errors.md). A federation's
@@ -66,6 +67,8 @@ struct Scenario {
 
   // Model FLOP utilisation of job class `i` (trace jobs form one class).
   double class_mfu(int i) const;
+  // Its communication profile, or nullptr without a network section.
+  const CommProfile* class_comm(int i) const;
 
   // Every file the results depend on, by its path as resolved, and the built-in catalogs used ("built-in
   // hardware catalog"): part of `resolved` (`inputs`), so of the hash, and checked when a file records them.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
 
 namespace capsim {
 
@@ -175,6 +176,11 @@ std::optional<Placement> NodePool::place_on_whole(int gpus, const NodeCaps* caps
     if (!caps) return buckets_[gpn_].first_from(from);
     return buckets_[gpn_].first_from_excluding(std::max(from, caps->whole_cutoff() + 1), caps->excluded());
   };
+  if (!fabric_group_.empty()) {
+    std::vector<int> free_whole;
+    for (int n = next(lo); n >= 0 && n < hi; n = next(n + 1)) free_whole.push_back(n);
+    return place_on_fabric(gpus, free_whole);
+  }
   Placement p;
   p.reserve(need);
   int remaining = gpus;
@@ -184,6 +190,72 @@ std::optional<Placement> NodePool::place_on_whole(int gpus, const NodeCaps* caps
     remaining -= used;
   }
   if (static_cast<int>(p.size()) < need) return std::nullopt;
+  return p;
+}
+
+void NodePool::set_fabric(std::vector<int> group_of_node, std::vector<int> pod_of_group) {
+  fabric_group_ = std::move(group_of_node);
+  fabric_pod_ = std::move(pod_of_group);
+  scratch_by_group_.assign(fabric_pod_.size(), {});
+}
+
+std::optional<Placement> NodePool::place_on_fabric(int gpus, const std::vector<int>& free_whole) const {
+  const int need = nodes_needed(gpus);
+  if (static_cast<int>(free_whole.size()) < need) return std::nullopt;
+  std::vector<int> groups;  // those with free whole nodes, in node order
+  for (int n : free_whole) {
+    auto& in = scratch_by_group_[static_cast<std::size_t>(fabric_group_[static_cast<std::size_t>(n)])];
+    if (in.empty()) groups.push_back(fabric_group_[static_cast<std::size_t>(n)]);
+    in.push_back(n);
+  }
+  auto size = [&](int g) { return static_cast<int>(scratch_by_group_[static_cast<std::size_t>(g)].size()); };
+  std::vector<int> chosen;
+  auto take_fullest = [&](std::vector<int> from, int count) {  // host groups, fullest first, ties in node order
+    std::stable_sort(from.begin(), from.end(), [&](int a, int b) { return size(a) > size(b); });
+    for (int g : from)
+      for (int n : scratch_by_group_[static_cast<std::size_t>(g)])
+        if (count-- > 0) chosen.push_back(n);
+  };
+  // One host group (the first, in node order, that holds it).
+  for (int g : groups)
+    if (size(g) >= need) {
+      take_fullest({g}, need);
+      break;
+    }
+  if (chosen.empty()) {
+    std::map<int, std::pair<int, std::vector<int>>> pods;  // pod -> free whole nodes, its host groups
+    for (int g : groups) {
+      auto& pd = pods[fabric_pod_[static_cast<std::size_t>(g)]];
+      pd.first += size(g);
+      pd.second.push_back(g);
+    }
+    // One pod: the one that holds it with the fewest free nodes (best fit), else the fewest pods, fullest first.
+    const std::pair<const int, std::pair<int, std::vector<int>>>* fit = nullptr;
+    for (const auto& pd : pods)
+      if (pd.second.first >= need && (!fit || pd.second.first < fit->second.first)) fit = &pd;
+    if (fit) {
+      take_fullest(fit->second.second, need);
+    } else {
+      std::vector<const std::pair<int, std::vector<int>>*> order;
+      for (const auto& pd : pods) order.push_back(&pd.second);
+      std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first > b->first; });
+      int left = need;
+      for (const auto* pd : order) {
+        if (left <= 0) break;
+        take_fullest(pd->second, std::min(left, pd->first));
+        left -= pd->first;
+      }
+    }
+  }
+  for (int g : groups) scratch_by_group_[static_cast<std::size_t>(g)].clear();
+  std::sort(chosen.begin(), chosen.end());
+  Placement p;
+  int remaining = gpus;
+  for (int n : chosen) {
+    const int used = std::min(remaining, gpn_);
+    p.push_back({n, gpn_, used});
+    remaining -= used;
+  }
   return p;
 }
 

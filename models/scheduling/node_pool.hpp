@@ -89,6 +89,11 @@ class NodePool {
   // order they are preferred: `starts` begins with 0 and rises. One group (the default): node order.
   void set_groups(const std::vector<int>& starts);
   int groups() const { return static_cast<int>(group_start_.size()); }
+  // The fabric's levels (docs/scheduling.md): each node's host group (a leaf or rail group, consecutive
+  // nodes) and each host group's fabric pod. With them, a job of whole nodes goes inside one host group
+  // if one holds it, else inside one pod (best fit), else over the fewest pods; inside each, over its
+  // fullest host groups first.
+  void set_fabric(std::vector<int> group_of_node, std::vector<int> pod_of_group);
   // Where a job of `gpus` would go now, or nullopt: inside the first group that holds it, else over
   // several. With caps, a capped node offers min(free, cap) GPUs.
   std::optional<Placement> place(int gpus, const NodeCaps* caps = nullptr) const;
@@ -100,12 +105,15 @@ class NodePool {
   void count_whole(int node, int delta);
   // The job on one node: best fit among nodes [lo, hi).
   std::optional<Placement> place_on_one(int gpus, const NodeCaps* caps, int lo, int hi) const;
-  // The job on whole free nodes of [lo, hi), lowest first.
+  // The job on whole free nodes of [lo, hi), lowest first (or by the fabric's levels).
   std::optional<Placement> place_on_whole(int gpus, const NodeCaps* caps, int lo, int hi) const;
+  std::optional<Placement> place_on_fabric(int gpus, const std::vector<int>& free_whole) const;
   int gpn_;
   std::vector<int> group_start_{0};
   std::vector<int> group_of_;     // per node, with more than one group
   std::vector<int> group_whole_;  // available whole free nodes per group
+  std::vector<int> fabric_group_, fabric_pod_;  // by node, by host group (set_fabric)
+  mutable std::vector<std::vector<int>> scratch_by_group_;  // free whole nodes of each host group, during a placement
   std::vector<int> free_;
   std::vector<char> available_;
   std::vector<IdSet> buckets_;  // buckets_[f]: available nodes with exactly f free GPUs

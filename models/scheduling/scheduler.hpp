@@ -46,6 +46,7 @@ class Scheduler {
   void set_available(int first_node, int count, bool on);
   // Node ranges a job should stay inside when one holds it (NodePool::set_groups).
   void set_groups(const std::vector<int>& starts) { pool_.set_groups(starts); }
+  void set_fabric(std::vector<int> group_of_node, std::vector<int> pod_of_group) { pool_.set_fabric(std::move(group_of_node), std::move(pod_of_group)); }
   // At most this many more GPUs may start running in the next decision (a power budget); unlimited by
   // default. Jobs over the limit wait: the queue head blocks, later jobs may still backfill within it.
   void set_start_limit(long long gpus) { start_limit_ = gpus; }

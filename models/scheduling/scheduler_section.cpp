@@ -1,6 +1,8 @@
 // The `scheduler` section: the scheduling policy, and the order in which nodes are preferred.
 #include "models/scenario/section.hpp"
 
+#include "models/common/errors.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -16,7 +18,12 @@ std::vector<Param> declare() {
   Param placement = string("placement", "fastest_first",
                            "Which generation's nodes a job goes to first (docs/scheduling.md): \"fastest_first\" (most BF16 FLOP/s per GPU) or \"work_per_watt\" (most work per watt of a busy node); ties keep tranche order.");
   choices(placement, {"fastest_first", "work_per_watt"});
-  Param scheduler = object("scheduler", {policy, placement}, "How queued jobs are started.");
+  Param fabric = string("fabric_placement", json(),
+                        "With a network section (docs/scheduling.md): \"topology\" puts a job of whole nodes inside one host group (leaf or rail group) if one holds it, else inside one fabric pod, else over the fewest pods; \"node_order\" takes the lowest-numbered free nodes, as without a network.");
+  choices(fabric, {"topology", "node_order"});
+  fabric.optional = true;
+  fabric.default_note = "\"topology\" with a network section; absent without one";
+  Param scheduler = object("scheduler", {policy, placement, fabric}, "How queued jobs are started.");
   return {scheduler};
 }
 
@@ -50,6 +57,13 @@ void build(SectionContext& ctx) {
     ctx.r["scheduler"].erase("placement");
   }
   number_nodes(ctx.s.cluster, order);
+  if (!ctx.s.network.enabled) {
+    if (sc.contains("fabric_placement"))
+      throw InputError(ctx.where("scheduler.fabric_placement") + ": applies only with a `network` section; remove it or add one");
+  } else {
+    if (!sc.contains("fabric_placement")) ctx.r["scheduler"]["fabric_placement"] = "topology";
+    ctx.s.topology_placement = ctx.r["scheduler"]["fabric_placement"] == "topology";
+  }
   // Estimates are read by EASY and by a federation's least-queued-work dispatch. A federation member
   // (loaded with the federation's digests) cannot see the dispatch, so only a plain scenario warns.
   const bool plain = !ctx.doc.contains("federation") && ctx.known_inputs == nullptr;

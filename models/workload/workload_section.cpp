@@ -105,7 +105,7 @@ Param declare_class() {
   tenant.name_pattern = "a-z0-9_-";
   tenant.optional = true;
   tenant.default_note = "the class name";
-  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile, tenant}, "A job class.");
+  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile, tenant, communication_param()}, "A job class.");
   return cls;
 }
 
@@ -131,7 +131,7 @@ std::vector<Param> declare() {
   Param workload = object("workload", {source, scale}, "The jobs submitted to the cluster.");
   workload.discriminator = "source";
   workload.variants["synthetic"] = {mia, growth, classes};
-  workload.variants["swf"] = {swf_path, gpp, declare_mfu()};
+  workload.variants["swf"] = {swf_path, gpp, declare_mfu(), communication_param()};
   return {workload};
 }
 
@@ -188,6 +188,18 @@ DurationDist read_durations(const json& s) {
   return d;
 }
 
+// The communication profile at `p` in the resolved document (`at`): required to be absent without a network
+// section, filled with the defaults when left out with one.
+std::optional<CommProfile> read_communication(SectionContext& ctx, json& at, const std::string& p) {
+  if (!ctx.s.network.enabled) {
+    if (at.contains("communication"))
+      throw InputError(ctx.where(p + ".communication") + ": applies only with a `network` section (docs/network.md); remove it or add one");
+    return std::nullopt;
+  }
+  if (!at.contains("communication")) at["communication"] = resolve(json::object(), communication_param(), ctx.file);
+  return read_comm_profile(at["communication"]);
+}
+
 // Class `i`; `earlier` are the classes before it (names are unique).
 JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<JobClassSpec>& earlier) {
   json& r = ctx.r;
@@ -235,6 +247,7 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
   jcs.mfu = jc["mfu"];
   if (!jc.contains("tenant")) r["workload"]["classes"][i]["tenant"] = jcs.name;
   jcs.tenant = r["workload"]["classes"][i]["tenant"];
+  jcs.comm = read_communication(ctx, r["workload"]["classes"][i], p);
   return jcs;
 }
 
@@ -285,6 +298,7 @@ void build(SectionContext& ctx) {
     sw.gpus_per_processor = w["gpus_per_processor"];
     sw.scale = w["scale"];
     sw.mfu = w["mfu"];
+    sw.comm = read_communication(ctx, r["workload"], "workload");
     s.workload = std::move(sw);
   }
 }

@@ -1,7 +1,10 @@
 #pragma once
 // The workload as the scenario describes it: synthetic job classes or a trace (built by the `workload` section).
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "models/network/communication.hpp"
 
 namespace capsim {
 
@@ -30,6 +33,7 @@ struct JobClassSpec {
   std::vector<double> hourly;   // 24 rate factors (mean 1) by local hour, empty if flat
   std::vector<double> weekday;  // 7 rate factors (mean 1), Monday first, empty if flat
   std::string tenant;           // who submits the class's jobs (default: the class name)
+  std::optional<CommProfile> comm;  // with a network section
 };
 
 struct SyntheticWorkload {
@@ -46,6 +50,7 @@ struct SwfWorkload {
   double gpus_per_processor = 1.0;
   double mfu = 0.4;
   double scale = 1;  // submit times / this
+  std::optional<CommProfile> comm;  // with a network section
 };
 
 }  // namespace capsim

@@ -144,13 +144,14 @@ int cmd_run(const RunArgs& a, const std::string& command_line, RunSites run_site
                         {"peak_memory_estimate_mb", footprint(s).bytes() / (1 << 20)},
                         {"engine",
                          {{"simgrid_execs", r.stats.execs_started},
+                          {"simgrid_comms", r.stats.comms_started},
                           {"worker_actors", r.stats.worker_actors},
                           {"scheduler_wakeups", r.stats.scheduler_wakeups},
                           {"pod_hosts", r.stats.pod_hosts},
                           {"pod_switches", pod_switches},
                           {"platform_build_s", r.stats.platform_build_s}}}};
   outputs.write("scenario.resolved.json", s.resolved.dump(2) + "\n");
-  outputs.write("jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(r));
+  outputs.write("jobs.csv", s.federated() ? federation_jobs_csv(s, rs) : jobs_csv(s, r));
   outputs.write("timeseries.csv", s.federated() ? federation_timeseries_csv(s, rs) : timeseries_csv(s, r));
   outputs.write("run.json", run.dump(2) + "\n");
   outputs.write("summary.json", summary.dump(2) + "\n");

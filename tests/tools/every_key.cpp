@@ -89,7 +89,7 @@ const std::vector<Exception> kExceptions = {
 };
 
 // Sets that put a scenario where a key acts, used when another value changes nothing without them.
-std::vector<std::string> acting_sets(const std::string& last, const std::string& pattern, const Facts& f) {
+std::vector<std::string> acting_sets(const std::string& last, const std::string& pattern, const std::string& path, const Facts& f) {
   if (pattern.rfind("facility.cooling.", 0) == 0 && last != "free_cooling_below_c")
     return {"facility.cooling.free_cooling_below_c=-30"};  // cooling above free-cooling only
   // Pods are what the cap switches off.
@@ -102,6 +102,10 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
   // A fabric with room to change its shape: leaves and spines of 16 ports, 3 tiers.
   if (last == "nodes_per_leaf" || last == "leaves_per_pod" || last == "leaf_oversubscription")
     return {"network.switch_radix=16", "network.spine_radix=16", "network.core_radix=16", "network.tiers=3"};
+  // A step's latency terms show only in a job bound by its communication: line-rate traffic through
+  // leaves oversubscribed 8:1.
+  if (last == "step_time")
+    return {path.substr(0, path.rfind('.')) + ".traffic_per_gpu=\"400 Gbps\"", "network.leaf_oversubscription=8"};
   // A queue behind long jobs whose estimated ends fall inside the run.
   if (last == "estimate_factor") return {"workload.scale=4", "horizon=\"20 d\""};
   // A lifetime ends, and a rare size is drawn, only over a longer run: 60 days.
@@ -390,7 +394,7 @@ struct Checker {
     // Every other value refused: no value is accepted and ignored.
     if (ran.empty()) return {"refused", detail};
     const std::string last = leaf.path.substr(leaf.path.rfind('.') + 1);
-    const auto acting = acting_sets(last, leaf.pattern, facts);
+    const auto acting = acting_sets(last, leaf.pattern, leaf.path, facts);
     if (!acting.empty() && changes(ran, acting, nullptr)) {
       std::string with;
       for (const auto& a : acting) with += (with.empty() ? "" : ", ") + a;

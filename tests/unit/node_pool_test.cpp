@@ -152,3 +152,63 @@ TEST(NodePool, AJobStaysInsideTheFirstGenerationThatHoldsIt) {
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+// 4 fabric pods of 2 host groups of 4 nodes (8 GPUs each): nodes 8p + 4g' .. in pod p.
+NodePool fabric_pool() {
+  NodePool pool(32, 8);
+  std::vector<int> group(32), pod(8);
+  for (int n = 0; n < 32; ++n) group[static_cast<std::size_t>(n)] = n / 4;
+  for (int g = 0; g < 8; ++g) pod[static_cast<std::size_t>(g)] = g / 2;
+  pool.set_fabric(group, pod);
+  return pool;
+}
+
+std::vector<int> nodes_of(const Placement& p) {
+  std::vector<int> n;
+  for (const auto& s : p) n.push_back(s.node);
+  return n;
+}
+
+TEST(NodePool, FabricPlacementStaysInOneHostGroupWhenOneHoldsIt) {
+  NodePool pool = fabric_pool();
+  pool.take(*pool.place(8));  // node 0 (one node, best fit)
+  // 3 whole nodes: host group 0 still has nodes 1-3, so they, not 1-3 by node order alone (the same here)...
+  EXPECT_EQ(nodes_of(*pool.place(24)), (std::vector<int>{1, 2, 3}));
+  // ...and 4 whole nodes go to host group 1 (4-7), not 1-4 over two groups.
+  EXPECT_EQ(nodes_of(*pool.place(32)), (std::vector<int>{4, 5, 6, 7}));
+}
+
+TEST(NodePool, FabricPlacementStaysInOnePodWhenOneHoldsIt) {
+  NodePool pool = fabric_pool();
+  // Leave pod 0 with 3 free nodes (5-7) and the others whole; a 6-node job goes inside pod 1, over its
+  // two host groups, not over nodes 5-10.
+  for (int n = 0; n < 5; ++n) pool.take({{n, 8, 8}});
+  const auto p = *pool.place(48);
+  EXPECT_EQ(nodes_of(p), (std::vector<int>{8, 9, 10, 11, 12, 13}));
+  // A 2-node job: pod 1's host group 3 (14-15) holds it, but group 1 (5-7) comes first in node order.
+  pool.take(p);
+  EXPECT_EQ(nodes_of(*pool.place(16)), (std::vector<int>{5, 6}));
+  // No host group holds 3 nodes but those of pods 2 and 3; pod 0 keeps 1 free node and pod 1 two: it takes
+  // host group 4, the first that holds it.
+  pool.take({{5, 8, 8}, {6, 8, 8}});
+  EXPECT_EQ(nodes_of(*pool.place(24)), (std::vector<int>{16, 17, 18}));
+}
+
+TEST(NodePool, FabricPlacementSpansTheFewestPods) {
+  NodePool pool = fabric_pool();
+  // Pods 0 and 1 keep 1 free node each, pods 2 and 3 are whole: 12 nodes take pods 2 and 3 and one more.
+  for (int n : {0, 1, 2, 4, 5, 6, 7}) pool.take({{n, 8, 8}});
+  for (int n : {8, 9, 10, 12, 13, 14, 15}) pool.take({{n, 8, 8}});
+  const auto nodes = nodes_of(*pool.place(17 * 8));
+  EXPECT_EQ(nodes.size(), 17u);
+  int in_low = 0;
+  for (int n : nodes) in_low += n < 16 ? 1 : 0;
+  EXPECT_EQ(in_low, 1);  // 16 from pods 2 and 3, one from pod 0 (fullest first, ties in order)
+  EXPECT_EQ(nodes.front(), 3);
+}
+
+}  // namespace
+}  // namespace capsim
