@@ -317,12 +317,8 @@ std::vector<RunResult> Simulation::run() {
   engine.set_config("contexts/stack-size:128");
   engine.set_config("contexts/guard-size:0");
   sg_host_energy_plugin_init();
-  if (sc_.network.enabled || std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; })) {
-    // Max-min fair sharing without TCP's window limit or reverse traffic (../shared/SIMGRID.md).
-    engine.set_config("network/model:CM02");
-    engine.set_config("network/TCP-gamma:1e20");
-    engine.set_config("network/crosstraffic:0");
-  }
+  if (sc_.network.enabled || std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; }))
+    use_fabric_network_model(engine);
   Platform platform = build_platform(sites_, stats_);
   sg4::Host* controller = platform.controller;
   sched_mutex_ = sg4::Mutex::create();

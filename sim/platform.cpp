@@ -106,6 +106,12 @@ void Site::build_fabric(sg4::NetZone* parent, const std::string& prefix) {
   site_zone->seal();
 }
 
+void use_fabric_network_model(sg4::Engine& engine) {
+  engine.set_config("network/model:CM02");
+  engine.set_config("network/TCP-gamma:1e20");
+  engine.set_config("network/crosstraffic:0");
+}
+
 Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats) {
   auto t0 = std::chrono::steady_clock::now();
   auto* zone = sg4::create_star_zone("cluster");

@@ -15,6 +15,10 @@ struct Platform {
   simgrid::s4u::Host* timer = nullptr;       // with a network section: runs jobs' latency terms
 };
 
+// The network model for fabrics: max-min fair sharing without TCP's window limit or reverse traffic
+// (../shared/SIMGRID.md). Between the engine's construction and the platform's.
+void use_fabric_network_model(simgrid::s4u::Engine& engine);
+
 // Builds and seals the platform. Counts pod hosts and build time in `stats`.
 Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats);
 

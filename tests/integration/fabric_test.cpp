@@ -14,6 +14,9 @@
 //   capsim_fabric_test slowdown SCENARIO [--set ...]
 //       prints the mean communication slowdown of the communicating jobs completed, after checking that
 //       each job spans no more host groups than its nodes fill nor fabric pods than it needs
+//   capsim_fabric_test serial SCENARIO [--set ...]
+//       with overlap false and no link latency, the first job takes its compute time plus its traffic at
+//       its NICs' rate (flat fabric, alone on its uplinks): T = T_compute + T_comm
 //   capsim_fabric_test below A B MARGIN
 //       A <= B x (1 - MARGIN)
 #include <algorithm>
@@ -53,9 +56,7 @@ int bisection(const Scenario& s) {
   char name[] = "capsim_fabric_test";
   char* argv[] = {name, nullptr};
   sg4::Engine engine(&argc, argv);
-  engine.set_config("network/model:CM02");
-  engine.set_config("network/TCP-gamma:1e20");
-  engine.set_config("network/crosstraffic:0");
+  use_fabric_network_model(engine);
   sg_host_energy_plugin_init();
   std::vector<std::unique_ptr<Site>> sites;
   sites.push_back(std::make_unique<Site>(s, 0));
@@ -117,6 +118,18 @@ int ring(int n, const Scenario& s) {
   return within((j.end_s - j.start_s) / steps, step, 0.05, "time per step (s)") ? 0 : 1;
 }
 
+int serial(const Scenario& s) {
+  RunResult r = run_simulation(s, {});
+  const JobRecord& j = r.jobs.at(0);
+  const CommProfile& p = *s.class_comm(0);
+  const double comm = p.bytes_per_gpu_s(j.job.gpus) * j.job.run_s / (s.network.nic_bps[0] / 8);
+  bool ok = within(j.compute_end_s - j.start_s, j.job.run_s, 1e-12, "computation (s)");
+  ok = within(j.end_s - j.start_s, j.job.run_s + comm, 1e-9, "run time, computation then communication (s)") && ok;
+  // Both jobs of the pair are alike on disjoint uplinks: they end at one instant.
+  if (r.jobs.size() > 1) ok = within(r.jobs[1].end_s, j.end_s, 0, "the second job's end (s)") && ok;
+  return ok ? 0 : 1;
+}
+
 double mean_slowdown(const Scenario& s) {
   RunResult r = run_simulation(s, {});
   double sum = 0;
@@ -148,6 +161,7 @@ int main(int argc, char** argv) {
       std::printf("%.17g\n", first_job_time(scenario_from_args(argc - 1, argv + 1)));
       return 0;
     }
+    if (mode == "serial") return serial(scenario_from_args(argc - 1, argv + 1));
     if (mode == "slowdown") {
       std::printf("%.17g\n", mean_slowdown(scenario_from_args(argc - 1, argv + 1)));
       return 0;
