@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/common/json_file.hpp"
+#include "models/cost/cost.hpp"
 #include "reports/demand.hpp"
 #include "reports/summary.hpp"
 #include "reports/timeseries.hpp"
@@ -67,6 +68,21 @@ json cost_totals(const Scenario& s, const std::vector<json>& member, double gpu_
     }
   }
   usd["cash_flows"] = cf;
+  if (!s.highways.empty()) {
+    // The links cost the same every year: a fixed yearly cost through the cost model, added to the members'.
+    CostInputs in;
+    for (const Highway& h : s.highways) in.staff_per_year_usd += h.cost_usd_per_year;
+    for (std::size_t y = 0; y + 1 < cf.size(); ++y) in.year_fraction.push_back(std::min(1.0, window_years - static_cast<double>(y)));
+    in.electricity_usd_by_year.assign(in.year_fraction.size(), 0.0);
+    in.server_life_y = s.costs.server_life_y;
+    in.discount_rate = s.costs.discount_rate;
+    const CostResult hr = compute_costs(in);
+    usd["highways_per_year"] = hr.opex_per_year_usd;
+    for (const char* k : {"opex_per_year", "total_per_year"}) usd[k] = usd[k].get<double>() + hr.opex_per_year_usd;
+    usd["npv_window"] = usd["npv_window"].get<double>() + hr.npv_window_usd;
+    usd["npv_lifetime"] = usd["npv_lifetime"].get<double>() + hr.npv_lifetime_usd;
+    for (std::size_t y = 0; y < cf.size(); ++y) usd["cash_flows"][y] = usd["cash_flows"][y].get<double>() + hr.cash_flow_usd[y];
+  }
   const double total_window = usd["total_per_year"].get<double>() * window_years;
   usd["per_reference_gpu_hour"] = per(total_window, gpu_hours);
   usd["per_physical_gpu_hour"] = per(total_window, sum("gpu_hours.allocated"));
@@ -148,6 +164,34 @@ std::vector<ClassWaits> add_waits(json& out, const Scenario& s, const std::vecto
   return classes;
 }
 
+// The links between members, what crossed them and the jobs whose data moved.
+json highways_summary(const Scenario& s, const std::vector<RunResult>& rs) {
+  json links = json::array();
+  const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
+  for (std::size_t i = 0; i < s.highways.size(); ++i) {
+    const Highway& h = s.highways[i];
+    const double bytes = rs.front().highway_bytes[i];
+    links.push_back({{"between", {s.member_names[static_cast<std::size_t>(h.a)], s.member_names[static_cast<std::size_t>(h.b)]}},
+                     {"bandwidth_gbps", h.bps / 1e9},
+                     {"latency_ms", h.latency_s * 1e3},
+                     {"data_moved_gb", bytes / 1e9},
+                     {"mean_utilization", bytes * 8 / (2 * h.bps * s.horizon_s)},
+                     {"cost_per_year", h.cost_usd_per_year * per_usd},
+                     {"cost_per_year_usd", h.cost_usd_per_year}});
+  }
+  std::vector<double> staged;
+  long long in_transit = 0;
+  for (const RunResult& r : rs)
+    for (const JobRecord& j : r.jobs) {
+      if (j.job.submit_s < s.warmup_s) continue;
+      if (j.staged_s >= 0) staged.push_back(j.staged_s);
+      else if (j.start_s < 0 && j.status == JobStatus::queued && !s.class_data.empty() && s.class_data[j.job.class_index].member >= 0 &&
+               s.class_data[j.job.class_index].member != j.site)
+        ++in_transit;
+    }
+  return {{"links", links}, {"jobs_staged", static_cast<long long>(staged.size())}, {"jobs_in_transit_at_end", in_transit}, {"staged_s", wait_stats(staged)}};
+}
+
 // The members' catalog estimates together, each path prefixed with the member's name.
 json members_estimates(const Scenario& s) {
   json out = json::array();
@@ -222,6 +266,7 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   json sites = json::object();
   for (std::size_t i = 0; i < rs.size(); ++i) sites[s.member_names[i]] = member[i];
   out["sites"] = sites;
+  if (!s.highways.empty()) out["highways"] = highways_summary(s, rs);
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", rs.front().trace_jobs_skipped}};
   return out;
 }
@@ -232,11 +277,14 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
     for (const JobRecord& j : r.jobs) all.push_back(&j);
   std::sort(all.begin(), all.end(), [](const JobRecord* a, const JobRecord* b) { return a->job.id < b->job.id; });
   const bool network = std::any_of(s.members.begin(), s.members.end(), [](const Scenario& m) { return m.network.enabled; });
-  std::string out = std::string(kJobsCsvHeader) + (network ? kJobsNetworkColumns : "") + ",site\n";
+  const bool staging = !s.class_data.empty();
+  std::string out = std::string(kJobsCsvHeader) + (network ? kJobsNetworkColumns : "") + ",site" + (staging ? ",staged_s" : "") + "\n";
   out.reserve(out.size() + all.size() * 56);
   for (const JobRecord* j : all) {
     append_job_row(out, *j, rs.front().class_names, network);
-    out += ',' + s.member_names[j->site] + '\n';
+    out += ',' + s.member_names[j->site];
+    if (staging) out += ',' + (j->staged_s >= 0 ? num(j->staged_s) : std::string());
+    out += '\n';
   }
   return out;
 }
@@ -307,6 +355,15 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
   out += buf;
   out += per_year_text(m);
   out += estimates_text(m);
+  if (m.contains("highways")) {
+    const json& h = m["highways"];
+    double gb = 0;
+    for (const json& l : h["links"]) gb += l["data_moved_gb"].get<double>();
+    std::snprintf(buf, sizeof buf, "highways     %zu links, %.0f GB moved, %lld jobs' data moved (mean %s s), %.0f %s/y\n", h["links"].size(), gb,
+                  h["jobs_staged"].get<long long>(), text(h["staged_s"]["mean"], "%.0f").c_str(),
+                  m["cost"]["highways_per_year"].get<double>(), m["cost"]["currency"].get<std::string>().c_str());
+    out += buf;
+  }
   out += "member       site                  GPUs     jobs      wait mean  alloc %  peak MW  hours capped  USD/GPU-h\n";
   for (std::size_t i = 0; i < s.members.size(); ++i) {
     const json& x = m["sites"][s.member_names[i]];

@@ -58,9 +58,13 @@ class Simulation {
   double next_wake(double clock, bool warmup_sampled, bool any_hourly) const;
   void take_completions(double now);
   void take_arrivals(double now);
+  void take_staged(double now);
   bool decide(double now);
   void finish(double now);
   int dispatch(const Job& j, double now);
+  const Scenario::ClassData* class_data(const Job& j) const {
+    return sc_.class_data.empty() || sc_.class_data[j.class_index].member < 0 ? nullptr : &sc_.class_data[j.class_index];
+  }
   void progress(double now, bool final);
   std::vector<RunResult> results();
 
@@ -78,6 +82,7 @@ class Simulation {
   sg4::MutexPtr sched_mutex_;
   Completions completed_;
   std::unique_ptr<WorkerPool> workers_;
+  Platform platform_;
   long long jobs_done_ = 0;
   std::exception_ptr error_;
   bool interrupted_ = false;
@@ -89,6 +94,9 @@ int Simulation::dispatch(const Job& j, double now) {
   if (sites_.size() == 1) return 0;
   std::vector<MemberView> views;
   for (const auto& s : sites_) views.push_back(s->view(j, now));
+  if (const Scenario::ClassData* d = class_data(j))
+    for (std::size_t m = 0; m < views.size(); ++m)
+      if (static_cast<int>(m) != d->member && platform_.highways) views[m].transfer_s = platform_.highways->expected_s(d->member, static_cast<int>(m), d->bytes);
   return dispatch_job(sc_.dispatch, class_pin_[j.class_index], views);
 }
 
@@ -155,12 +163,31 @@ void Simulation::take_arrivals(double now) {
   while (next_ && next_->submit_s <= now) {
     JobRecord r;
     r.job = *next_;
-    Site& site = *sites_[dispatch(r.job, now)];
-    site.submit(r);
-    site.events = true;
+    const int m = dispatch(r.job, now);
+    Site& site = *sites_[m];
+    const Scenario::ClassData* d = class_data(r.job);
+    if (d && d->member != m && site.sched.pool().could_ever_fit(r.job.gpus)) {
+      // Its input data moves first; the job holds nothing until it enters the queue (take_staged).
+      site.incoming(r);
+      platform_.highways->stage(r.job.id, d->member, m, d->bytes, &site, completed_, stats_);
+    } else {
+      site.submit(r);
+      site.events = true;
+    }
     jobs_.push_back(r);
     next_ = source_->next();
   }
+}
+
+void Simulation::take_staged(double now) {
+  for (auto [site, id] : completed_.staged) {
+    JobRecord& r = jobs_[id];
+    r.staged_s = now - r.job.submit_s;
+    site->arrived(r);
+    site->submit(r);
+    site->events = true;
+  }
+  completed_.staged.clear();
 }
 
 // One decision per site with events (a decision with nothing changed could still differ once an estimate
@@ -227,7 +254,7 @@ void Simulation::scheduler_actor() {
     }
     while (true) {
       const double wake = next_wake(sg4::Engine::get_clock(), warmup_sampled, any_hourly);
-      while (completed_.jobs.empty() && completed_.compute_done.empty() && sg4::Engine::get_clock() < wake)
+      while (completed_.jobs.empty() && completed_.compute_done.empty() && completed_.staged.empty() && sg4::Engine::get_clock() < wake)
         completed_.cv->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
@@ -237,9 +264,10 @@ void Simulation::scheduler_actor() {
         interrupted_ = true;
         return;
       }
-      // 1. completions, 2. arrivals, 3. tranches entering or leaving service, 4. one decision per site.
+      // 1. completions, 2. jobs whose data arrived, then new arrivals, 3. tranches entering or leaving service, 4. one decision per site.
       for (auto& s : sites_) s->events = false;
       take_completions(now);
+      take_staged(now);
       take_arrivals(now);
       for (auto& s : sites_) {
         if (s->next_service_change(s->last_service_check) <= now) {
@@ -301,6 +329,7 @@ std::vector<RunResult> Simulation::results() {
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
     res.facility = s.facility;
+    if (platform_.highways) res.highway_bytes = platform_.highways->link_bytes();
     out.push_back(std::move(res));
   }
   return out;
@@ -317,13 +346,14 @@ std::vector<RunResult> Simulation::run() {
   engine.set_config("contexts/stack-size:128");
   engine.set_config("contexts/guard-size:0");
   sg_host_energy_plugin_init();
-  if (sc_.network.enabled || std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; }))
+  if (sc_.network.enabled || !sc_.highways.empty() ||
+      std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; }))
     use_fabric_network_model(engine);
-  Platform platform = build_platform(sites_, stats_);
-  sg4::Host* controller = platform.controller;
+  platform_ = build_platform(sites_, sc_.highways, sc_.horizon_s, stats_);
+  sg4::Host* controller = platform_.controller;
   sched_mutex_ = sg4::Mutex::create();
   completed_.cv = sg4::ConditionVariable::create();
-  workers_ = std::make_unique<WorkerPool>(controller, platform.timer, sc_.horizon_s, completed_, stats_);
+  workers_ = std::make_unique<WorkerPool>(controller, platform_.timer, sc_.horizon_s, completed_, stats_);
   sg4::Actor::create("scheduler", controller, [this] { scheduler_actor(); });
   engine.run();
   if (error_) std::rethrow_exception(error_);

@@ -112,7 +112,7 @@ void use_fabric_network_model(sg4::Engine& engine) {
   engine.set_config("network/crosstraffic:0");
 }
 
-Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats) {
+Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, EngineStats& stats) {
   auto t0 = std::chrono::steady_clock::now();
   auto* zone = sg4::create_star_zone("cluster");
   Platform p;
@@ -129,6 +129,7 @@ Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& 
     }
     site->build(zone, sites.size() > 1 ? "site" + std::to_string(site->index) + "-" : "");
   }
+  if (!highways.empty()) p.highways = std::make_unique<Highways>(zone, static_cast<int>(sites.size()), highways, horizon_s);
   zone->seal();
   for (const auto& site : sites) stats.pod_hosts += static_cast<int>(site->ctl.pods().size());
   stats.platform_build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -6,6 +6,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/federation/highways.hpp"
+#include "sim/highways.hpp"
 #include "sim/site.hpp"
 
 namespace capsim {
@@ -13,6 +15,7 @@ namespace capsim {
 struct Platform {
   simgrid::s4u::Host* controller = nullptr;  // scheduler and workers run there; it never fails
   simgrid::s4u::Host* timer = nullptr;       // with a network section: runs jobs' latency terms
+  std::unique_ptr<Highways> highways;         // a federation with links
 };
 
 // The network model for fabrics: max-min fair sharing without TCP's window limit or reverse traffic
@@ -20,6 +23,6 @@ struct Platform {
 void use_fabric_network_model(simgrid::s4u::Engine& engine);
 
 // Builds and seals the platform. Counts pod hosts and build time in `stats`.
-Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, EngineStats& stats);
+Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, EngineStats& stats);
 
 }  // namespace capsim

@@ -136,6 +136,17 @@ void Site::submit(JobRecord& r) {
   queued_gpus += r.job.gpus;
 }
 
+void Site::incoming(JobRecord& r) {
+  r.site = index;
+  incoming_work_gpu_s += r.job.gpus * r.job.estimate_s;
+  ++incoming_jobs;
+}
+
+void Site::arrived(const JobRecord& r) {
+  incoming_work_gpu_s -= r.job.gpus * r.job.estimate_s;
+  --incoming_jobs;
+}
+
 Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stats) {
   // A job spread over generations runs at the pace of its slowest GPUs (they synchronise): every pod
   // gets the work its speed does in the job's run time, so all its execs end together.
@@ -269,8 +280,8 @@ MemberView Site::view(const Job& j, double now) const {
   const NodePool& pool = sched.pool();
   v.can_hold = pool.could_ever_fit(j.gpus);
   v.can_hold_now = j.gpus >= 1 && pool.nodes_needed(j.gpus) <= gpus_in_service / sc.cluster.gpus_per_node;
-  v.can_start_now = sched.queued() == 0 && pool.place(j.gpus).has_value();
-  v.queued_work_gpu_s = queued_work_gpu_s;
+  v.can_start_now = sched.queued() == 0 && incoming_jobs == 0 && pool.place(j.gpus).has_value();
+  v.queued_work_gpu_s = queued_work_gpu_s + incoming_work_gpu_s;
   v.gpus_on = gpus_in_service - ctl.gpus_off();
   v.gpus_free = std::max<long long>(0, v.gpus_on - gpus_held);
   if (sc.site) {

@@ -48,6 +48,9 @@ struct Site {
   simgrid::s4u::Host* nic_host(int pod, int nodes) const { return nic_hosts[pod][nodes - 1]; }
 
   void submit(JobRecord& r);
+  // A job sent here whose input data is on its way (counted as queued for dispatch), and its arrival.
+  void incoming(JobRecord& r);
+  void arrived(const JobRecord& r);
   // A job's execs ended while its flows go on: its GPUs draw idle power and do no work until it ends.
   void compute_done(JobRecord& r);
   // Takes the GPUs of a started job; returns what its worker runs.
@@ -108,6 +111,8 @@ struct Site {
   long long gpus_held = 0;
   double queued_work_gpu_s = 0;
   long long queued_gpus = 0;  // GPUs the queued jobs ask for
+  double incoming_work_gpu_s = 0;  // the same for jobs whose data is on its way
+  long long incoming_jobs = 0;
   int utc_offset_s = 0;
 };
 

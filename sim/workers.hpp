@@ -18,6 +18,7 @@ namespace capsim {
 struct Completions {
   std::vector<std::pair<Site*, JobId>> jobs;
   std::vector<std::pair<Site*, JobId>> compute_done;  // execs over, flows still going
+  std::vector<std::pair<Site*, JobId>> staged;        // input data arrived: the job enters the queue
   simgrid::s4u::ConditionVariablePtr cv;
 };
 

@@ -7,10 +7,14 @@ namespace capsim {
 namespace {
 
 // Least queued work first: a lexicographic key, smaller is better.
+// Without transfers (all transfer_s 0) the delay only ranks members that can start at once first.
 bool less_loaded(const MemberView& a, const MemberView& b) {
-  if (a.can_start_now != b.can_start_now) return a.can_start_now;
   const double qa = a.queued_work_gpu_s / std::max<long long>(a.gpus_on, 1);
   const double qb = b.queued_work_gpu_s / std::max<long long>(b.gpus_on, 1);
+  const double da = a.transfer_s + (a.can_start_now ? 0.0 : std::max(0.0, qa));
+  const double db = b.transfer_s + (b.can_start_now ? 0.0 : std::max(0.0, qb));
+  if (da != db) return da < db;
+  if (a.can_start_now != b.can_start_now) return a.can_start_now;
   if (qa != qb) return qa < qb;
   const double fa = static_cast<double>(a.gpus_free) / std::max<long long>(a.gpus_on, 1);
   const double fb = static_cast<double>(b.gpus_free) / std::max<long long>(b.gpus_on, 1);

@@ -16,11 +16,13 @@ struct MemberView {
   long long gpus_free = 0;       // of those, not allocated
   double price_usd_per_kwh = 0;  // at the job's arrival hour, local time
   double carbon_g_per_kwh = 0;
+  double transfer_s = 0;  // the job's input data to this member, alone on the highways
 };
 
-// Pinned jobs (pinned >= 0) go to their member. Otherwise "least queued work" takes a member that can
-// start the job at once, then the one with the least queued work per GPU switched on, then the most free
-// GPUs per GPU on, then the first; the price and carbon policies take the cheapest (cleanest) member that
+// Pinned jobs (pinned >= 0) go to their member. Otherwise "least queued work" takes the member where the
+// job could start soonest: its data's transfer time plus the queued work per GPU switched on (none where
+// the job can start at once); then one that can start it at once, the least queued work per GPU on, the
+// most free GPUs per GPU on, the first; the price and carbon policies take the cheapest (cleanest) member that
 // can start the job at once, and fall back to the least queued work when none can. Only members whose
 // nodes in service could hold the job are candidates; if none, those that could once all tranches are in
 // service; if none, member 0 (which rejects it).

@@ -6,11 +6,13 @@
 #include <cstdio>
 
 #include "models/common/errors.hpp"
+#include "models/cost/cost.hpp"
 #include "models/scenario/overrides.hpp"
 
 namespace capsim {
 using nlohmann::json;
 using namespace params;
+using units::Dimension;
 
 namespace {
 
@@ -40,7 +42,22 @@ std::vector<Param> declare() {
   Param pin = object("pin", {pin_tenant, pin_member}, "Jobs of a tenant always go to one member.");
   Param pins = array("pins", pin, "Tenants pinned to members, whatever the dispatch policy.");
   pins.default_value = json::array();
-  Param federation = object("federation", {members, dispatch, pins},
+  Param between = array("between", [] {
+    Param m = string("member", json(), "A member's name.");
+    m.name_pattern = "a-z0-9_-";
+    return m;
+  }(), "The two members the link joins.");
+  between.min_items = between.max_items = 2;
+  Param bandwidth = quantity("bandwidth", Dimension::data_rate, json(), "Capacity in each direction, shared by the transfers crossing it.");
+  range(bandwidth, 0.0, 1e18, true);
+  Param latency = quantity("latency", Dimension::time, "2 ms", "One-way latency (fibre: about 5 us per km of route).");
+  range(latency, 0.0, 10.0);
+  Param cost = string("cost_per_year", json(), "What the link costs per year (lease, or build amortised, with operations), added to the federation's opex. Money: \"AMOUNT CUR\", e.g. \"2000000 USD\".");
+  Param link = object("link", {between, bandwidth, latency, cost}, "A data link between two members.");
+  Param links = array("links", link, "The AI highways: links between members that jobs' input data crosses (workload `data_site`). A transfer takes the route with the fewest links.");
+  links.optional = true;
+  links.default_note = "none";
+  Param federation = object("federation", {members, dispatch, pins, links},
                             "Several data centers run as one federation: one workload, dispatched job by job to the members (docs/federation.md).");
   federation.optional = true;
   federation.default_note = "one data center";
@@ -61,6 +78,15 @@ const std::vector<std::string> kPerMember = {"site", "site_catalog", "cluster", 
 json member_document(const json& doc, json& m, const std::string& file, const std::string& at) {
   json mdoc = doc;
   mdoc.erase("federation");
+  // Where data lives is the federation's business: the workload it shares has it, members do not.
+  if (mdoc.contains("workload") && mdoc["workload"].is_object()) {
+    json& w = mdoc["workload"];
+    for (const char* key : {"data_site", "input_data"}) w.erase(key);
+    if (w.contains("classes") && w["classes"].is_array())
+      for (json& c : w["classes"])
+        if (c.is_object())
+          for (const char* key : {"data_site", "input_data"}) c.erase(key);
+  }
   if (m.contains("resolved")) {
     if (m.contains("share") || !m["set"].empty())
       throw InputError(file + ": " + at + ": expected either `resolved` (as capsim writes it) or `share` and `set`, found both");
@@ -155,8 +181,85 @@ void check_shares(const json& members, const std::string& file) {
   }
 }
 
+// The data placement of each class (a trace is one class), with its JSON path.
+std::vector<std::pair<const DataPlacement*, std::string>> class_placements(const Scenario& s) {
+  std::vector<std::pair<const DataPlacement*, std::string>> out;
+  if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
+    for (std::size_t c = 0; c < sw->classes.size(); ++c) out.emplace_back(&sw->classes[c].data, "workload.classes." + std::to_string(c));
+  else
+    out.emplace_back(&std::get<SwfWorkload>(s.workload).data, "workload");
+  return out;
+}
+
+void read_links(Scenario& s, const json& fed, const std::string& file) {
+  if (!fed.contains("links")) return;
+  for (std::size_t i = 0; i < fed["links"].size(); ++i) {
+    const json& l = fed["links"][i];
+    const std::string at = file + ": federation.links." + std::to_string(i);
+    Highway h;
+    int ends[2];
+    for (int e = 0; e < 2; ++e) {
+      const std::string name = l["between"][static_cast<std::size_t>(e)];
+      auto m = std::find(s.member_names.begin(), s.member_names.end(), name);
+      if (m == s.member_names.end())
+        throw InputError(at + ".between." + std::to_string(e) + ": expected one of the members (" + join_names(s.member_names) + "), found \"" + name + "\"");
+      ends[e] = static_cast<int>(m - s.member_names.begin());
+    }
+    if (ends[0] == ends[1]) throw InputError(at + ".between: expected two different members, found \"" + s.member_names[static_cast<std::size_t>(ends[0])] + "\" twice");
+    h.a = std::min(ends[0], ends[1]);
+    h.b = std::max(ends[0], ends[1]);
+    for (const Highway& o : s.highways)
+      if (o.a == h.a && o.b == h.b)
+        throw InputError(at + ".between: expected one link per pair of members, found a second between " + s.member_names[static_cast<std::size_t>(h.a)] + " and " +
+                         s.member_names[static_cast<std::size_t>(h.b)] + " (give one link their combined bandwidth)");
+    h.bps = quantity_value(l["bandwidth"], Dimension::data_rate);
+    h.latency_s = quantity_value(l["latency"], Dimension::time);
+    auto cost = parse_money(l["cost_per_year"]);
+    if (!cost || !s.costs.fx.per_usd.count(cost->currency))
+      throw InputError(at + ".cost_per_year: expected money like \"2000000 USD\" in a currency of the cost catalog, found " + l["cost_per_year"].dump());
+    h.cost_usd_per_year = s.costs.fx.to_usd(*cost);
+    s.highways.push_back(h);
+  }
+}
+
+// Each class's data site must be a member with a route to every member its jobs may run at.
+void read_data_sites(Scenario& s, const std::string& file) {
+  const auto placements = class_placements(s);
+  if (std::none_of(placements.begin(), placements.end(), [](const auto& p) { return !p.first->site.empty(); })) return;
+  const auto routes = highway_routes(static_cast<int>(s.members.size()), s.highways);
+  std::vector<std::string> tenants;
+  if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
+    for (const auto& c : sw->classes) tenants.push_back(c.tenant);
+  else
+    tenants.push_back("trace");
+  for (std::size_t c = 0; c < placements.size(); ++c) {
+    const auto& [data, at] = placements[c];
+    Scenario::ClassData cd;
+    if (!data->site.empty()) {
+      auto m = std::find(s.member_names.begin(), s.member_names.end(), data->site);
+      if (m == s.member_names.end())
+        throw InputError(file + ": " + at + ".data_site: expected one of the members (" + join_names(s.member_names) + "), found \"" + data->site + "\"");
+      cd.member = static_cast<int>(m - s.member_names.begin());
+      cd.bytes = data->bytes;
+      int pinned = -1;
+      for (const auto& [t, member] : s.pins)
+        if (t == tenants[c]) pinned = member;
+      for (std::size_t to = 0; to < s.members.size(); ++to)
+        if ((pinned < 0 || static_cast<int>(to) == pinned) && !routes[static_cast<std::size_t>(cd.member)][to])
+          throw InputError(file + ": federation.links: expected a route from " + data->site + " (" + at + ".data_site) to every member its jobs may run at, found none to " +
+                           s.member_names[to]);
+    }
+    s.class_data.push_back(cd);
+  }
+}
+
 void build(SectionContext& ctx) {
-  if (!ctx.r.contains("federation")) return;
+  if (!ctx.r.contains("federation")) {
+    for (const auto& [data, at] : class_placements(ctx.s))
+      if (!data->site.empty())
+        throw InputError(ctx.where(at + ".data_site") + ": applies only in a federation (docs/federation.md); remove it or add a `federation` section");
+    return;
+  }
   Scenario& s = ctx.s;
   json& fed = ctx.r["federation"];
   const std::string& file = ctx.file;
@@ -194,6 +297,8 @@ void build(SectionContext& ctx) {
                          s.member_names[i] + " without `site`");
   check_shares(members_as_written, file);
   read_pins(s, fed, file);
+  read_links(s, fed, file);
+  read_data_sites(s, file);
   check_size(s, file);
 }
 

@@ -39,11 +39,14 @@ struct JobRecord {
   double fabric_bytes = 0;               // its flows' (over leaf uplinks), when it started
   bool shared_link = false;              // a link its flows cross carried another job's while both ran
   double compute_end_s = -1;             // its execs ended; its flows may go on until end_s
+  // In a federation with data sites: how long its input data took to reach its member (-1: it did not move).
+  double staged_s = -1;
 };
 
 struct EngineStats {
   long long execs_started = 0;   // SimGrid Exec activities
   long long comms_started = 0;   // SimGrid Comm activities (jobs' flows)
+  long long highway_transfers = 0;  // input data moved between federation members
   long long worker_actors = 0;   // pooled daemon actors that wait on activities
   long long scheduler_wakeups = 0;
   int pod_hosts = 0;
@@ -57,6 +60,7 @@ struct RunResult {
   // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
   double it_energy_window_j = 0;  // over [warmup, horizon]: the compute nodes' (SimGrid's energy plugin)
   double fabric_energy_window_j = 0;  // the fabric's (a network section), from the recorder
+  std::vector<double> highway_bytes;  // a federation's: bytes over each of its links (federation.links), whole run
   double it_energy_total_j = 0;   // over [0, horizon]
   std::vector<TimeseriesRow> timeseries;
   double window_allocated_gpu_s = 0;

@@ -13,6 +13,7 @@
 #include "models/common/sha256.hpp"
 #include "models/cost/cost_spec.hpp"
 #include "models/federation/dispatch_policy.hpp"
+#include "models/federation/highways.hpp"
 #include "models/hardware/cluster.hpp"
 #include "models/network/fabric.hpp"
 #include "models/network/network_spec.hpp"
@@ -63,6 +64,13 @@ struct Scenario {
   std::vector<Scenario> members;
   DispatchPolicy dispatch = DispatchPolicy::least_queued_work;
   std::vector<std::pair<std::string, int>> pins;  // tenant, member index
+  std::vector<Highway> highways;                  // federation.links
+  // By class: the member holding its input data (-1: none) and the bytes a job moves from there.
+  struct ClassData {
+    int member = -1;
+    double bytes = 0;
+  };
+  std::vector<ClassData> class_data;  // empty when no class has a data site
   bool federated() const { return !members.empty(); }
 
   // Model FLOP utilisation of job class `i` (trace jobs form one class).

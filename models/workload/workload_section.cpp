@@ -80,6 +80,21 @@ Param declare_durations() {
   return durations;
 }
 
+// Where a job's input data lives, in a federation (docs/federation.md): a job sent to another member
+// first moves its input data there over the AI highways.
+std::vector<Param> declare_data() {
+  Param site = string("data_site", json(), "Federation member holding the input data of the jobs: a job dispatched to another member enters that member's queue only once `input_data` has crossed the federation's links (GPUs are not held meanwhile).");
+  site.name_pattern = "a-z0-9_-";
+  site.optional = true;
+  site.default_note = "none: the data moves nowhere";
+  Param bytes = quantity("input_data", Dimension::data_size, json(), "Input data each job moves to the member it runs at, when that is not `data_site`.");
+  range(bytes, 0.0, 1e18);
+  bytes.optional = true;
+  bytes.default_note = "required with `data_site`";
+  bytes.active_when = {{"data_site", {"set"}}};
+  return {site, bytes};
+}
+
 Param declare_class() {
   Param cls_name = string("name", json(), "Class name used in outputs.");
   cls_name.name_pattern = "a-z0-9_-";
@@ -105,7 +120,9 @@ Param declare_class() {
   tenant.name_pattern = "a-z0-9_-";
   tenant.optional = true;
   tenant.default_note = "the class name";
-  Param cls = object("class", {cls_name, share, sizes, durations, est, mfu, profile, tenant, communication_param()}, "A job class.");
+  std::vector<Param> fields = {cls_name, share, sizes, durations, est, mfu, profile, tenant, communication_param()};
+  for (Param& p : declare_data()) fields.push_back(std::move(p));
+  Param cls = object("class", std::move(fields), "A job class.");
   return cls;
 }
 
@@ -132,6 +149,7 @@ std::vector<Param> declare() {
   workload.discriminator = "source";
   workload.variants["synthetic"] = {mia, growth, classes};
   workload.variants["swf"] = {swf_path, gpp, declare_mfu(), communication_param()};
+  for (Param& p : declare_data()) workload.variants["swf"].push_back(std::move(p));
   return {workload};
 }
 
@@ -200,6 +218,17 @@ std::optional<CommProfile> read_communication(SectionContext& ctx, json& at, con
   return read_comm_profile(at["communication"]);
 }
 
+// The class's (or trace's) data site, checked against the members by the federation section.
+DataPlacement read_data(SectionContext& ctx, const json& at, const std::string& p) {
+  DataPlacement d;
+  if (!at.contains("data_site")) return d;
+  if (!at.contains("input_data"))
+    throw InputError(ctx.where(p + ".input_data") + ": missing required key `input_data` (a data size such as \"20 TB\"), needed with `data_site`");
+  d.site = at["data_site"];
+  d.bytes = quantity_value(at["input_data"], Dimension::data_size);
+  return d;
+}
+
 // Class `i`; `earlier` are the classes before it (names are unique).
 JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<JobClassSpec>& earlier) {
   json& r = ctx.r;
@@ -248,6 +277,7 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
   if (!jc.contains("tenant")) r["workload"]["classes"][i]["tenant"] = jcs.name;
   jcs.tenant = r["workload"]["classes"][i]["tenant"];
   jcs.comm = read_communication(ctx, r["workload"]["classes"][i], p);
+  jcs.data = read_data(ctx, jc, p);
   return jcs;
 }
 
@@ -299,6 +329,7 @@ void build(SectionContext& ctx) {
     sw.scale = w["scale"];
     sw.mfu = w["mfu"];
     sw.comm = read_communication(ctx, r["workload"], "workload");
+    sw.data = read_data(ctx, w, "workload");
     s.workload = std::move(sw);
   }
 }

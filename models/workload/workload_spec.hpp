@@ -23,6 +23,12 @@ struct DurationDist {
   std::vector<double> values_s, cumulative_weights;  // empirical
 };
 
+// Where a job's input data lives in a federation, and how much moves when it runs elsewhere.
+struct DataPlacement {
+  std::string site;  // a member's name; empty: nowhere in particular
+  double bytes = 0;
+};
+
 struct JobClassSpec {
   std::string name;
   double share = 1.0;
@@ -34,6 +40,7 @@ struct JobClassSpec {
   std::vector<double> weekday;  // 7 rate factors (mean 1), Monday first, empty if flat
   std::string tenant;           // who submits the class's jobs (default: the class name)
   std::optional<CommProfile> comm;  // with a network section
+  DataPlacement data;               // in a federation
 };
 
 struct SyntheticWorkload {
@@ -51,6 +58,7 @@ struct SwfWorkload {
   double mfu = 0.4;
   double scale = 1;  // submit times / this
   std::optional<CommProfile> comm;  // with a network section
+  DataPlacement data;               // in a federation
 };
 
 }  // namespace capsim

@@ -61,7 +61,7 @@ int bisection(const Scenario& s) {
   std::vector<std::unique_ptr<Site>> sites;
   sites.push_back(std::make_unique<Site>(s, 0));
   EngineStats stats;
-  Platform p = build_platform(sites, stats);
+  Platform p = build_platform(sites, {}, 1e9, stats);
   // The halves as measure_fabric splits the nodes (build order); host groups split whole here.
   const auto& groups = s.fabric.groups;
   const int half = static_cast<int>(groups.size()) / 2;

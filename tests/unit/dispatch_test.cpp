@@ -34,6 +34,22 @@ TEST(Dispatch, StartsAtOnceThenLeastQueuedWorkPerGpuThenMostFreeThenFirst) {
   EXPECT_EQ(dispatch_job(DispatchPolicy::least_queued_work, -1, {member(0, 10, 5), member(0, 10, 5)}), 0);
 }
 
+TEST(Dispatch, LeastQueuedWorkAddsTheDataTransfer) {
+  // The data site has 100 s of queued work per GPU; the other member could start at once after its data's
+  // transfer: 99 s wins, 101 s loses, and a tie goes to the member that can start at once.
+  for (auto [transfer, want] : {std::pair{99.0, 1}, {101.0, 0}, {100.0, 1}}) {
+    std::vector<MemberView> m = {member(1000, 10, 0), member(0, 10, 10, true)};
+    m[1].transfer_s = transfer;
+    EXPECT_EQ(dispatch_job(DispatchPolicy::least_queued_work, -1, m), want) << transfer;
+  }
+  // Two busy members: queue per GPU plus transfer, 50 + 60 against 100.
+  std::vector<MemberView> m = {member(1000, 10, 0), member(500, 10, 0)};
+  m[1].transfer_s = 60;
+  EXPECT_EQ(dispatch_job(DispatchPolicy::least_queued_work, -1, m), 0);
+  m[1].transfer_s = 40;
+  EXPECT_EQ(dispatch_job(DispatchPolicy::least_queued_work, -1, m), 1);
+}
+
 TEST(Dispatch, OnlyMembersThatCanHoldTheJobNowUnlessNoneCan) {
   std::vector<MemberView> m = {member(0, 100, 100, true), member(50, 100, 0), member(0, 100, 100, true)};
   m[0].can_hold_now = false;  // its big tranche retired or has not arrived
