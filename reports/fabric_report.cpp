@@ -112,6 +112,11 @@ json network_json(const Scenario& s, const RunResult& r, double hardware_capex_u
                {"comm_slowdown_mean", slowdowns.empty() ? 1.0 : sum / static_cast<double>(slowdowns.size())},
                {"comm_slowdown_p95", slowdowns.empty() ? 1.0 : stats::percentile(slowdowns, 95)}};
   j["energy_mwh"] = r.fabric_energy_window_j / 3.6e9;
+  if (!r.fabric_traffic) return j;
+  const LinkTraffic& t = *r.fabric_traffic;
+  j["utilization"] = json::object();
+  for (std::size_t g = 0; g < t.groups(); ++g)
+    j["utilization"][g == 0 ? "leaf_uplinks" : "spine_uplinks"] = {{"mean", t.window_utilization(g)}, {"peak", t.window_peak_utilization(g)}};
   j["share_of_hardware_capex"] = hardware_capex_usd > 0 ? s.fabric.total.usd() / hardware_capex_usd : 0.0;
   return j;
 }

@@ -170,12 +170,13 @@ json highways_summary(const Scenario& s, const std::vector<RunResult>& rs) {
   const double per_usd = s.costs.fx.per_usd.at(s.costs.currency);
   for (std::size_t i = 0; i < s.highways.size(); ++i) {
     const Highway& h = s.highways[i];
-    const double bytes = rs.front().highway_bytes[i];
+    const LinkTraffic& t = *rs.front().highway_traffic;
     links.push_back({{"between", {s.member_names[static_cast<std::size_t>(h.a)], s.member_names[static_cast<std::size_t>(h.b)]}},
                      {"bandwidth_gbps", h.bps / 1e9},
                      {"latency_ms", h.latency_s * 1e3},
-                     {"data_moved_gb", bytes / 1e9},
-                     {"mean_utilization", bytes * 8 / (2 * h.bps * s.horizon_s)},
+                     {"data_moved_gb", t.window_bytes(i) / 1e9},
+                     {"mean_utilization", t.window_utilization(i)},
+                     {"peak_utilization", t.window_peak_utilization(i)},
                      {"cost_per_year", h.cost_usd_per_year * per_usd},
                      {"cost_per_year_usd", h.cost_usd_per_year}});
   }
@@ -290,7 +291,12 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
 }
 
 std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunResult>& rs) {
-  std::string out = "site," + std::string(kTimeseriesCsvHeader) + "\n";
+  const bool network = std::any_of(s.members.begin(), s.members.end(), [](const Scenario& m) { return m.network.enabled; });
+  std::string out = "site," + std::string(kTimeseriesCsvHeader) + (network ? kTimeseriesNetworkColumns : "");
+  for (const Highway& h : s.highways)
+    out += ",highway_" + s.member_names[static_cast<std::size_t>(h.a)] + "_" + s.member_names[static_cast<std::size_t>(h.b)] + "_utilization";
+  out += '\n';
+  const std::string no_highways(s.highways.size(), ',');
   std::vector<TimeseriesRow> total = rs.front().timeseries;
   for (auto& row : total)
     row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w =
@@ -304,7 +310,8 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
       const TimeseriesRow& row = rs[i].timeseries[k];
       out += s.member_names[i] + ',';
       w.append_row(out, row);
-      out += '\n';
+      if (network) append_fabric_utilization(out, rs[i], k);
+      out += no_highways + '\n';
       TimeseriesRow& t = total[k];
       t.gpus_allocated += row.gpus_allocated;
       t.gpus_busy += row.gpus_busy;
@@ -326,6 +333,8 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
     t.speed_level = t.gpus_busy > 0 ? t.speed_level / t.gpus_busy : t.gpus_in_service > 0 ? service_level[k] / t.gpus_in_service : 1;
     out += "all,";
     w.append_row(out, t);
+    if (network) out += ",,";  // tiers of different fabrics are not added up
+    for (std::size_t l = 0; l < s.highways.size(); ++l) out += ',' + num(rs.front().highway_traffic->interval_utilization(l, k));
     out += '\n';
   }
   return out;

@@ -47,11 +47,19 @@ void TimeseriesWriter::append_row(std::string& out, const TimeseriesRow& row) co
   if (s_.site) out += num(carbon / hours);
 }
 
+void append_fabric_utilization(std::string& out, const RunResult& r, std::size_t k) {
+  for (std::size_t g = 0; g < 2; ++g) {
+    out += ',';
+    if (r.fabric_traffic && g < r.fabric_traffic->groups()) out += num(r.fabric_traffic->interval_utilization(g, k));
+  }
+}
+
 std::string timeseries_csv(const Scenario& s, const RunResult& r) {
   const TimeseriesWriter w(s, true, s.facility.power_cap_w);
-  std::string out = std::string(kTimeseriesCsvHeader) + "\n";
-  for (const auto& row : r.timeseries) {
-    w.append_row(out, row);
+  std::string out = std::string(kTimeseriesCsvHeader) + (s.network.enabled ? kTimeseriesNetworkColumns : "") + "\n";
+  for (std::size_t k = 0; k < r.timeseries.size(); ++k) {
+    w.append_row(out, r.timeseries[k]);
+    if (s.network.enabled) append_fabric_utilization(out, r, k);
     out += '\n';
   }
   return out;

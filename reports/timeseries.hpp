@@ -27,6 +27,11 @@ class TimeseriesWriter {
   std::optional<FacilityModel> facility_;  // for the outside temperature (climate model)
 };
 
+// With a network section the rows gain the fabric's utilisation by tier (docs/outputs.md).
+inline constexpr const char* kTimeseriesNetworkColumns = ",leaf_uplink_utilization,spine_uplink_utilization";
+// Those columns of interval k (empty without the data: a 2-tier fabric's spines, a site without a fabric).
+void append_fabric_utilization(std::string& out, const RunResult& r, std::size_t k);
+
 std::string timeseries_csv(const Scenario& s, const RunResult& r);
 
 }  // namespace capsim

@@ -329,7 +329,8 @@ std::vector<RunResult> Simulation::results() {
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
     res.facility = s.facility;
-    if (platform_.highways) res.highway_bytes = platform_.highways->link_bytes();
+    if (platform_.highways) res.highway_traffic = platform_.highways->traffic();
+    res.fabric_traffic = s.fabric_traffic;
     out.push_back(std::move(res));
   }
   return out;
@@ -349,7 +350,7 @@ std::vector<RunResult> Simulation::run() {
   if (sc_.network.enabled || !sc_.highways.empty() ||
       std::any_of(sc_.members.begin(), sc_.members.end(), [](const Scenario& m) { return m.network.enabled; }))
     use_fabric_network_model(engine);
-  platform_ = build_platform(sites_, sc_.highways, sc_.horizon_s, stats_);
+  platform_ = build_platform(sites_, sc_.highways, sc_.horizon_s, sc_.warmup_s, sc_.timeseries_interval_s, stats_);
   sg4::Host* controller = platform_.controller;
   sched_mutex_ = sg4::Mutex::create();
   completed_.cv = sg4::ConditionVariable::create();

@@ -8,8 +8,16 @@ namespace sg4 = simgrid::s4u;
 
 namespace capsim {
 
-Highways::Highways(sg4::NetZone* parent, int members, const std::vector<Highway>& links, double horizon_s)
-    : links_(links), routes_(highway_routes(members, links)), link_bytes_(links.size(), 0.0), horizon_s_(horizon_s) {
+namespace {
+std::vector<double> capacities(const std::vector<Highway>& links) {
+  std::vector<double> out;
+  for (const Highway& l : links) out.push_back(2 * l.bps / 8);
+  return out;
+}
+}  // namespace
+
+Highways::Highways(sg4::NetZone* parent, int members, const std::vector<Highway>& links, double horizon_s, double warmup_s, double interval_s)
+    : links_(links), routes_(highway_routes(members, links)), traffic_(horizon_s, warmup_s, interval_s, capacities(links)), horizon_s_(horizon_s) {
   auto* zone = sg4::create_full_zone("highways");
   zone->set_parent(parent);
   for (int m = 0; m < members; ++m) {
@@ -37,8 +45,8 @@ double Highways::expected_s(int from, int to, double bytes) const {
   return transfer_time_s(bytes, *routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)], links_);
 }
 
-void Highways::account(int from, int to, double bytes) {
-  for (const HighwayHop& h : *routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)]) link_bytes_[static_cast<std::size_t>(h.link)] += bytes;
+void Highways::account(int from, int to, double bytes, double t0, double t1) {
+  for (const HighwayHop& h : *routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)]) traffic_.add(static_cast<std::size_t>(h.link), bytes, t0, t1);
 }
 
 void Highways::stage(JobId job, int from, int to, double bytes, Site* site, Completions& done, EngineStats& stats) {
@@ -49,14 +57,15 @@ void Highways::stage(JobId job, int from, int to, double bytes, Site* site, Comp
   sg4::Host* dst = gateways_[static_cast<std::size_t>(to)];
   const auto size = static_cast<std::uint64_t>(std::llround(bytes));
   sg4::Actor::create("transfer", src, [this, t, job, from, to, size, src, dst, site, &done] {
+    const double t0 = sg4::Engine::get_clock();
     t->comm = sg4::Comm::sendto_async(src, dst, size);
     t->waited = {t->comm};
     // Waits at most until the horizon (SimGrid 3.32 aborts when it kills an actor blocked on a comm).
     if (sg4::Activity::wait_any_for(t->waited, horizon_s_ - sg4::Engine::get_clock()) != 0) {
-      account(from, to, static_cast<double>(size) - t->comm->get_remaining());
+      account(from, to, static_cast<double>(size) - t->comm->get_remaining(), t0, horizon_s_);
       return;
     }
-    account(from, to, static_cast<double>(size));
+    account(from, to, static_cast<double>(size), t0, sg4::Engine::get_clock());
     t->waited.clear();
     t->comm = nullptr;
     done.staged.emplace_back(site, job);

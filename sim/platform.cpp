@@ -65,6 +65,7 @@ void Site::build_fabric(sg4::NetZone* parent, const std::string& prefix) {
   site_zone->set_parent(parent);
   hosts.resize(f.groups.size());
   nic_hosts.resize(f.groups.size());
+  double leaf_capacity = 0, spine_capacity = 0;  // bytes/s, both directions
   group_pod.resize(f.groups.size());
   for (std::size_t p = 0; p < f.pods.size(); ++p) {
     const FabricPod& fp = f.pods[p];
@@ -80,6 +81,7 @@ void Site::build_fabric(sg4::NetZone* parent, const std::string& prefix) {
       hosts[gi] = create_host(zone, name, pod);
       group_pod[gi] = static_cast<int>(p);
       auto* up = zone->create_split_duplex_link(name + "-up", gr.leaves * f.leaf_up_ports * net.link_bps / 8);
+      leaf_capacity += 2 * gr.leaves * f.leaf_up_ports * net.link_bps / 8;
       const double node_bytes_per_s = sc.cluster.gpus_per_node * net.nic_bps[static_cast<std::size_t>(gr.tranche)] / 8;
       for (int k = 1; k <= gr.nodes; ++k) {
         const std::string nic = name + "-nic-" + std::to_string(k);
@@ -99,11 +101,15 @@ void Site::build_fabric(sg4::NetZone* parent, const std::string& prefix) {
     if (net.tiers == 3) {
       double bps = 0;
       for (int links : fp.spine_up_links) bps += links * net.link_bps;
+      spine_capacity += 2 * bps / 8;
       to_core.emplace_back(site_zone->create_split_duplex_link(pod_name + "-up", bps / 8), sg4::LinkInRoute::Direction::UP);
     }
     site_zone->add_route(zone->get_netpoint(), nullptr, gw, nullptr, to_core, true);
   }
   site_zone->seal();
+  std::vector<double> tiers = {leaf_capacity};
+  if (net.tiers == 3) tiers.push_back(spine_capacity);
+  fabric_traffic.emplace(sc.horizon_s, sc.warmup_s, sc.timeseries_interval_s, tiers);
 }
 
 void use_fabric_network_model(sg4::Engine& engine) {
@@ -112,7 +118,8 @@ void use_fabric_network_model(sg4::Engine& engine) {
   engine.set_config("network/crosstraffic:0");
 }
 
-Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, EngineStats& stats) {
+Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, double warmup_s,
+                        double interval_s, EngineStats& stats) {
   auto t0 = std::chrono::steady_clock::now();
   auto* zone = sg4::create_star_zone("cluster");
   Platform p;
@@ -129,7 +136,7 @@ Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::ve
     }
     site->build(zone, sites.size() > 1 ? "site" + std::to_string(site->index) + "-" : "");
   }
-  if (!highways.empty()) p.highways = std::make_unique<Highways>(zone, static_cast<int>(sites.size()), highways, horizon_s);
+  if (!highways.empty()) p.highways = std::make_unique<Highways>(zone, static_cast<int>(sites.size()), highways, horizon_s, warmup_s, interval_s);
   zone->seal();
   for (const auto& site : sites) stats.pod_hosts += static_cast<int>(site->ctl.pods().size());
   stats.platform_build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -23,6 +23,8 @@ struct Platform {
 void use_fabric_network_model(simgrid::s4u::Engine& engine);
 
 // Builds and seals the platform. Counts pod hosts and build time in `stats`.
-Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, EngineStats& stats);
+// `highways` with the horizon, warm-up and timeseries interval of their traffic.
+Platform build_platform(std::vector<std::unique_ptr<Site>>& sites, const std::vector<Highway>& highways, double horizon_s, double warmup_s,
+                        double interval_s, EngineStats& stats);
 
 }  // namespace capsim

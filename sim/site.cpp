@@ -136,6 +136,13 @@ void Site::submit(JobRecord& r) {
   queued_gpus += r.job.gpus;
 }
 
+void Site::flow_moved(const RingFlow& f, double bytes, double t0, double t1) {
+  // Up its source group's uplink and down its destination's; between pods, up and down the spines' too.
+  fabric_traffic->add(0, 2 * bytes, t0, t1);
+  if (fabric_traffic->groups() > 1 && group_pod[static_cast<std::size_t>(f.src)] != group_pod[static_cast<std::size_t>(f.dst)])
+    fabric_traffic->add(1, 2 * bytes, t0, t1);
+}
+
 void Site::incoming(JobRecord& r) {
   r.site = index;
   incoming_work_gpu_s += r.job.gpus * r.job.estimate_s;

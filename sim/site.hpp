@@ -3,6 +3,7 @@
 // model and recorder, and the counters the recorder and dispatch read. Actors are cooperative (one runs
 // at a time), so this state needs no locking.
 #include <limits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +14,7 @@
 
 #include "models/federation/dispatch.hpp"
 #include "models/power/cap_controller.hpp"
+#include "models/results/link_traffic.hpp"
 #include "models/results/recorder.hpp"
 #include "models/results/run_result.hpp"
 #include "models/scenario/scenario.hpp"
@@ -53,6 +55,8 @@ struct Site {
   void arrived(const JobRecord& r);
   // A job's execs ended while its flows go on: its GPUs draw idle power and do no work until it ends.
   void compute_done(JobRecord& r);
+  // Bytes of a job's flow moved between t0 and t1 (all of them, or up to the horizon): the tiers it crossed.
+  void flow_moved(const RingFlow& f, double bytes, double t0, double t1);
   // Takes the GPUs of a started job; returns what its worker runs.
   Launch place(const StartDecision& d, JobRecord& r, EngineStats& stats);
   void complete(JobRecord& r);
@@ -77,6 +81,7 @@ struct Site {
   PowerCapController ctl;
   Recorder rec;
   RunResult result;
+  std::optional<LinkTraffic> fabric_traffic;  // a network section: leaf uplinks, then spine uplinks (3 tiers)
   double last_service_check = 0;
   double energy_at_warmup = 0;
   bool events = false;  // something happened at this instant: decide

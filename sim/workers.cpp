@@ -7,6 +7,9 @@
 namespace sg4 = simgrid::s4u;
 
 namespace capsim {
+namespace {
+std::uint64_t flow_size(const RingFlow& f) { return static_cast<std::uint64_t>(std::max(1.0, std::round(f.bytes))); }
+}  // namespace
 
 void WorkerPool::run(Site& site, JobId job, Site::Launch launch) {
   Worker* w;
@@ -53,20 +56,22 @@ bool WorkerPool::run_with_flows(Worker* w) {
   // Members, not locals: when the run ends, killing a worker unwinds its stack, and destroying an
   // unfinished activity then would abort.
   std::vector<sg4::ActivityPtr>& pending = w->pending;
-  std::vector<char>& is_exec = w->is_exec;
+  std::vector<int>& kind = w->kind;
+  constexpr int kExec = -2, kTimer = -1;
   pending.assign(w->execs.begin(), w->execs.end());
-  is_exec.assign(pending.size(), 1);
+  kind.assign(pending.size(), kExec);
   auto timer = [&](double s) {
     pending.push_back(sg4::Exec::init()->set_flops_amount(s)->set_host(timer_)->start());
-    is_exec.push_back(0);
+    kind.push_back(kTimer);
   };
   // Flows over the fabric, then the latency terms; inside one host group, both on the timer.
   auto start_flows = [&] {
     if (l.flows.empty()) timer(l.local_s + l.latency_s);
-    for (const RingFlow& f : l.flows) {
-      pending.push_back(sg4::Comm::sendto_async(site.nic_host(f.src, f.nic_nodes), site.nic_host(f.dst, 1),
-                                                static_cast<std::uint64_t>(std::max(1.0, std::round(f.bytes)))));
-      is_exec.push_back(0);
+    w->flows_start_s = sg4::Engine::get_clock();
+    for (std::size_t i = 0; i < l.flows.size(); ++i) {
+      const RingFlow& f = l.flows[i];
+      pending.push_back(sg4::Comm::sendto_async(site.nic_host(f.src, f.nic_nodes), site.nic_host(f.dst, 1), flow_size(f)));
+      kind.push_back(static_cast<int>(i));
     }
   };
   if (l.overlap) start_flows();
@@ -78,12 +83,21 @@ bool WorkerPool::run_with_flows(Worker* w) {
     const auto got = sg4::Activity::wait_any_for(pending, horizon_s_ - sg4::Engine::get_clock());
     if (got < 0 || static_cast<std::size_t>(got) >= pending.size()) {
       w->done_ratio = 1 - w->execs.front()->get_remaining_ratio();
+      for (std::size_t i = 0; i < pending.size(); ++i)
+        if (kind[i] >= 0) {
+          const RingFlow& f = l.flows[static_cast<std::size_t>(kind[i])];
+          site.flow_moved(f, static_cast<double>(flow_size(f)) - pending[i]->get_remaining(), w->flows_start_s, horizon_s_);
+        }
       return false;
     }
     const auto i = static_cast<std::size_t>(got);
-    const bool exec = is_exec[i] != 0;
+    const bool exec = kind[i] == kExec;
+    if (kind[i] >= 0) {
+      const RingFlow& f = l.flows[static_cast<std::size_t>(kind[i])];
+      site.flow_moved(f, static_cast<double>(flow_size(f)), w->flows_start_s, sg4::Engine::get_clock());
+    }
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
-    is_exec.erase(is_exec.begin() + static_cast<std::ptrdiff_t>(i));
+    kind.erase(kind.begin() + static_cast<std::ptrdiff_t>(i));
     if (exec && --execs_left == 0) {
       if (!l.overlap) start_flows();
       if (!pending.empty()) {

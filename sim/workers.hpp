@@ -42,7 +42,8 @@ class WorkerPool {
     Site::Launch launch;
     std::vector<simgrid::s4u::ExecPtr> execs;
     std::vector<simgrid::s4u::ActivityPtr> pending;  // a job with flows: its activities not yet ended
-    std::vector<char> is_exec;                       // of each pending one
+    std::vector<int> kind;                           // of each pending one: kExec, kTimer or the flow's index
+    double flows_start_s = 0;
     double done_ratio = -1;  // of a job with flows still running at the horizon, taken then
   };
   void loop(Worker* w);

@@ -1,9 +1,11 @@
 #pragma once
 // What a run gives back: every job's record and the recorder's totals, per data center. SimGrid-free, so
 // reports/ and the command line use them without the engine.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/results/link_traffic.hpp"
 #include "models/results/recorder.hpp"
 #include "models/site/facility.hpp"
 #include "models/workload/workload.hpp"
@@ -60,7 +62,8 @@ struct RunResult {
   // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
   double it_energy_window_j = 0;  // over [warmup, horizon]: the compute nodes' (SimGrid's energy plugin)
   double fabric_energy_window_j = 0;  // the fabric's (a network section), from the recorder
-  std::vector<double> highway_bytes;  // a federation's: bytes over each of its links (federation.links), whole run
+  std::optional<LinkTraffic> fabric_traffic;   // a network section: by tier, leaf uplinks then spine uplinks (3 tiers)
+  std::optional<LinkTraffic> highway_traffic;  // a federation's links (federation.links), by link
   double it_energy_total_j = 0;   // over [0, horizon]
   std::vector<TimeseriesRow> timeseries;
   double window_allocated_gpu_s = 0;

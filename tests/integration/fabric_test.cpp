@@ -17,6 +17,10 @@
 //   capsim_fabric_test serial SCENARIO [--set ...]
 //       with overlap false and no link latency, the first job takes its compute time plus its traffic at
 //       its NICs' rate (flat fabric, alone on its uplinks): T = T_compute + T_comm
+//   capsim_fabric_test traffic SCENARIO [--set ...]
+//       every job completes: the leaf uplinks carried each flow's bytes twice (up, then down), over the run and
+//       summed over the timeseries intervals (1e-9); spine uplinks carried something exactly when a
+//       communicating job spanned pods, and never more than the leaves; no interval above full utilisation
 //   capsim_fabric_test below A B MARGIN
 //       A <= B x (1 - MARGIN)
 #include <algorithm>
@@ -61,7 +65,7 @@ int bisection(const Scenario& s) {
   std::vector<std::unique_ptr<Site>> sites;
   sites.push_back(std::make_unique<Site>(s, 0));
   EngineStats stats;
-  Platform p = build_platform(sites, {}, 1e9, stats);
+  Platform p = build_platform(sites, {}, 1e9, 0, 3600, stats);
   // The halves as measure_fabric splits the nodes (build order); host groups split whole here.
   const auto& groups = s.fabric.groups;
   const int half = static_cast<int>(groups.size()) / 2;
@@ -150,6 +154,41 @@ double mean_slowdown(const Scenario& s) {
   return n > 0 ? sum / static_cast<double>(n) : 1.0;
 }
 
+int traffic(const Scenario& s) {
+  RunResult r = run_simulation(s, {});
+  double bytes = 0;
+  bool across_pods = false;
+  for (const JobRecord& j : r.jobs) {
+    if (j.status != JobStatus::completed) {
+      std::printf("FAIL: job %lld did not complete\n", static_cast<long long>(j.job.id));
+      return 1;
+    }
+    bytes += j.fabric_bytes;
+    across_pods = across_pods || (j.over_fabric && j.fabric_pods > 1);
+  }
+  const LinkTraffic& t = *r.fabric_traffic;
+  bool ok = within(t.window_bytes(0), 2 * bytes, 1e-9, "leaf uplink bytes");
+  for (std::size_t g = 0; g < t.groups(); ++g) {
+    double sum = 0, cap = t.window_bytes(g) / std::max(1e-300, t.window_utilization(g) * s.horizon_s);  // capacity, bytes/s
+    for (std::size_t k = 0; k < t.intervals(); ++k) {
+      const double len = std::min(s.horizon_s, (k + 1) * s.timeseries_interval_s) - k * s.timeseries_interval_s;
+      sum += t.interval_utilization(g, k) * cap * len;
+      if (t.interval_utilization(g, k) > 1 + 1e-9) {
+        std::printf("FAIL: tier %zu above full utilisation in interval %zu: %.9g\n", g, k, t.interval_utilization(g, k));
+        ok = false;
+      }
+    }
+    if (t.window_bytes(g) > 0) ok = within(sum, t.window_bytes(g), 1e-9, g == 0 ? "leaf bytes over the intervals" : "spine bytes over the intervals") && ok;
+  }
+  if (t.groups() > 1) {
+    const bool spine = t.window_bytes(1) > 0;
+    std::printf("%s: spine uplinks carried %.9g bytes; a job's flows crossed pods: %s\n", spine == across_pods && t.window_bytes(1) <= t.window_bytes(0) ? "ok" : "FAIL",
+                t.window_bytes(1), across_pods ? "yes" : "no");
+    ok = ok && spine == across_pods && t.window_bytes(1) <= t.window_bytes(0);
+  }
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -162,6 +201,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (mode == "serial") return serial(scenario_from_args(argc - 1, argv + 1));
+    if (mode == "traffic") return traffic(scenario_from_args(argc - 1, argv + 1));
     if (mode == "slowdown") {
       std::printf("%.17g\n", mean_slowdown(scenario_from_args(argc - 1, argv + 1)));
       return 0;
