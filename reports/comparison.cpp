@@ -64,6 +64,22 @@ std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
     }
     out.push_back(std::move(m));
   }
+  // With a fabric in any run: what it costs and draws, and what it does to jobs (rows absent otherwise).
+  const bool network = std::any_of(scenarios.begin(), scenarios.end(), [](const ScenarioRuns& sr) {
+    return std::any_of(sr.summaries.begin(), sr.summaries.end(), [](const json& s) { return s.contains("network"); });
+  });
+  if (network) {
+    out.push_back({{"network", "capex_usd", "total"}, "network_capex_usd"});
+    out.push_back({{"network", "power_kw", "total"}, "network_power_kw"});
+    out.push_back({{"network", "jobs", "comm_slowdown_mean"}, "comm_slowdown_mean"});
+    out.push_back({{"network", "jobs", "comm_slowdown_p95"}, "comm_slowdown_p95"});
+  }
+  if (std::any_of(scenarios.begin(), scenarios.end(), [](const ScenarioRuns& sr) {
+        return std::any_of(sr.summaries.begin(), sr.summaries.end(), [](const json& s) { return s.contains("highways"); });
+      })) {
+    out.push_back({{"highways", "staged_s", "mean"}, "staged_mean_s"});
+    out.push_back({{"highways", "staged_s", "p95"}, "staged_p95_s"});
+  }
   std::set<std::string> classes;
   for (const ScenarioRuns& sr : scenarios)
     for (const json& s : sr.summaries)
@@ -73,6 +89,7 @@ std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
     out.push_back({{"classes", c, "wait_censored_s", "p50"}, c + "_wait_censored_p50_s"});
     out.push_back({{"classes", c, "wait_censored_s", "p95"}, c + "_wait_censored_p95_s"});
     out.push_back({{"classes", c, "not_started_share"}, c + "_not_started_share"});
+    if (network) out.push_back({{"network", "jobs", "classes", c, "comm_slowdown_mean"}, c + "_comm_slowdown_mean"});
   }
   return out;
 }
@@ -249,6 +266,19 @@ std::string table(const json& rows, bool intervals) {
       {"total_cost_per_year_usd", "cost per year (M USD)"},
       {"cost_per_physical_gpu_hour_usd", "USD per GPU-hour"},
       {"cost_per_reference_gpu_hour_usd", "USD per reference GPU-hour"}};
+  const auto in_any = [&](const std::string& col) {
+    return std::any_of(rows.begin(), rows.end(), [&](const json& row) { return row.contains(col); });
+  };
+  if (in_any("network_capex_usd"))
+    for (const auto& c : std::vector<std::pair<std::string, std::string>>{{"network_capex_usd", "fabric capex (M USD)"},
+                                                                        {"network_power_kw", "fabric power (MW)"},
+                                                                        {"comm_slowdown_mean", "comm slowdown mean"},
+                                                                        {"comm_slowdown_p95", "comm slowdown p95"}})
+      shown.push_back(c);
+  if (in_any("staged_mean_s")) {
+    shown.push_back({"staged_mean_s", "input data staging mean (h)"});
+    shown.push_back({"staged_p95_s", "input data staging p95 (h)"});
+  }
   // Whose wait: each class's censored waits and the share of its jobs never started.
   const std::string suffix = "_not_started_share";
   std::set<std::string> classes;
@@ -259,6 +289,7 @@ std::string table(const json& rows, bool intervals) {
     shown.push_back({c + "_wait_censored_p50_s", c + " wait p50 (h)"});
     shown.push_back({c + "_wait_censored_p95_s", c + " wait p95 (h)"});
     shown.push_back({c + suffix, c + " not started (%)"});
+    if (in_any(c + "_comm_slowdown_mean")) shown.push_back({c + "_comm_slowdown_mean", c + " comm slowdown mean"});
   }
   // Columns as wide as the longest full name (and an interval, with replications).
   int width = intervals ? 21 : 14;
@@ -287,7 +318,8 @@ std::string table(const json& rows, bool intervals) {
     if (col.ends_with(suffix) || col == "hours_capped_share") v *= 100;
     if (divisor.count(col)) v /= divisor.at(col);
     if (col == "carbon_tco2_per_year") v /= 1000;
-    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours") v /= 1e6;
+    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd") v /= 1e6;
+    if (col == "network_power_kw") v /= 1e3;
     if (col == "utilization_allocated") v *= 100;
     const double rounded = std::round(v * 100) / 100;
     return num(rounded == 0 ? 0.0 : rounded);  // no "-0"

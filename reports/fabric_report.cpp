@@ -85,32 +85,49 @@ json fabric_json(const Scenario& s, const FabricMeasures* m) {
   return j;
 }
 
-json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd) {
-  json j = fabric_json(s, nullptr);
-  // Jobs that started in the window and completed: what the fabric did to those that communicated.
-  std::vector<double> slowdowns;
-  long long jobs = 0, spanning_pods = 0, over_fabric = 0, shared = 0;
-  double bytes = 0;
-  for (const JobRecord& jr : r.jobs) {
-    if (jr.status != JobStatus::completed || jr.start_s < s.warmup_s) continue;
-    ++jobs;
-    if (jr.fabric_pods > 1) ++spanning_pods;
-    if (!jr.communicates) continue;
-    slowdowns.push_back(comm_slowdown(jr));
-    if (jr.over_fabric) ++over_fabric;
-    bytes += jr.fabric_bytes;
-    if (jr.shared_link) ++shared;
-  }
+namespace {
+json slowdown_json(const std::vector<double>& slowdowns) {
   double sum = 0;
   for (double x : slowdowns) sum += x;
-  j["jobs"] = {{"completed", jobs},
-               {"communicating", slowdowns.size()},
-               {"share_spanning_pods", jobs > 0 ? static_cast<double>(spanning_pods) / jobs : 0.0},
-               {"share_over_fabric", slowdowns.empty() ? 0.0 : static_cast<double>(over_fabric) / slowdowns.size()},
-               {"share_sharing_a_link", slowdowns.empty() ? 0.0 : static_cast<double>(shared) / slowdowns.size()},
-               {"fabric_traffic_tb", bytes / 1e12},
-               {"comm_slowdown_mean", slowdowns.empty() ? 1.0 : sum / static_cast<double>(slowdowns.size())},
-               {"comm_slowdown_p95", slowdowns.empty() ? 1.0 : stats::percentile(slowdowns, 95)}};
+  return {{"communicating", slowdowns.size()},
+          {"comm_slowdown_mean", slowdowns.empty() ? 1.0 : sum / static_cast<double>(slowdowns.size())},
+          {"comm_slowdown_p95", slowdowns.empty() ? 1.0 : stats::percentile(slowdowns, 95)}};
+}
+}  // namespace
+
+json network_jobs_json(const std::vector<const JobRecord*>& all, double warmup_s, const std::vector<std::string>& class_names) {
+  // Jobs that started in the window and completed: what the fabric did to those that communicated.
+  std::vector<double> slowdowns;
+  std::vector<std::vector<double>> by_class(class_names.size());
+  long long jobs = 0, spanning_pods = 0, over_fabric = 0, shared = 0;
+  double bytes = 0;
+  for (const JobRecord* jr : all) {
+    if (jr->status != JobStatus::completed || jr->start_s < warmup_s) continue;
+    ++jobs;
+    if (jr->fabric_pods > 1) ++spanning_pods;
+    if (!jr->communicates) continue;
+    slowdowns.push_back(comm_slowdown(*jr));
+    by_class[static_cast<std::size_t>(jr->job.class_index)].push_back(slowdowns.back());
+    if (jr->over_fabric) ++over_fabric;
+    bytes += jr->fabric_bytes;
+    if (jr->shared_link) ++shared;
+  }
+  json j = slowdown_json(slowdowns);
+  j["completed"] = jobs;
+  j["share_spanning_pods"] = jobs > 0 ? static_cast<double>(spanning_pods) / jobs : 0.0;
+  j["share_over_fabric"] = slowdowns.empty() ? 0.0 : static_cast<double>(over_fabric) / slowdowns.size();
+  j["share_sharing_a_link"] = slowdowns.empty() ? 0.0 : static_cast<double>(shared) / slowdowns.size();
+  j["fabric_traffic_tb"] = bytes / 1e12;
+  j["classes"] = json::object();
+  for (std::size_t c = 0; c < class_names.size(); ++c) j["classes"][class_names[c]] = slowdown_json(by_class[c]);
+  return j;
+}
+
+json network_json(const Scenario& s, const RunResult& r, double hardware_capex_usd) {
+  json j = fabric_json(s, nullptr);
+  std::vector<const JobRecord*> jobs;
+  for (const JobRecord& jr : r.jobs) jobs.push_back(&jr);
+  j["jobs"] = network_jobs_json(jobs, s.warmup_s, r.class_names);
   j["energy_mwh"] = r.fabric_energy_window_j / 3.6e9;
   if (!r.fabric_traffic) return j;
   const LinkTraffic& t = *r.fabric_traffic;

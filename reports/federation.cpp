@@ -6,6 +6,7 @@
 #include "models/common/json_file.hpp"
 #include "models/cost/cost.hpp"
 #include "reports/demand.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/summary.hpp"
 #include "reports/timeseries.hpp"
 
@@ -268,6 +269,20 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   for (std::size_t i = 0; i < rs.size(); ++i) sites[s.member_names[i]] = member[i];
   out["sites"] = sites;
   if (!s.highways.empty()) out["highways"] = highways_summary(s, rs);
+  if (std::any_of(member.begin(), member.end(), [](const json& m) { return m.contains("network"); })) {
+    // The members' fabrics added up; their jobs together.
+    double capex = 0, power = 0, energy = 0;
+    std::vector<const JobRecord*> jobs;
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      for (const JobRecord& j : rs[i].jobs) jobs.push_back(&j);
+      if (!member[i].contains("network")) continue;
+      capex += member[i]["network"]["capex_usd"]["total"].get<double>();
+      power += member[i]["network"]["power_kw"]["total"].get<double>();
+      energy += member[i]["network"]["energy_mwh"].get<double>();
+    }
+    out["network"] = {{"capex_usd", {{"total", capex}}}, {"power_kw", {{"total", power}}}, {"energy_mwh", energy},
+                      {"jobs", network_jobs_json(jobs, s.warmup_s, rs.front().class_names)}};
+  }
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", rs.front().trace_jobs_skipped}};
   return out;
 }

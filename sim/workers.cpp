@@ -8,7 +8,11 @@ namespace sg4 = simgrid::s4u;
 
 namespace capsim {
 namespace {
-std::uint64_t flow_size(const RingFlow& f) { return static_cast<std::uint64_t>(std::max(1.0, std::round(f.bytes))); }
+double flow_size(const RingFlow& f) { return std::max(1.0, std::round(f.bytes)); }
+// SimGrid takes a comm's size as 64-bit bytes; a year-long flow of thousands of GPUs can exceed that, so a
+// flow is sent as consecutive comms of at most this size (with no simulated time between them, the sharing
+// is the same as one comm's).
+constexpr double kMaxCommBytes = 4611686018427387904.0;  // 2^62
 }  // namespace
 
 void WorkerPool::run(Site& site, JobId job, Site::Launch launch) {
@@ -65,14 +69,20 @@ bool WorkerPool::run_with_flows(Worker* w) {
     kind.push_back(kTimer);
   };
   // Flows over the fabric, then the latency terms; inside one host group, both on the timer.
+  std::vector<double>& unsent = w->unsent;
+  auto send = [&](std::size_t i) {
+    const RingFlow& f = l.flows[i];
+    const double bytes = std::min(unsent[i], kMaxCommBytes);
+    unsent[i] -= bytes;
+    pending.push_back(sg4::Comm::sendto_async(site.nic_host(f.src, f.nic_nodes), site.nic_host(f.dst, 1), static_cast<std::uint64_t>(bytes)));
+    kind.push_back(static_cast<int>(i));
+  };
   auto start_flows = [&] {
     if (l.flows.empty()) timer(l.local_s + l.latency_s);
     w->flows_start_s = sg4::Engine::get_clock();
-    for (std::size_t i = 0; i < l.flows.size(); ++i) {
-      const RingFlow& f = l.flows[i];
-      pending.push_back(sg4::Comm::sendto_async(site.nic_host(f.src, f.nic_nodes), site.nic_host(f.dst, 1), flow_size(f)));
-      kind.push_back(static_cast<int>(i));
-    }
+    unsent.clear();
+    for (const RingFlow& f : l.flows) unsent.push_back(flow_size(f));
+    for (std::size_t i = 0; i < l.flows.size(); ++i) send(i);
   };
   if (l.overlap) start_flows();
   std::size_t execs_left = w->execs.size(), flows_left = l.flows.size();
@@ -85,19 +95,21 @@ bool WorkerPool::run_with_flows(Worker* w) {
       w->done_ratio = 1 - w->execs.front()->get_remaining_ratio();
       for (std::size_t i = 0; i < pending.size(); ++i)
         if (kind[i] >= 0) {
-          const RingFlow& f = l.flows[static_cast<std::size_t>(kind[i])];
-          site.flow_moved(f, static_cast<double>(flow_size(f)) - pending[i]->get_remaining(), w->flows_start_s, horizon_s_);
+          const auto f = static_cast<std::size_t>(kind[i]);
+          site.flow_moved(l.flows[f], flow_size(l.flows[f]) - unsent[f] - pending[i]->get_remaining(), w->flows_start_s, horizon_s_);
         }
       return false;
     }
     const auto i = static_cast<std::size_t>(got);
-    const bool exec = kind[i] == kExec;
-    if (kind[i] >= 0) {
-      const RingFlow& f = l.flows[static_cast<std::size_t>(kind[i])];
-      site.flow_moved(f, static_cast<double>(flow_size(f)), w->flows_start_s, sg4::Engine::get_clock());
-    }
+    const int k = kind[i];
+    const bool exec = k == kExec;
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
     kind.erase(kind.begin() + static_cast<std::ptrdiff_t>(i));
+    if (k >= 0 && unsent[static_cast<std::size_t>(k)] > 0) {
+      send(static_cast<std::size_t>(k));  // the flow's next part
+      continue;
+    }
+    if (k >= 0) site.flow_moved(l.flows[static_cast<std::size_t>(k)], flow_size(l.flows[static_cast<std::size_t>(k)]), w->flows_start_s, sg4::Engine::get_clock());
     if (exec && --execs_left == 0) {
       if (!l.overlap) start_flows();
       if (!pending.empty()) {

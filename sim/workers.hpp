@@ -43,6 +43,7 @@ class WorkerPool {
     std::vector<simgrid::s4u::ExecPtr> execs;
     std::vector<simgrid::s4u::ActivityPtr> pending;  // a job with flows: its activities not yet ended
     std::vector<int> kind;                           // of each pending one: kExec, kTimer or the flow's index
+    std::vector<double> unsent;                      // by flow: bytes not yet handed to a comm
     double flows_start_s = 0;
     double done_ratio = -1;  // of a job with flows still running at the horizon, taken then
   };

@@ -9,6 +9,8 @@
 //   capsim_fabric_test ratio R TOLERANCE SCENARIO_ALONE SCENARIO_TOGETHER
 //       the first job's communication time with the second over its time alone (its trace without the
 //       second): R within TOLERANCE (relative). Run as two processes by the wrapper below.
+//   capsim_fabric_test runtime SECONDS SCENARIO [--set ...]
+//       the first job's run time is SECONDS (relative 1e-9)
 //   capsim_fabric_test time SCENARIO [--set ...]
 //       prints the first job's run time (for `ratio`, and for the compute-bound check)
 //   capsim_fabric_test slowdown SCENARIO [--set ...]
@@ -201,6 +203,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (mode == "serial") return serial(scenario_from_args(argc - 1, argv + 1));
+    if (mode == "runtime" && argc > 3)
+      return within(first_job_time(scenario_from_args(argc - 2, argv + 2)), std::atof(argv[2]), 1e-9, "run time (s)") ? 0 : 1;
     if (mode == "traffic") return traffic(scenario_from_args(argc - 1, argv + 1));
     if (mode == "slowdown") {
       std::printf("%.17g\n", mean_slowdown(scenario_from_args(argc - 1, argv + 1)));

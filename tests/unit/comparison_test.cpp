@@ -77,6 +77,28 @@ std::string cell(const std::vector<std::vector<std::string>>& rows, std::size_t 
 // against 12, 21, 33 h differ by 2, 1, 3 h, so by 2 h +- t(0.975, 2) x 1 / sqrt(3) = 2.484 h, far narrower
 // than the scenarios' own intervals (+- 24.8 h). The variant axes get a column each; replications.csv a
 // row per run, from which the means are recomputed.
+TEST(ComparisonTable, FabricRowsOnlyWhenARunHasOne) {
+  json plain = summary(1000, 10);
+  json fabric = summary(1000, 10);
+  fabric["network"]["capex_usd"]["total"] = 250e6;
+  fabric["network"]["power_kw"]["total"] = 1500;
+  fabric["network"]["jobs"]["comm_slowdown_mean"] = 1.25;
+  fabric["network"]["jobs"]["comm_slowdown_p95"] = 2.0;
+  fabric["network"]["jobs"]["classes"]["pretrain"]["comm_slowdown_mean"] = 1.5;
+  fabric["classes"]["pretrain"]["not_started_share"] = 0.0;
+  plain["classes"]["pretrain"]["not_started_share"] = 0.0;
+  const std::string without = comparison_table(make_comparison("t", 1, {{"a", "", {}, {plain}}}));
+  EXPECT_EQ(without.find("fabric"), std::string::npos) << without;
+  EXPECT_EQ(without.find("slowdown"), std::string::npos) << without;
+  const std::string with = comparison_table(make_comparison("t", 1, {{"a", "", {}, {plain}}, {"b", "", {}, {fabric}}}));
+  // M USD and MW; a run without a fabric shows "-".
+  EXPECT_NE(line_of(with, "fabric capex (M USD)").find(" - "), std::string::npos) << with;
+  EXPECT_NE(line_of(with, "fabric capex (M USD)").find("250"), std::string::npos) << with;
+  EXPECT_NE(line_of(with, "fabric power (MW)").find("1.5"), std::string::npos) << with;
+  EXPECT_NE(line_of(with, "comm slowdown p95").find("2"), std::string::npos) << with;
+  EXPECT_NE(line_of(with, "pretrain comm slowdown mean").find("1.5"), std::string::npos) << with;
+}
+
 TEST(Comparison, DifferencesArePairedByReplicationAndRunsAreListed) {
   auto waits = [](std::vector<double> hours, std::uint64_t seed0) {
     std::vector<json> out;
