@@ -129,12 +129,13 @@ json network_json(const Scenario& s, const RunResult& r, double hardware_capex_u
   for (const JobRecord& jr : r.jobs) jobs.push_back(&jr);
   j["jobs"] = network_jobs_json(jobs, s.warmup_s, r.class_names);
   j["energy_mwh"] = r.fabric_energy_window_j / 3.6e9;
-  if (!r.fabric_traffic) return j;
-  const LinkTraffic& t = *r.fabric_traffic;
-  j["utilization"] = json::object();
-  for (std::size_t g = 0; g < t.groups(); ++g)
-    j["utilization"][g == 0 ? "leaf_uplinks" : "spine_uplinks"] = {{"mean", t.window_utilization(g)}, {"peak", t.window_peak_utilization(g)}};
   j["share_of_hardware_capex"] = hardware_capex_usd > 0 ? s.fabric.total.usd() / hardware_capex_usd : 0.0;
+  if (r.fabric_traffic) {
+    const LinkTraffic& t = *r.fabric_traffic;
+    j["utilization"] = json::object();
+    for (std::size_t g = 0; g < t.groups(); ++g)
+      j["utilization"][g == 0 ? "leaf_uplinks" : "spine_uplinks"] = {{"mean", t.window_utilization(g)}, {"peak", t.window_peak_utilization(g)}};
+  }
   return j;
 }
 

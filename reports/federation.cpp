@@ -309,7 +309,7 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
   const bool network = std::any_of(s.members.begin(), s.members.end(), [](const Scenario& m) { return m.network.enabled; });
   std::string out = "site," + std::string(kTimeseriesCsvHeader) + (network ? kTimeseriesNetworkColumns : "");
   for (const Highway& h : s.highways)
-    out += ",highway_" + s.member_names[static_cast<std::size_t>(h.a)] + "_" + s.member_names[static_cast<std::size_t>(h.b)] + "_utilization";
+    out += ",highway." + s.member_names[static_cast<std::size_t>(h.a)] + "." + s.member_names[static_cast<std::size_t>(h.b)] + ".utilization";
   out += '\n';
   const std::string no_highways(s.highways.size(), ',');
   std::vector<TimeseriesRow> total = rs.front().timeseries;

@@ -92,6 +92,7 @@ class Simulation {
 
 int Simulation::dispatch(const Job& j, double now) {
   if (sites_.size() == 1) return 0;
+  if (class_pin_[j.class_index] >= 0) return class_pin_[j.class_index];
   std::vector<MemberView> views;
   for (const auto& s : sites_) views.push_back(s->view(j, now));
   if (const Scenario::ClassData* d = class_data(j))
@@ -262,6 +263,9 @@ void Simulation::scheduler_actor() {
       ++stats_.scheduler_wakeups;
       if (opt_.handle_signals && stop_requested()) {
         interrupted_ = true;
+        workers_->cancel_flows();
+        if (platform_.highways) platform_.highways->cancel();
+        sg4::this_actor::yield();  // the workers and transfers waiting on them end
         return;
       }
       // 1. completions, 2. jobs whose data arrived, then new arrivals, 3. tranches entering or leaving service, 4. one decision per site.

@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
+
+#include <simgrid/Exception.hpp>
 
 namespace sg4 = simgrid::s4u;
 
@@ -42,11 +45,17 @@ Highways::Highways(sg4::NetZone* parent, int members, const std::vector<Highway>
 }
 
 double Highways::expected_s(int from, int to, double bytes) const {
-  return transfer_time_s(bytes, *routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)], links_);
+  const auto& route = routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)];
+  return route ? transfer_time_s(bytes, *route, links_) : std::numeric_limits<double>::infinity();
 }
 
 void Highways::account(int from, int to, double bytes, double t0, double t1) {
   for (const HighwayHop& h : *routes_[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)]) traffic_.add(static_cast<std::size_t>(h.link), bytes, t0, t1);
+}
+
+void Highways::cancel() {
+  for (const auto& t : transfers_)
+    if (t->comm) t->comm->cancel();
 }
 
 void Highways::stage(JobId job, int from, int to, double bytes, Site* site, Completions& done, EngineStats& stats) {
@@ -61,7 +70,13 @@ void Highways::stage(JobId job, int from, int to, double bytes, Site* site, Comp
     t->comm = sg4::Comm::sendto_async(src, dst, size);
     t->waited = {t->comm};
     // Waits at most until the horizon (SimGrid 3.32 aborts when it kills an actor blocked on a comm).
-    if (sg4::Activity::wait_any_for(t->waited, horizon_s_ - sg4::Engine::get_clock()) != 0) {
+    ssize_t got;
+    try {
+      got = sg4::Activity::wait_any_for(t->waited, horizon_s_ - sg4::Engine::get_clock());
+    } catch (const simgrid::Exception&) {
+      return;  // the run is stopping: cancel (a cancelled host-to-host comm reports a network failure)
+    }
+    if (got != 0) {
       account(from, to, static_cast<double>(size) - t->comm->get_remaining(), t0, horizon_s_);
       return;
     }

@@ -21,11 +21,14 @@ class Highways {
   // asserts on a comm to a host that is off) and draw nothing.
   Highways(simgrid::s4u::NetZone* parent, int members, const std::vector<Highway>& links, double horizon_s, double warmup_s, double interval_s);
 
-  // The time `bytes` take from member `from` to `to` alone on the route (0 for the same member).
+  // The time `bytes` take from member `from` to `to` alone on the route (0 for the same member, infinite
+  // without a route).
   double expected_s(int from, int to, double bytes) const;
   // Starts moving a job's input data to `site` (member `to`); the job is posted to `done.staged` when it
   // has arrived. A transfer still going at the horizon ends there, with its bytes moved so far counted.
   void stage(JobId job, int from, int to, double bytes, Site* site, Completions& done, EngineStats& stats);
+  // A run stopped before its horizon: cancels the transfers under way (as WorkerPool::cancel_flows).
+  void cancel();
   // What crossed each link (both directions), by link.
   const LinkTraffic& traffic() const { return traffic_; }
 

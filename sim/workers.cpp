@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include <simgrid/Exception.hpp>
+
 namespace sg4 = simgrid::s4u;
 
 namespace capsim {
@@ -39,6 +41,11 @@ void WorkerPool::record_progress(std::vector<JobRecord>& jobs) const {
     JobRecord& r = jobs[w->job];
     r.done_gpu_s = r.job.gpus * r.job.run_s * (w->done_ratio >= 0 ? w->done_ratio : 1 - w->execs.front()->get_remaining_ratio());
   }
+}
+
+void WorkerPool::cancel_flows() {
+  for (const auto& w : workers_)
+    for (const auto& a : w->pending) a->cancel();
 }
 
 void WorkerPool::start_execs(Worker* w) {
@@ -90,7 +97,12 @@ bool WorkerPool::run_with_flows(Worker* w) {
   while (!pending.empty()) {
     // SimGrid 3.32 aborts when it kills an actor blocked on a host-to-host comm (as the run ends), so the
     // wait ends at the horizon; the worker then takes the job's progress and ends.
-    const auto got = sg4::Activity::wait_any_for(pending, horizon_s_ - sg4::Engine::get_clock());
+    ssize_t got;
+    try {
+      got = sg4::Activity::wait_any_for(pending, horizon_s_ - sg4::Engine::get_clock());
+    } catch (const simgrid::Exception&) {
+      return false;  // the run is stopping: cancel_flows (a cancelled host-to-host comm reports a network failure)
+    }
     if (got < 0 || static_cast<std::size_t>(got) >= pending.size()) {
       w->done_ratio = 1 - w->execs.front()->get_remaining_ratio();
       for (std::size_t i = 0; i < pending.size(); ++i)

@@ -31,6 +31,9 @@ class WorkerPool {
   void run(Site& site, JobId job, Site::Launch launch);
   // The work running jobs have done so far (JobRecord::done_gpu_s; `jobs` indexed by id).
   void record_progress(std::vector<JobRecord>& jobs) const;
+  // A run stopped before its horizon (a signal): cancels what workers with flows wait on, so that none is
+  // killed blocked in wait_any_for (SimGrid 3.32 aborts then); each such worker then ends.
+  void cancel_flows();
 
  private:
   // The mutexes exist only because SimGrid's condition variables require one: actors are cooperative.

@@ -33,7 +33,7 @@ std::vector<Param> declare() {
   members.min_items = 1;
   members.max_items = 64;
   Param dispatch = string("dispatch", "least_queued_work",
-                          "Where each arriving job goes (unless pinned): \"least_queued_work\", the member whose queued work (GPUs x estimate) per GPU switched on is lowest; \"cheapest_power\", the lowest electricity price at that local hour; \"lowest_carbon\", the lowest grid carbon intensity at that hour. Ties go to the least queued work, then the first member. A member whose cluster can never hold the job is skipped.");
+                          "Where each arriving job goes (unless pinned): \"least_queued_work\", the member where it could start soonest: the transfer of its input data there (workload `data_site`) plus, unless it can start there at once, the queued work (GPUs x estimate) per GPU switched on; \"cheapest_power\", the lowest electricity price at that local hour; \"lowest_carbon\", the lowest grid carbon intensity at that hour. Ties go to the least queued work, then the first member. A member whose cluster can never hold the job is skipped.");
   choices(dispatch, {"least_queued_work", "cheapest_power", "lowest_carbon"});
   Param pin_tenant = string("tenant", json(), "A tenant (a job class's `tenant`).");
   pin_tenant.name_pattern = "a-z0-9_-";
@@ -215,8 +215,8 @@ void read_links(Scenario& s, const json& fed, const std::string& file) {
     h.bps = quantity_value(l["bandwidth"], Dimension::data_rate);
     h.latency_s = quantity_value(l["latency"], Dimension::time);
     auto cost = parse_money(l["cost_per_year"]);
-    if (!cost || !s.costs.fx.per_usd.count(cost->currency))
-      throw InputError(at + ".cost_per_year: expected money like \"2000000 USD\" in a currency of the cost catalog, found " + l["cost_per_year"].dump());
+    if (!cost || cost->amount < 0 || !s.costs.fx.per_usd.count(cost->currency))
+      throw InputError(at + ".cost_per_year: expected money of at least 0 like \"2000000 USD\" in a currency of the cost catalog, found " + l["cost_per_year"].dump());
     h.cost_usd_per_year = s.costs.fx.to_usd(*cost);
     s.highways.push_back(h);
   }

@@ -14,14 +14,19 @@ LinkTraffic::LinkTraffic(double horizon_s, double warmup_s, double interval_s, s
 
 void LinkTraffic::add(std::size_t group, double bytes, double t0, double t1) {
   t1 = std::min(t1, horizon_s_);
-  if (bytes <= 0 || t1 <= t0) return;  // bytes take time on any link
+  if (bytes <= 0) return;
   std::vector<double>& bins = bins_[group];
+  const auto first = std::min(bins.size() - 1, static_cast<std::size_t>(t0 / interval_s_));
+  if (t1 <= t0) {  // a flow whose end rounds onto its start: all in its instant's interval
+    bins[first] += bytes;
+    if (t0 >= warmup_s_) window_bytes_[group] += bytes;
+    return;
+  }
   const double rate = bytes / (t1 - t0);
-  for (auto k = static_cast<std::size_t>(t0 / interval_s_); k < bins.size(); ++k) {
+  for (std::size_t k = first; k < bins.size() && static_cast<double>(k) * interval_s_ < t1; ++k) {
     const double a = std::max(t0, static_cast<double>(k) * interval_s_);
     const double b = std::min(t1, static_cast<double>(k + 1) * interval_s_);
-    if (b <= a) break;
-    bins[k] += rate * (b - a);
+    if (b > a) bins[k] += rate * (b - a);
   }
   if (t1 > warmup_s_) window_bytes_[group] += rate * (t1 - std::max(t0, warmup_s_));
 }

@@ -59,7 +59,7 @@ string(JSON horizon GET "${s}" horizon_s)
 function(check_waits label p50 p95 share weighted)
   execute_process(COMMAND awk -F, -v w=${warmup} -v h=${horizon} -v cls=${label}
                           "NR > 1 && $4 >= w && $10 != \"rejected\" && (cls == \"*\" || $3 == cls) {
-                             print ($10 == \"queued\" ? h : $5) - $4, $11, $10 }" ${d}/jobs.csv
+                             printf \"%.17g %s %s\\n\", ($10 == \"queued\" ? h : $5) - $4, $11, $10 }" ${d}/jobs.csv
                   COMMAND sort -g -k1,1
                   COMMAND awk -v p50=${p50} -v p95=${p95} -v share=${share} -v ww=${weighted} "
     function bad(x, y) { if (y == \"\") return 0; return (x - y > 1e-9 * (y > 1 ? y : 1)) || (y - x > 1e-9 * (y > 1 ? y : 1)) }

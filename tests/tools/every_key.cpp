@@ -103,8 +103,17 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
   // A fabric with room to change its shape: leaves and spines of 16 ports, 3 tiers.
   if (last == "nodes_per_leaf" || last == "leaves_per_pod" || last == "leaf_oversubscription")
     return {"network.switch_radix=16", "network.spine_radix=16", "network.core_radix=16", "network.tiers=3"};
-  // A step's latency terms show only in a job bound by its communication: line-rate traffic through
-  // leaves oversubscribed 8:1.
+  // A class's communication shows only in jobs that span scale-up domains and end within the run: hour-long
+  // jobs of two nodes, communicating after their computation (for `overlap` itself, at line rate).
+  if (pattern.rfind("workload.classes.*.communication.", 0) == 0) {
+    const std::string cls = path.substr(0, path.find(".communication."));
+    std::vector<std::string> out = {cls + ".sizes={\"gpus\": [16]}", cls + ".durations={\"distribution\": \"constant\", \"value\": \"1 h\"}"};
+    const json& c = f.resolved["workload"]["classes"][std::stoul(cls.substr(cls.rfind('.') + 1))];
+    if (last != "overlap") out.push_back(cls + ".communication.overlap=false");
+    else if (c["communication"]["profile"] == "rate") out.push_back(cls + ".communication.traffic_per_gpu=\"400 Gbps\"");
+    return out;
+  }
+  // A trace's: line-rate traffic through leaves oversubscribed 8:1 makes its jobs bound by communication.
   if (last == "step_time")
     return {path.substr(0, path.rfind('.')) + ".traffic_per_gpu=\"400 Gbps\"", "network.leaf_oversubscription=8"};
   // A queue behind long jobs whose estimated ends fall inside the run.

@@ -26,7 +26,7 @@ check() {  # $1: table text, $2: CSV, $3: what
         for (i = 1; i <= n; i++) value[fld[1], i] = fld[i]
       }
       # label -> column, and the factor from the column to the label unit (prefix rows: below)
-      split("GPUs=gpus=1;utilisation=utilization_allocated=100;offered load=offered_load=1;unserved (M GPU-h)=unserved_gpu_hours=1e-6;mean wait (h)=wait_mean_s=2.7777777777777778e-4;p95 wait (h)=wait_p95_s=2.7777777777777778e-4;window (days)=window_days=1;facility peak (MW)=facility_peak_mw=1;hours power-capped (%)=hours_capped_share=100;PUE=pue_mean=1;carbon per year (kt CO2)=carbon_tco2_per_year=1e-3;capex (M USD)=capex_usd=1e-6;cost per year (M USD)=total_cost_per_year_usd=1e-6;USD per GPU-hour=cost_per_physical_gpu_hour_usd=1;USD per reference GPU-hour=cost_per_reference_gpu_hour_usd=1", rows, ";")
+      split("GPUs=gpus=1;utilisation=utilization_allocated=100;offered load=offered_load=1;unserved (M GPU-h)=unserved_gpu_hours=1e-6;mean wait (h)=wait_mean_s=2.7777777777777778e-4;p95 wait (h)=wait_p95_s=2.7777777777777778e-4;window (days)=window_days=1;facility peak (MW)=facility_peak_mw=1;hours power-capped (%)=hours_capped_share=100;PUE=pue_mean=1;carbon per year (kt CO2)=carbon_tco2_per_year=1e-3;capex (M USD)=capex_usd=1e-6;cost per year (M USD)=total_cost_per_year_usd=1e-6;USD per GPU-hour=cost_per_physical_gpu_hour_usd=1;USD per reference GPU-hour=cost_per_reference_gpu_hour_usd=1;fabric capex (M USD)=network_capex_usd=1e-6;fabric power (MW)=network_power_kw=1e-3;comm slowdown mean=comm_slowdown_mean=1;comm slowdown p95=comm_slowdown_p95=1;input data staging mean (h)=staged_mean_s=2.7777777777777778e-4;input data staging p95 (h)=staged_p95_s=2.7777777777777778e-4", rows, ";")
       for (r in rows) { split(rows[r], p, "="); column[p[1]] = p[2]; factor[p[1]] = p[3] }
       prefix["EFLOP"] = 1; prefix["ZFLOP"] = 1e-3; prefix["YFLOP"] = 1e-6; prefix["RFLOP"] = 1e-9
       prefix["MWh"] = 1; prefix["GWh"] = 1e-3; prefix["TWh"] = 1e-6
@@ -50,6 +50,7 @@ check() {  # $1: table text, $2: CSV, $3: what
       else if (match(label, /^facility energy per year \(([MGT]Wh)\)$/)) { c = "facility_energy_mwh_per_year"; unit = substr(label, 27, 3) }
       else if (match(label, / wait p(50|95) \(h\)$/)) { c = substr(label, 1, RSTART - 1) "_wait_censored_p" substr(label, RSTART + 7, 2) "_s"; f = 1 / 3600 }
       else if (match(label, / not started \(%\)$/)) { c = substr(label, 1, RSTART - 1) "_not_started_share"; f = 100 }
+      else if (match(label, / comm slowdown mean$/)) { c = substr(label, 1, RSTART - 1) "_comm_slowdown_mean"; f = 1 }
       else { print what ": row \"" label "\" has no known column"; bad = 1; next }
       if (unit != "") {
         if (!(unit in prefix)) { print what ": unknown prefix " unit; bad = 1; next }
