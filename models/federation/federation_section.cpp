@@ -125,12 +125,18 @@ json member_document(const json& doc, json& m, const std::string& file, const st
   return mdoc;
 }
 
-void read_pins(Scenario& s, const json& fed, const std::string& file) {
+// Each class's tenant, by class index (a trace's one class is the tenant "trace").
+std::vector<std::string> tenants_of(const Scenario& s) {
   std::vector<std::string> tenants;
   if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
     for (const auto& c : sw->classes) tenants.push_back(c.tenant);
   else
     tenants.push_back("trace");
+  return tenants;
+}
+
+void read_pins(Scenario& s, const json& fed, const std::string& file) {
+  const std::vector<std::string> tenants = tenants_of(s);
   for (std::size_t i = 0; i < fed["pins"].size(); ++i) {
     const json& p = fed["pins"][i];
     const std::string at = file + ": federation.pins." + std::to_string(i);
@@ -227,11 +233,7 @@ void read_data_sites(Scenario& s, const std::string& file) {
   const auto placements = class_placements(s);
   if (std::none_of(placements.begin(), placements.end(), [](const auto& p) { return !p.first->site.empty(); })) return;
   const auto routes = highway_routes(static_cast<int>(s.members.size()), s.highways);
-  std::vector<std::string> tenants;
-  if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
-    for (const auto& c : sw->classes) tenants.push_back(c.tenant);
-  else
-    tenants.push_back("trace");
+  const std::vector<std::string> tenants = tenants_of(s);
   for (std::size_t c = 0; c < placements.size(); ++c) {
     const auto& [data, at] = placements[c];
     Scenario::ClassData cd;
