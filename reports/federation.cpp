@@ -7,6 +7,7 @@
 #include "models/cost/cost.hpp"
 #include "reports/demand.hpp"
 #include "reports/fabric_report.hpp"
+#include "reports/goodput.hpp"
 #include "reports/summary.hpp"
 #include "reports/timeseries.hpp"
 
@@ -294,10 +295,12 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
   std::sort(all.begin(), all.end(), [](const JobRecord* a, const JobRecord* b) { return a->job.id < b->job.id; });
   const bool network = std::any_of(s.members.begin(), s.members.end(), [](const Scenario& m) { return m.network.enabled; });
   const bool staging = !s.class_data.empty();
-  std::string out = std::string(kJobsCsvHeader) + (network ? kJobsNetworkColumns : "") + ",site" + (staging ? ",staged_s" : "") + "\n";
+  std::string out = std::string(kJobsCsvHeader) + (network ? kJobsNetworkColumns : "") + (s.failures.enabled ? kJobsFailureColumns : "") + ",site" +
+                    (staging ? ",staged_s" : "") + "\n";
   out.reserve(out.size() + all.size() * 56);
   for (const JobRecord* j : all) {
     append_job_row(out, *j, rs.front().class_names, network);
+    if (s.failures.enabled) append_failure_columns(out, *j);
     out += ',' + s.member_names[j->site];
     if (staging) out += ',' + (j->staged_s >= 0 ? num(j->staged_s) : std::string());
     out += '\n';

@@ -9,6 +9,7 @@
 #include "models/cost/cost.hpp"
 #include "reports/demand.hpp"
 #include "reports/fabric_report.hpp"
+#include "reports/goodput.hpp"
 #include "reports/stats.hpp"
 
 namespace capsim {
@@ -349,6 +350,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["classes"] = classes_json(classes, r.class_names);
   out["tranches"] = tranches_json(s, r, delivered_flop);
   if (s.network.enabled) out["network"] = network_json(s, r, out["cost"]["usd"]["capex_hardware"].get<double>());
+  if (s.failures.enabled) add_failures(out, s, r);
   out["estimates_used"] = json::array();
   add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);
@@ -393,10 +395,11 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
 }
 
 std::string jobs_csv(const Scenario& s, const RunResult& r) {
-  std::string out = std::string(kJobsCsvHeader) + (s.network.enabled ? kJobsNetworkColumns : "") + "\n";
+  std::string out = std::string(kJobsCsvHeader) + (s.network.enabled ? kJobsNetworkColumns : "") + (s.failures.enabled ? kJobsFailureColumns : "") + "\n";
   out.reserve(out.size() + r.jobs.size() * 48);
   for (const JobRecord& j : r.jobs) {
     append_job_row(out, j, r.class_names, s.network.enabled);
+    if (s.failures.enabled) append_failure_columns(out, j);
     out += '\n';
   }
   return out;
@@ -460,6 +463,7 @@ std::string summary_text(const Scenario& s, const json& m) {
                 m["energy"]["it_mwh"].get<double>(), m["energy"]["facility_mwh"].get<double>());
   out += buf;
   if (m.contains("network")) out += network_text(m["network"]);
+  if (m.contains("failures")) out += failures_text(m);
   out += per_year_text(m);
   if (m["tranches"].size() > 1) {
     out += "tranche      accelerator      GPUs      arrives     alloc %  ref GPU-hours  capex (" + m["cost"]["currency"].get<std::string>() + ")\n";

@@ -56,10 +56,11 @@ void append_fabric_utilization(std::string& out, const RunResult& r, std::size_t
 
 std::string timeseries_csv(const Scenario& s, const RunResult& r) {
   const TimeseriesWriter w(s, true, s.facility.power_cap_w);
-  std::string out = std::string(kTimeseriesCsvHeader) + (s.network.enabled ? kTimeseriesNetworkColumns : "") + "\n";
+  std::string out = std::string(kTimeseriesCsvHeader) + (s.network.enabled ? kTimeseriesNetworkColumns : "") + (s.failures.enabled ? ",nodes_down" : "") + "\n";
   for (std::size_t k = 0; k < r.timeseries.size(); ++k) {
     w.append_row(out, r.timeseries[k]);
     if (s.network.enabled) append_fabric_utilization(out, r, k);
+    if (s.failures.enabled) out += ',' + num(r.timeseries[k].nodes_down);
     out += '\n';
   }
   return out;

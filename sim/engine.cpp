@@ -59,6 +59,9 @@ class Simulation {
   void take_completions(double now);
   void take_arrivals(double now);
   void take_staged(double now);
+  void take_failures(double now);
+  void interrupt(Site& site, JobId id, double now, bool stand_in);
+  void injector_actor();
   bool decide(double now);
   void finish(double now);
   int dispatch(const Job& j, double now);
@@ -82,6 +85,8 @@ class Simulation {
   sg4::MutexPtr sched_mutex_;
   Completions completed_;
   std::unique_ptr<WorkerPool> workers_;
+  sg4::MutexPtr injector_mutex_;
+  sg4::ConditionVariablePtr injector_cv_;  // the scheduler changed the failure heaps
   Platform platform_;
   long long jobs_done_ = 0;
   std::exception_ptr error_;
@@ -191,6 +196,56 @@ void Simulation::take_staged(double now) {
   completed_.staged.clear();
 }
 
+// Node failures and repairs, after completions (a job that ended at this instant is not interrupted).
+void Simulation::take_failures(double now) {
+  for (auto [site, e] : completed_.failures) {
+    switch (e.kind) {
+      case FailureEvent::Kind::fail: {
+        bool stand_in = false;
+        for (JobId id : site->node_failed(e.node, now, stand_in)) interrupt(*site, id, now, stand_in);
+        break;
+      }
+      case FailureEvent::Kind::repaired: site->node_repaired(e.node, now); break;
+      case FailureEvent::Kind::spare_repaired: site->spare_repaired(); break;
+    }
+  }
+  completed_.failures.clear();
+  injector_cv_->notify_one();
+}
+
+void Simulation::interrupt(Site& site, JobId id, double now, bool stand_in) {
+  JobRecord& r = jobs_[id];
+  site.interrupt(r, workers_->interrupt(id), now, stand_in);
+  if (stand_in) {
+    // A spare took the failed node's place: the job starts again at once on the same GPUs.
+    const StartDecision d{id, site.sched.restart(id, now, site.estimate_of(r))};
+    workers_->run(site, id, site.place(d, r, stats_, false));
+  } else {
+    site.sched.interrupt(id, now);
+    site.requeue(r);
+  }
+  site.record(now);
+}
+
+// One injector for every site: it sleeps until the earliest pending failure or repair and posts all that
+// fall due then. The scheduler wakes it whenever it changed the heaps.
+void Simulation::injector_actor() {
+  std::unique_lock<sg4::Mutex> lock(*injector_mutex_);
+  while (true) {
+    double next = sc_.horizon_s;
+    for (const auto& s : sites_) next = std::min(next, s->injector->next_time());
+    if (sg4::Engine::get_clock() < next) {
+      injector_cv_->wait_until(lock, next);
+      continue;
+    }
+    if (next >= sc_.horizon_s) return;
+    for (auto& s : sites_)
+      while (s->injector->next_time() <= next) completed_.failures.emplace_back(s.get(), s->injector->pop());
+    completed_.cv->notify_one();
+    injector_cv_->wait(lock);
+  }
+}
+
 // One decision per site with events (a decision with nothing changed could still differ once an estimate
 // is exceeded, so extra wake-ups must not decide), the power-cap controller around it. Returns whether
 // any site decided.
@@ -210,7 +265,7 @@ bool Simulation::decide(double now) {
     s.limit_starts(now);
     for (const StartDecision& d : s.sched.decide(now)) {
       JobRecord& r = jobs_[d.id];
-      r.start_s = sg4::Engine::get_clock();
+      if (r.start_s < 0) r.start_s = sg4::Engine::get_clock();
       r.status = JobStatus::running;
       r.nodes = static_cast<int>(d.placement.size());
       workers_->run(s, d.id, s.place(d, r, stats_));
@@ -229,7 +284,16 @@ void Simulation::finish(double now) {
     s->result.it_energy_total_j = s->plugin_energy();
     s->result.it_energy_window_j = s->result.it_energy_total_j - s->energy_at_warmup;
   }
-  workers_->record_progress(jobs_);
+  for (auto [id, done] : workers_->progress()) {
+    JobRecord& r = jobs_[id];
+    if (sc_.failures.enabled) {
+      Site& site = *sites_[r.site];
+      r.done_gpu_s = site.progress_gpu_s(r, done);
+      site.end_attempt(r, done, now);
+    } else {
+      r.done_gpu_s = r.job.gpus * r.job.run_s * done;
+    }
+  }
   progress(now, true);
 }
 
@@ -255,7 +319,8 @@ void Simulation::scheduler_actor() {
     }
     while (true) {
       const double wake = next_wake(sg4::Engine::get_clock(), warmup_sampled, any_hourly);
-      while (completed_.jobs.empty() && completed_.compute_done.empty() && completed_.staged.empty() && sg4::Engine::get_clock() < wake)
+      while (completed_.jobs.empty() && completed_.compute_done.empty() && completed_.staged.empty() && completed_.failures.empty() &&
+             sg4::Engine::get_clock() < wake)
         completed_.cv->wait_until(lock, wake);
       // Let every actor woken at this instant run first, so all completions of the instant are seen.
       sg4::this_actor::yield();
@@ -271,6 +336,7 @@ void Simulation::scheduler_actor() {
       // 1. completions, 2. jobs whose data arrived, then new arrivals, 3. tranches entering or leaving service, 4. one decision per site.
       for (auto& s : sites_) s->events = false;
       take_completions(now);
+      if (!completed_.failures.empty()) take_failures(now);
       take_staged(now);
       take_arrivals(now);
       for (auto& s : sites_) {
@@ -327,6 +393,7 @@ std::vector<RunResult> Simulation::results() {
     res.capped_s = rec.window_capped_s();
     res.throttled_gpu_s = rec.window_throttled_gpu_s();
     res.off_gpu_s = rec.window_off_gpu_s();
+    res.down_node_s = rec.window_down_node_s();
     res.window_tranches = rec.window_tranches();
     res.window_tranches.resize(s.sc.cluster.tranches.size());  // a window without any state has none
     res.hourly_window_it_j = rec.hourly_window_it_j();
@@ -360,6 +427,11 @@ std::vector<RunResult> Simulation::run() {
   completed_.cv = sg4::ConditionVariable::create();
   workers_ = std::make_unique<WorkerPool>(controller, platform_.timer, sc_.horizon_s, completed_, stats_);
   sg4::Actor::create("scheduler", controller, [this] { scheduler_actor(); });
+  if (sc_.failures.enabled) {
+    injector_mutex_ = sg4::Mutex::create();
+    injector_cv_ = sg4::ConditionVariable::create();
+    sg4::Actor::create("injector", controller, [this] { injector_actor(); })->daemonize();
+  }
   engine.run();
   if (error_) std::rethrow_exception(error_);
   if (interrupted_) {

@@ -31,6 +31,15 @@ Site::Site(const Scenario& s, int index)
     sched.set_fabric(std::move(group_of_node), std::move(pod_of_group));
   }
   for (const Tranche& t : s.cluster.tranches) service_rate += static_cast<double>(t.nodes) * s.cluster.gpus_per_node * t.speed;
+  if (s.failures.enabled) {
+    // Spares are the last nodes: out of the pool for good (they stand in by count, not by place).
+    const int working = s.cluster.nodes - s.failures.spare_nodes;
+    for (int n = working; n < s.cluster.nodes; ++n) sched.set_down(n, true);
+    spares_ready = s.failures.spare_nodes;
+    node_jobs.resize(static_cast<std::size_t>(s.cluster.nodes));
+    injector.emplace(s.failures, s.seed, index, s.cluster.nodes);
+    for (int n = 0; n < working; ++n) injector->up(n, 0);
+  }
 }
 
 void Site::apply(const PodSwitch& s) {
@@ -110,6 +119,7 @@ void Site::record(double now) {
   s.held_work_rate = held_rate * s.speed;
   s.tranches.assign(tranche_load.begin(), tranche_load.end());
   s.cap_room = false;
+  s.nodes_down = nodes_down;
   if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&
       now - ctl.last_switch_s() >= ctl.switch_interval_s()) {
     const NodePool& pool = sched.pool();
@@ -128,12 +138,29 @@ double Site::plugin_energy() const {
 
 void Site::submit(JobRecord& r) {
   r.site = index;
-  if (!sched.submit({r.job.id, r.job.gpus, r.job.submit_s, r.job.estimate_s})) {
+  const double estimate = estimate_of(r);
+  if (!sched.submit({r.job.id, r.job.gpus, r.job.submit_s, estimate})) {
     r.status = JobStatus::rejected;
     return;
   }
-  queued_work_gpu_s += r.job.gpus * r.job.estimate_s;
+  queued_work_gpu_s += r.job.gpus * estimate;
   queued_gpus += r.job.gpus;
+}
+
+Attempt Site::attempt_of(const JobRecord& r, double work_s, double pace, int nodes) const {
+  Attempt a;
+  a.useful_s = work_s / pace;
+  const CheckpointSpec* c = sc.class_checkpoint(r.job.class_index);
+  if (!c) return a;
+  a.restart_s = r.interruptions > 0 ? c->restart_s : 0;
+  a.cost_s = c->cost_s;
+  a.interval_s = checkpoint_interval_s(*c, sc.failures.node_mtbf_s / nodes);
+  return a;
+}
+
+double Site::estimate_of(const JobRecord& r) const {
+  if (!sc.failures.enabled) return r.job.estimate_s;
+  return attempt_of(r, std::max(0.0, r.job.estimate_s - r.saved_s), 1, sched.pool().nodes_needed(r.job.gpus)).total_s();
 }
 
 void Site::flow_moved(const RingFlow& f, double bytes, double t0, double t1) {
@@ -154,7 +181,7 @@ void Site::arrived(const JobRecord& r) {
   --incoming_jobs;
 }
 
-Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stats) {
+Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stats, bool from_queue) {
   // A job spread over generations runs at the pace of its slowest GPUs (they synchronise): every pod
   // gets the work its speed does in the job's run time, so all its execs end together.
   double job_speed = std::numeric_limits<double>::infinity();
@@ -162,7 +189,7 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   Launch launch;
   std::vector<PodShare>& shares = job_pods[d.id];
   std::size_t i = 0;
-  while (i < d.placement.size()) {
+  while (from_queue && i < d.placement.size()) {
     int pod = node_pod[d.placement[i].node];
     if (!ctl.pod(pod).on) throw std::logic_error("capsim: job " + std::to_string(d.id) + " placed on switched-off pod " + std::to_string(pod));
     int threads = 0, pod_held = 0;
@@ -171,22 +198,40 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
       pod_held += d.placement[i].held;
     }
     r.gpus_held += pod_held;
-    shares.push_back({pod, threads, pod_held, job_speed});
+    shares.push_back({pod, threads, pod_held, job_speed, threads});
     add_to_pod(pod, threads, pod_held, job_speed);
-    if (threads == 0) continue;
-    launch.pod_threads.emplace_back(pod, threads);
+  }
+  // Restarting in place, it keeps its pods and their load (Site::interrupt).
+  for (const PodShare& ps : shares) {
+    if (ps.threads == 0) continue;
+    launch.pod_threads.emplace_back(ps.pod, ps.threads);
     ++stats.execs_started;
   }
   std::bitset<128> generations;  // at most 65 tranches, so at most 65 accelerators
   for (const PodShare& ps : shares) generations.set(static_cast<std::size_t>(pod_generation[ps.pod]));
   r.generations = static_cast<int>(generations.count());
   launch.work = r.job.run_s / job_speed;
+  if (sc.failures.enabled) {
+    if (r.pace == 0) r.pace = job_speed;
+    Running& run = attempts[d.id];
+    run.attempt = attempt_of(r, r.job.run_s - r.saved_s, job_speed, static_cast<int>(d.placement.size()));
+    run.start_s = simgrid::s4u::Engine::get_clock();
+    run.pace = job_speed;
+    run.nodes.clear();
+    for (const NodeShare& n : d.placement) {
+      run.nodes.push_back(n.node);
+      node_jobs[static_cast<std::size_t>(n.node)].push_back(d.id);
+    }
+    launch.work = run.attempt.total_s();
+  }
   if (sc.network.enabled) plan_flows(r, d, shares, launch);
   stats.comms_started += static_cast<long long>(launch.flows.size());
-  gpus_held += r.gpus_held;
-  gpus_busy += r.job.gpus;
-  queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * r.job.estimate_s;
-  queued_gpus -= r.job.gpus;
+  if (from_queue) {
+    gpus_held += r.gpus_held;
+    gpus_busy += r.job.gpus;
+    queued_work_gpu_s = sched.queued() == 0 ? 0 : queued_work_gpu_s - r.job.gpus * estimate_of(r);
+    queued_gpus -= r.job.gpus;
+  }
   return launch;
 }
 
@@ -213,7 +258,7 @@ void Site::plan_flows(JobRecord& r, const StartDecision& d, const std::vector<Po
     if (key != last) ++domains;
     last = key;
   }
-  RingPlan plan = plan_ring(ring, domains, *profile, r.job.gpus, r.job.run_s, sc.cluster.gpus_per_node, group_pod, sc.network.link_latency_s);
+  RingPlan plan = plan_ring(ring, domains, *profile, r.job.gpus, r.job.run_s - r.saved_s, sc.cluster.gpus_per_node, group_pod, sc.network.link_latency_s);
   r.communicates = plan.communicates;
   r.over_fabric = !plan.flows.empty();
   for (const RingFlow& f : plan.flows) r.fabric_bytes += f.bytes;
@@ -271,6 +316,14 @@ void Site::compute_done(JobRecord& r) {
 }
 
 void Site::complete(JobRecord& r) {
+  if (sc.failures.enabled) {
+    end_attempt(r, 1, simgrid::s4u::Engine::get_clock());
+    r.saved_s = r.job.run_s;
+  }
+  release(r);
+}
+
+void Site::release(JobRecord& r) {
   untrack_links(r);
   if (r.compute_end_s < 0) {
     r.compute_end_s = simgrid::s4u::Engine::get_clock();
@@ -280,6 +333,88 @@ void Site::complete(JobRecord& r) {
   auto it = job_pods.find(r.job.id);
   for (const PodShare& ps : it->second) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
   job_pods.erase(it);
+}
+
+Attempt::Progress Site::end_attempt(JobRecord& r, double done, double now) {
+  auto it = attempts.find(r.job.id);
+  const Running& run = it->second;
+  Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
+  for (double* x : {&p.restart_s, &p.saved_s, &p.unsaved_s, &p.checkpoint_s}) *x *= run.pace;
+  r.overhead_gpu_s += r.job.gpus * (p.restart_s + p.checkpoint_s);
+  r.running_s += now - run.start_s;
+  for (int n : run.nodes) {
+    std::vector<JobId>& on = node_jobs[static_cast<std::size_t>(n)];
+    on.erase(std::find(on.begin(), on.end(), r.job.id));
+  }
+  attempts.erase(it);
+  return p;
+}
+
+void Site::interrupt(JobRecord& r, double done, double now, bool in_place) {
+  const Attempt::Progress p = end_attempt(r, done, now);
+  r.saved_s += p.saved_s;
+  r.done_gpu_s = r.job.gpus * r.saved_s;  // kept, whether it waits again or restarts
+  r.lost_gpu_s += r.job.gpus * p.unsaved_s;
+  ++r.interruptions;
+  if (in_place) {
+    // It keeps its pods (a retired one emptied now would switch off under it); GPUs idle since its
+    // execs ended work again.
+    untrack_links(r);
+    if (r.compute_end_s >= 0) {
+      gpus_busy += r.job.gpus;
+      for (PodShare& ps : job_pods.at(r.job.id)) {
+        add_to_pod(ps.pod, ps.threads, 0, ps.speed);
+        ps.busy = ps.threads;
+      }
+    }
+  } else {
+    release(r);
+    r.gpus_held = 0;  // taken again where it restarts
+  }
+  r.compute_end_s = -1;
+}
+
+void Site::requeue(JobRecord& r) {
+  r.status = JobStatus::queued;
+  const double estimate = estimate_of(r);
+  sched.resubmit({r.job.id, r.job.gpus, r.job.submit_s, estimate}, sc.failures.requeue_front);
+  queued_work_gpu_s += r.job.gpus * estimate;
+  queued_gpus += r.job.gpus;
+}
+
+double Site::progress_gpu_s(const JobRecord& r, double done) const {
+  const Running& run = attempts.at(r.job.id);
+  const Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
+  return r.job.gpus * (r.saved_s + (p.saved_s + p.unsaved_s) * run.pace);
+}
+
+std::vector<JobId> Site::node_failed(int node, double now, bool& stand_in) {
+  // A node switched off (under a cap, or out of service) cannot fail: its next failure is drawn from now.
+  if (!ctl.pod(node_pod[static_cast<std::size_t>(node)]).on) {
+    injector->up(node, now);
+    return {};
+  }
+  ++result.node_failures;
+  stand_in = spares_ready > 0;
+  if (stand_in) {
+    --spares_ready;
+    ++result.spare_stand_ins;
+    injector->repair(node, now, true);
+    injector->up(node, now);
+  } else {
+    sched.set_down(node, true);
+    ++nodes_down;
+    injector->repair(node, now, false);
+  }
+  events = true;
+  return node_jobs[static_cast<std::size_t>(node)];
+}
+
+void Site::node_repaired(int node, double now) {
+  sched.set_down(node, false);
+  --nodes_down;
+  injector->up(node, now);
+  events = true;
 }
 
 MemberView Site::view(const Job& j, double now) const {

@@ -12,6 +12,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/failures/checkpoint.hpp"
+#include "models/failures/injector.hpp"
 #include "models/federation/dispatch.hpp"
 #include "models/power/cap_controller.hpp"
 #include "models/results/link_traffic.hpp"
@@ -27,6 +29,7 @@ struct Site {
   struct PodShare {
     int pod, busy, held;
     double speed;  // the job's: its slowest pod's
+    int threads;   // its GPUs there (busy until its execs end)
   };
   // What a started job runs: one Exec per pod it touches, with one thread per busy GPU there, and with a
   // network section the flows of its ring (communication.hpp).
@@ -57,9 +60,29 @@ struct Site {
   void compute_done(JobRecord& r);
   // Bytes of a job's flow moved between t0 and t1 (all of them, or up to the horizon): the tiers it crossed.
   void flow_moved(const RingFlow& f, double bytes, double t0, double t1);
-  // Takes the GPUs of a started job; returns what its worker runs.
-  Launch place(const StartDecision& d, JobRecord& r, EngineStats& stats);
+  // Takes the GPUs of a started job (from the queue, or restarting in place); returns what its worker runs.
+  Launch place(const StartDecision& d, JobRecord& r, EngineStats& stats, bool from_queue = true);
   void complete(JobRecord& r);
+
+  // Failures (docs/failures.md). A node fails: returns the jobs on it, and whether a spare stood in (they
+  // restart in place) or the node is down (they go back to the queue).
+  std::vector<JobId> node_failed(int node, double now, bool& stand_in);
+  void node_repaired(int node, double now);
+  void spare_repaired() { ++spares_ready; }
+  // A running job stops at `now`, `done` of its attempt done: its work is split into saved, lost and
+  // overhead, and its GPUs are released, or kept when it restarts in place (`in_place`, then `place`
+  // with `from_queue` false).
+  void interrupt(JobRecord& r, double done, double now, bool in_place);
+  void requeue(JobRecord& r);
+  // Reference GPU-seconds of work a job still running at the horizon has done, `done` of its attempt done.
+  double progress_gpu_s(const JobRecord& r, double done) const;
+  std::optional<FailureInjector> injector;
+  // What the scheduler plans a queued job with: its requested time for the work left, with its checkpoints
+  // (and a restart after an interruption).
+  double estimate_of(const JobRecord& r) const;
+  // Ends a job's attempt at `now` (`done` of it done): adds its overhead and running time to the record and
+  // returns where it stood, in seconds at speed 1.
+  Attempt::Progress end_attempt(JobRecord& r, double done, double now);
 
   // The engine's call points of the power-cap controller, in the order of one decision: manage_pods
   // (switch on), limit_starts, the scheduler's decision, manage_pods (switch off), apply_power_cap.
@@ -105,6 +128,18 @@ struct Site {
   std::unordered_set<JobId> shared_jobs;
   void track_links(JobId id, const std::vector<RingFlow>& flows);
   void untrack_links(JobRecord& r);
+  Attempt attempt_of(const JobRecord& r, double work_s, double pace, int nodes) const;
+  void release(JobRecord& r);
+  struct Running {
+    Attempt attempt;
+    double start_s = 0;
+    double pace = 1;  // its slowest GPUs' speed
+    std::vector<int> nodes;
+  };
+  std::unordered_map<JobId, Running> attempts;  // with a failures section: running jobs
+  std::vector<std::vector<JobId>> node_jobs;    // the same by node
+  int spares_ready = 0;
+  long long nodes_down = 0;
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs

@@ -31,16 +31,69 @@ void WorkerPool::run(Site& site, JobId job, Site::Launch launch) {
   w->site = &site;
   w->launch = std::move(launch);
   w->job = job;
+  busy_[job] = w;
   w->cv->notify_one();
 }
 
-void WorkerPool::record_progress(std::vector<JobRecord>& jobs) const {
+std::vector<std::pair<JobId, double>> WorkerPool::progress() const {
   // Every exec of a job does the same share of its work per second (the job's pace), so the first tells.
+  std::vector<std::pair<JobId, double>> out;
   for (const auto& w : workers_) {
-    if (w->job < 0 || w->execs.empty()) continue;
-    JobRecord& r = jobs[w->job];
-    r.done_gpu_s = r.job.gpus * r.job.run_s * (w->done_ratio >= 0 ? w->done_ratio : 1 - w->execs.front()->get_remaining_ratio());
+    if (w->job < 0 || w->execs.empty() || w->interrupted) continue;
+    out.emplace_back(w->job, w->done_ratio >= 0 ? w->done_ratio : 1 - w->execs.front()->get_remaining_ratio());
   }
+  return out;
+}
+
+void WorkerPool::account_flows(Worker* w, double until_s) {
+  for (std::size_t i = 0; i < w->pending.size(); ++i)
+    if (w->kind[i] >= 0) {
+      const auto f = static_cast<std::size_t>(w->kind[i]);
+      w->site->flow_moved(w->launch.flows[f], flow_size(w->launch.flows[f]) - w->unsent[f] - w->pending[i]->get_remaining(), w->flows_start_s, until_s);
+    }
+}
+
+double WorkerPool::interrupt(JobId job) {
+  auto it = busy_.find(job);
+  Worker* w = it->second;
+  busy_.erase(it);
+  w->interrupted = true;
+  // Its worker has not run yet when the job starts again at once at the instant it started.
+  if (w->execs.empty()) return 0;
+  const double done = 1 - w->execs.front()->get_remaining_ratio();
+  account_flows(w, sg4::Engine::get_clock());
+  // One cancellation wakes the worker, which cancels the rest itself: cancelling another actor's
+  // activity lets it run at once, and it must not drop activities still going (SimGrid 3.32 aborts).
+  for (const auto& a : w->pending.empty() ? std::vector<sg4::ActivityPtr>(w->execs.begin(), w->execs.end()) : w->pending)
+    if (a->get_state() != sg4::Activity::State::FINISHED && a->get_state() != sg4::Activity::State::CANCELED) {
+      a->cancel();
+      break;
+    }
+  return done;
+}
+
+void WorkerPool::go_idle(Worker* w) {
+  if (!w->interrupted) busy_.erase(w->job);
+  // What an interrupted job still runs ends here; an activity on a pod switched off meanwhile has failed
+  // (test() reports it).
+  auto stop = [](const sg4::ActivityPtr& a) {
+    if (a->get_state() == sg4::Activity::State::FINISHED || a->get_state() == sg4::Activity::State::CANCELED) return;
+    try {
+      if (!a->test()) a->cancel();
+    } catch (const simgrid::Exception&) {
+    }
+  };
+  for (const auto& a : w->pending) stop(a);
+  for (const auto& e : w->execs) stop(e);
+  w->launch.pod_threads.clear();
+  w->launch.flows.clear();
+  w->launch.local_s = w->launch.latency_s = 0;
+  w->execs.clear();
+  w->pending.clear();
+  w->kind.clear();
+  w->job = -1;
+  w->interrupted = false;
+  idle_.push_back(w);
 }
 
 void WorkerPool::cancel_flows() {
@@ -61,7 +114,7 @@ void WorkerPool::start_execs(Worker* w) {
                            ->start());
 }
 
-bool WorkerPool::run_with_flows(Worker* w) {
+WorkerPool::Outcome WorkerPool::run_with_flows(Worker* w) {
   Site& site = *w->site;
   const Site::Launch& l = w->launch;
   // Members, not locals: when the run ends, killing a worker unwinds its stack, and destroying an
@@ -101,16 +154,14 @@ bool WorkerPool::run_with_flows(Worker* w) {
     try {
       got = sg4::Activity::wait_any_for(pending, horizon_s_ - sg4::Engine::get_clock());
     } catch (const simgrid::Exception&) {
-      return false;  // the run is stopping: cancel_flows (a cancelled host-to-host comm reports a network failure)
+      // A node of the job failed (interrupt), or the run is stopping (cancel_flows); a cancelled
+      // host-to-host comm reports a network failure.
+      return w->interrupted ? Outcome::done : Outcome::stopped;
     }
     if (got < 0 || static_cast<std::size_t>(got) >= pending.size()) {
       w->done_ratio = 1 - w->execs.front()->get_remaining_ratio();
-      for (std::size_t i = 0; i < pending.size(); ++i)
-        if (kind[i] >= 0) {
-          const auto f = static_cast<std::size_t>(kind[i]);
-          site.flow_moved(l.flows[f], flow_size(l.flows[f]) - unsent[f] - pending[i]->get_remaining(), w->flows_start_s, horizon_s_);
-        }
-      return false;
+      account_flows(w, horizon_s_);
+      return Outcome::horizon;
     }
     const auto i = static_cast<std::size_t>(got);
     const int k = kind[i];
@@ -124,7 +175,7 @@ bool WorkerPool::run_with_flows(Worker* w) {
     if (k >= 0) site.flow_moved(l.flows[static_cast<std::size_t>(k)], flow_size(l.flows[static_cast<std::size_t>(k)]), w->flows_start_s, sg4::Engine::get_clock());
     if (exec && --execs_left == 0) {
       if (!l.overlap) start_flows();
-      if (!pending.empty()) {
+      if (!pending.empty() && !w->interrupted) {
         done_.compute_done.emplace_back(&site, w->job);
         done_.cv->notify_one();
       }
@@ -132,26 +183,27 @@ bool WorkerPool::run_with_flows(Worker* w) {
       timer(l.latency_s);
     }
   }
-  return true;
+  return Outcome::done;
 }
 
 void WorkerPool::loop(Worker* w) {
   std::unique_lock<sg4::Mutex> lock(*w->mutex);
   while (true) {
     while (w->job < 0) w->cv->wait(lock);
+    if (w->interrupted) {  // a node failed at the instant the job started, before this worker ran
+      go_idle(w);
+      continue;
+    }
     Site& site = *w->site;
     const auto& pod_threads = w->launch.pod_threads;
     start_execs(w);
     if (w->launch.communicates()) {
-      if (!run_with_flows(w)) return;
-      done_.jobs.emplace_back(&site, w->job);
-      done_.cv->notify_one();
-      w->launch.pod_threads.clear();
-      w->launch.flows.clear();
-      w->launch.local_s = w->launch.latency_s = 0;
-      w->execs.clear();
-      w->job = -1;
-      idle_.push_back(w);
+      if (run_with_flows(w) != Outcome::done) return;
+      if (!w->interrupted) {
+        done_.jobs.emplace_back(&site, w->job);
+        done_.cv->notify_one();
+      }
+      go_idle(w);
       continue;
     }
     // Execs on pods of one speed end in the same step, and the job's end is reported right after the first
@@ -160,17 +212,24 @@ void WorkerPool::loop(Worker* w) {
     std::size_t last = 0;
     for (std::size_t i = 1; i < pod_threads.size(); ++i)
       if (site.pod_speed(pod_threads[i].first) != site.pod_speed(pod_threads[0].first)) last = pod_threads.size() - 1;
-    for (std::size_t i = 0; i <= last; ++i) w->execs[i]->wait();
+    try {
+      for (std::size_t i = 0; i <= last; ++i) w->execs[i]->wait();
+    } catch (const simgrid::Exception&) {
+      // A node of the job failed: the scheduler has handled it (interrupt), and may have switched off a
+      // retired pod the job ran on.
+      if (!w->interrupted) throw;
+    }
+    if (w->interrupted) {
+      go_idle(w);
+      continue;
+    }
     done_.jobs.emplace_back(&site, w->job);
     done_.cv->notify_one();
     // The job is over: an exec still unfinished holds only rounding (its pod may be switched off at this
     // instant once the scheduler has freed it), so it is cancelled rather than waited on.
     for (std::size_t i = last + 1; i < w->execs.size(); ++i)
       if (!w->execs[i]->test()) w->execs[i]->cancel();
-    w->launch.pod_threads.clear();
-    w->execs.clear();
-    w->job = -1;
-    idle_.push_back(w);
+    go_idle(w);
   }
 }
 

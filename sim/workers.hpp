@@ -3,6 +3,7 @@
 // execs, waits for them, and reports the job done to the scheduler. Pooled because creating an actor per
 // job cost most of the run time (../shared/SIMGRID.md measured it).
 #include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct Completions {
   std::vector<std::pair<Site*, JobId>> jobs;
   std::vector<std::pair<Site*, JobId>> compute_done;  // execs over, flows still going
   std::vector<std::pair<Site*, JobId>> staged;        // input data arrived: the job enters the queue
+  std::vector<std::pair<Site*, FailureEvent>> failures;  // node failures and repairs (the injector's)
   simgrid::s4u::ConditionVariablePtr cv;
 };
 
@@ -29,8 +31,11 @@ class WorkerPool {
       : host_(host), timer_(timer), horizon_s_(horizon_s), done_(done), stats_(stats) {}
   // Hands a started job to an idle worker (a new one if none is idle).
   void run(Site& site, JobId job, Site::Launch launch);
-  // The work running jobs have done so far (JobRecord::done_gpu_s; `jobs` indexed by id).
-  void record_progress(std::vector<JobRecord>& jobs) const;
+  // Each running job and the share of its attempt done so far (its execs' progress).
+  std::vector<std::pair<JobId, double>> progress() const;
+  // A node of the job failed: its worker's activities are cancelled (the worker then goes idle, reporting
+  // nothing); returns the share of its attempt done.
+  double interrupt(JobId job);
   // A run stopped before its horizon (a signal): cancels what workers with flows wait on, so that none is
   // killed blocked in wait_any_for (SimGrid 3.32 aborts then); each such worker then ends.
   void cancel_flows();
@@ -49,11 +54,15 @@ class WorkerPool {
     std::vector<double> unsent;                      // by flow: bytes not yet handed to a comm
     double flows_start_s = 0;
     double done_ratio = -1;  // of a job with flows still running at the horizon, taken then
+    bool interrupted = false;
   };
+  enum class Outcome { done, horizon, stopped };
+  void go_idle(Worker* w);
+  void account_flows(Worker* w, double until_s);
   void loop(Worker* w);
   void start_execs(Worker* w);
-  // A job with flows: waits on every activity as it ends; returns whether the last ended before the horizon.
-  bool run_with_flows(Worker* w);
+  // A job with flows: waits on every activity as it ends.
+  Outcome run_with_flows(Worker* w);
 
   simgrid::s4u::Host* host_;
   simgrid::s4u::Host* timer_;
@@ -62,6 +71,7 @@ class WorkerPool {
   EngineStats& stats_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Worker*> idle_;
+  std::unordered_map<JobId, Worker*> busy_;
 };
 
 }  // namespace capsim

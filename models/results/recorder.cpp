@@ -34,6 +34,7 @@ void Recorder::account(double a, double b) {
   r.gpus_in_service += state_.gpus_in_service * dt;
   r.gpus_off += state_.gpus_off * dt;
   r.capacity_gpus += state_.service_rate * dt;
+  r.nodes_down += static_cast<double>(state_.nodes_down) * dt;
   r.busy_level_gpu_s += state_.gpus_busy * state_.speed * dt;
   r.level_s += state_.speed * dt;
   if (a >= warmup_s_) {
@@ -42,6 +43,7 @@ void Recorder::account(double a, double b) {
     busy_work_gpu_s_ += state_.busy_work_rate * dt;
     service_gpu_s_ += state_.gpus_in_service * dt;
     off_gpu_s_ += state_.gpus_off * dt;
+    down_node_s_ += static_cast<double>(state_.nodes_down) * dt;
     window_busy_gpu_s_ += state_.gpus_busy * dt;
     window_compute_j_ += state_.compute_power_w * dt;
     window_fabric_j_ += state_.fabric_power_w * dt;
@@ -104,6 +106,7 @@ std::vector<TimeseriesRow> Recorder::rows() const {
     r.gpus_in_service /= len;
     r.gpus_off /= len;
     r.capacity_gpus /= len;
+    r.nodes_down /= len;
   }
   return out;
 }

@@ -41,6 +41,7 @@ struct ClusterState {
   // Throttling under a cap, with pods off or slowed, no pod in its dwell, and the first queued job would
   // fit on the free GPUs with those switched off: the controller should be using the cap to the full.
   bool cap_room = false;
+  long long nodes_down = 0;      // failed, under repair (a failures section)
   std::vector<TrancheLoad> tranches;  // by tranche, in the cluster's order
 };
 
@@ -50,6 +51,7 @@ struct TimeseriesRow {
   double gpus_allocated = 0, gpus_busy = 0, jobs_running = 0, jobs_queued = 0, it_power_w = 0, facility_power_w = 0;
   double gpus_in_service = 0, gpus_off = 0;
   double capacity_gpus = 0;  // GPUs in service x their speed: reference GPUs
+  double nodes_down = 0;
   // The power cap's speed level, weighted by busy GPUs (by time while none is busy).
   double speed_level = 1;
   double busy_level_gpu_s = 0, level_s = 0;  // its sums over the interval
@@ -79,6 +81,7 @@ class Recorder {
   double window_busy_work_gpu_s() const { return busy_work_gpu_s_; }
   double window_service_gpu_s() const { return service_gpu_s_; }
   double window_off_gpu_s() const { return off_gpu_s_; }
+  double window_down_node_s() const { return down_node_s_; }
   const std::vector<TrancheTotals>& window_tranches() const { return tranche_totals_; }
   // Per hour of the horizon, the part inside the window.
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
@@ -97,7 +100,7 @@ class Recorder {
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_it_w_ = 0, peak_facility_w_ = 0;
   double window_fabric_j_ = 0;
-  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0;
+  double capped_s_ = 0, throttled_gpu_s_ = 0, delivered_gpu_s_ = 0, busy_work_gpu_s_ = 0, service_gpu_s_ = 0, off_gpu_s_ = 0, down_node_s_ = 0;
 };
 
 }  // namespace capsim

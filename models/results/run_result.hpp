@@ -43,6 +43,13 @@ struct JobRecord {
   double compute_end_s = -1;             // its execs ended; its flows may go on until end_s
   // In a federation with data sites: how long its input data took to reach its member (-1: it did not move).
   double staged_s = -1;
+  // With a failures section (docs/failures.md); work in reference GPU-seconds:
+  int interruptions = 0;
+  double lost_gpu_s = 0;      // done since its last checkpoint when a node of it failed
+  double overhead_gpu_s = 0;  // checkpoints and restarts
+  double saved_s = 0;         // of its run time, kept by checkpoints (at speed 1)
+  double running_s = 0;       // wall time its attempts ran, to its end or the horizon
+  double pace = 0;            // speed of its slowest GPUs at its first start
 };
 
 struct EngineStats {
@@ -77,6 +84,9 @@ struct RunResult {
   double capped_s = 0;            // time in the window with nodes throttled under the power cap
   double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
   double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
+  // With a failures section: node failures (in the window), spares that stood in, node-seconds down.
+  long long node_failures = 0, spare_stand_ins = 0;
+  double down_node_s = 0;
   std::vector<TrancheTotals> window_tranches;  // by tranche, in the cluster's order
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room

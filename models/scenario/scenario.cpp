@@ -34,6 +34,12 @@ const CommProfile* Scenario::class_comm(int i) const {
   return c ? &*c : nullptr;
 }
 
+const CheckpointSpec* Scenario::class_checkpoint(int i) const {
+  const std::optional<CheckpointSpec>& c = std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].checkpoint
+                                                                                            : std::get<SwfWorkload>(workload).checkpoint;
+  return c ? &*c : nullptr;
+}
+
 double Scenario::class_mfu(int i) const {
   if (const auto* syn = std::get_if<SyntheticWorkload>(&workload)) return syn->classes[i].mfu;
   return std::get<SwfWorkload>(workload).mfu;

@@ -13,6 +13,7 @@
 #include "models/common/sha256.hpp"
 #include "models/cost/cost_spec.hpp"
 #include "models/federation/dispatch_policy.hpp"
+#include "models/failures/failure_spec.hpp"
 #include "models/federation/highways.hpp"
 #include "models/hardware/cluster.hpp"
 #include "models/network/fabric.hpp"
@@ -41,6 +42,7 @@ struct Scenario {
   CostSpec costs;
   NetworkSpec network;  // network.enabled: the scenario has a `network` section
   FabricLayout fabric;
+  FailureSpec failures;  // failures.enabled: the scenario has a `failures` section
   std::variant<SyntheticWorkload, SwfWorkload> workload;
   PolicyKind policy = PolicyKind::easy;
   bool topology_placement = false;  // with a network section: scheduler.fabric_placement "topology"
@@ -77,6 +79,8 @@ struct Scenario {
   double class_mfu(int i) const;
   // Its communication profile, or nullptr without a network section.
   const CommProfile* class_comm(int i) const;
+  // Its checkpointing, or nullptr (an interrupted job starts over; always without a failures section).
+  const CheckpointSpec* class_checkpoint(int i) const;
 
   // Every file the results depend on, by its path as resolved, and the built-in catalogs used ("built-in
   // hardware catalog"): part of `resolved` (`inputs`), so of the hash, and checked when a file records them.

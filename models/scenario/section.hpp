@@ -47,6 +47,7 @@ Section cluster_section();
 Section facility_section();
 Section costs_section();
 Section network_section();
+Section failures_section();
 Section workload_section();
 Section scheduler_section();
 Section outputs_section();

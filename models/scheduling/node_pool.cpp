@@ -98,7 +98,7 @@ void NodeCaps::clear() {
 }
 
 NodePool::NodePool(int nodes, int gpus_per_node)
-    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), available_(nodes, 1), buckets_(gpus_per_node + 1, IdSet(nodes)),
+    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), available_(nodes, 1), in_service_(nodes, 1), down_(nodes, 0), buckets_(gpus_per_node + 1, IdSet(nodes)),
       free_gpus_(static_cast<long long>(nodes) * gpus_per_node) {
   for (int n = 0; n < nodes; ++n) buckets_[gpn_].insert(n);
 }
@@ -114,6 +114,17 @@ void NodePool::move(int node, int new_free) {
 }
 
 void NodePool::set_available(int node, bool on) {
+  in_service_[node] = on;
+  refresh(node);
+}
+
+void NodePool::set_down(int node, bool down) {
+  down_[node] = down;
+  refresh(node);
+}
+
+void NodePool::refresh(int node) {
+  const bool on = in_service_[node] && !down_[node];
   if (static_cast<bool>(available_[node]) == on) return;
   available_[node] = on;
   if (on) {

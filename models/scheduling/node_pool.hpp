@@ -78,8 +78,10 @@ class NodePool {
   int free_nodes() const { return buckets_[gpn_].size(); }
   int free_on(int node) const { return free_[node]; }
   bool available(int node) const { return available_[node]; }
-  // A node out of service (not yet arrived, or retired) takes no job; its GPUs are not free ones.
+  // A node out of service (not yet arrived, retired, switched off under a cap) takes no job; its GPUs are
+  // not free ones. So does a node down (failed, under repair), whatever its service.
   void set_available(int node, bool on);
+  void set_down(int node, bool down);
   const IdSet& whole_nodes() const { return buckets_[gpn_]; }
   int nodes_needed(int gpus) const { return (gpus + gpn_ - 1) / gpn_; }
   // Whether a job of this size fits an empty pool.
@@ -115,7 +117,9 @@ class NodePool {
   std::vector<int> fabric_group_, fabric_pod_;  // by node, by host group (set_fabric)
   mutable std::vector<std::vector<int>> scratch_by_group_;  // free whole nodes of each host group, during a placement
   std::vector<int> free_;
-  std::vector<char> available_;
+  std::vector<char> available_;  // in service and not down
+  std::vector<char> in_service_, down_;
+  void refresh(int node);
   std::vector<IdSet> buckets_;  // buckets_[f]: available nodes with exactly f free GPUs
   long long free_gpus_ = 0;
 };

@@ -34,6 +34,33 @@ void Scheduler::complete(JobId id, double now) {
   running_.erase(it);
 }
 
+void Scheduler::interrupt(JobId id, double now) {
+  projection_valid_ = false;  // it ends before its planned end, and its GPUs may be down
+  complete(id, now);
+}
+
+void Scheduler::resubmit(const JobRequest& job, bool front) {
+  auto at = queue_.end();
+  if (front)
+    at = std::find_if(queue_.begin(), queue_.end(), [&](const JobRequest& q) { return std::pair(q.submit_s, q.id) > std::pair(job.submit_s, job.id); });
+  queue_.insert(at, job);
+  projection_valid_ = false;
+}
+
+const Placement& Scheduler::restart(JobId id, double now, double estimate_s) {
+  Running& r = running_.at(id);
+  by_planned_end_.erase({r.planned_end_s, id});
+  r.planned_end_s = now + estimate_s;
+  by_planned_end_.insert({r.planned_end_s, id});
+  projection_valid_ = false;
+  return r.placement;
+}
+
+void Scheduler::set_down(int node, bool down) {
+  pool_.set_down(node, down);
+  projection_valid_ = false;
+}
+
 void Scheduler::set_available(int first_node, int count, bool on) {
   for (int n = first_node; n < first_node + count; ++n) pool_.set_available(n, on);
   projection_valid_ = false;

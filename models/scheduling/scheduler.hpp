@@ -42,6 +42,14 @@ class Scheduler {
   bool submit(const JobRequest& job);
   // A running job ends at `now`; its GPUs are free for the next decision.
   void complete(JobId id, double now);
+  // A node of a running job failed: the job stops and its GPUs are free for the next decision.
+  void interrupt(JobId id, double now);
+  // An interrupted job waits again: at its place by submit time (ties by id) when `front`, else at the back.
+  void resubmit(const JobRequest& job, bool front);
+  // An interrupted job starts again at once on its GPUs (a spare stood in), planned to run `estimate_s`.
+  const Placement& restart(JobId id, double now, double estimate_s);
+  // A node fails (down) or is repaired: down, it takes no job (NodePool::set_down).
+  void set_down(int node, bool down);
   // Nodes enter or leave service (buildout phases, retirement): those out of service take no new job.
   void set_available(int first_node, int count, bool on);
   // Node ranges a job should stay inside when one holds it (NodePool::set_groups).

@@ -6,6 +6,7 @@
 
 #include "models/common/errors.hpp"
 #include "models/common/json_file.hpp"
+#include "models/failures/checkpoint_param.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -120,7 +121,7 @@ Param declare_class() {
   tenant.name_pattern = "a-z0-9_-";
   tenant.optional = true;
   tenant.default_note = "the class name";
-  std::vector<Param> fields = {cls_name, share, sizes, durations, est, mfu, profile, tenant, communication_param()};
+  std::vector<Param> fields = {cls_name, share, sizes, durations, est, mfu, profile, tenant, communication_param(), checkpoint_param()};
   for (Param& p : declare_data()) fields.push_back(std::move(p));
   Param cls = object("class", std::move(fields), "A job class.");
   return cls;
@@ -148,7 +149,7 @@ std::vector<Param> declare() {
   Param workload = object("workload", {source, scale}, "The jobs submitted to the cluster.");
   workload.discriminator = "source";
   workload.variants["synthetic"] = {mia, growth, classes};
-  workload.variants["swf"] = {swf_path, gpp, declare_mfu(), communication_param()};
+  workload.variants["swf"] = {swf_path, gpp, declare_mfu(), communication_param(), checkpoint_param()};
   for (Param& p : declare_data()) workload.variants["swf"].push_back(std::move(p));
   return {workload};
 }
@@ -278,6 +279,7 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
   jcs.tenant = r["workload"]["classes"][i]["tenant"];
   jcs.comm = read_communication(ctx, r["workload"]["classes"][i], p);
   jcs.data = read_data(ctx, jc, p);
+  jcs.checkpoint = read_checkpoint(ctx, jc, p);
   return jcs;
 }
 
@@ -330,6 +332,7 @@ void build(SectionContext& ctx) {
     sw.mfu = w["mfu"];
     sw.comm = read_communication(ctx, r["workload"], "workload");
     sw.data = read_data(ctx, w, "workload");
+    sw.checkpoint = read_checkpoint(ctx, w, "workload");
     s.workload = std::move(sw);
   }
 }

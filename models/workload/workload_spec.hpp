@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/failures/failure_spec.hpp"
 #include "models/network/communication.hpp"
 
 namespace capsim {
@@ -41,6 +42,7 @@ struct JobClassSpec {
   std::string tenant;           // who submits the class's jobs (default: the class name)
   std::optional<CommProfile> comm;  // with a network section
   DataPlacement data;               // in a federation
+  std::optional<CheckpointSpec> checkpoint;  // with a failures section
 };
 
 struct SyntheticWorkload {
@@ -59,6 +61,7 @@ struct SwfWorkload {
   double scale = 1;  // submit times / this
   std::optional<CommProfile> comm;  // with a network section
   DataPlacement data;               // in a federation
+  std::optional<CheckpointSpec> checkpoint;  // with a failures section
 };
 
 }  // namespace capsim

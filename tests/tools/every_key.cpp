@@ -100,6 +100,7 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
     return {"facility.cap_at_grid_limit=false", "facility.power_cap=\"" + std::to_string(cap_mw) + " MW\"", "workload.scale=3"};
   }
   if (last == "policy" || last == "dispatch") return {"workload.scale=4"};  // a queue
+  if (last == "requeue") return {"workload.scale=4", "failures.spare_nodes=0"};  // interrupted jobs wait in a queue
   // A fabric with room to change its shape: leaves and spines of 16 ports, 3 tiers.
   if (last == "nodes_per_leaf" || last == "leaves_per_pod" || last == "leaf_oversubscription")
     return {"network.switch_radix=16", "network.spine_radix=16", "network.core_radix=16", "network.tiers=3"};

@@ -1,0 +1,87 @@
+#include "reports/goodput.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "reports/summary.hpp"
+
+namespace capsim {
+using nlohmann::json;
+
+void append_failure_columns(std::string& out, const JobRecord& j) {
+  out += ',';
+  out += std::to_string(j.interruptions);
+  out += ',';
+  out += num(j.lost_gpu_s);
+}
+
+int size_bucket(int gpus) {
+  if (gpus <= 8) return 0;
+  if (gpus <= 64) return 1;
+  if (gpus <= 512) return 2;
+  if (gpus <= 4096) return 3;
+  return 4;
+}
+
+const char* size_bucket_name(int b) {
+  static const std::array<const char*, kSizeBuckets> names = {"1-8", "9-64", "65-512", "513-4096", "4097+"};
+  return names[static_cast<std::size_t>(b)];
+}
+
+double ettr(const JobRecord& j) { return j.job.run_s / j.pace / (j.end_s - j.start_s); }
+
+void add_failures(json& out, const Scenario& s, const RunResult& r) {
+  struct Bucket {
+    double gpus = 0, gpus_x_ettr = 0, running_s = 0;
+    long long jobs = 0, interruptions = 0;
+  };
+  std::array<Bucket, kSizeBuckets> buckets{};
+  Bucket all;
+  double useful = 0, lost = 0, overhead = 0;
+  for (const JobRecord& j : r.jobs) {
+    if (j.job.submit_s < s.warmup_s || j.start_s < 0) continue;
+    useful += j.done_gpu_s;
+    lost += j.lost_gpu_s;
+    overhead += j.overhead_gpu_s;
+    for (Bucket* b : {&buckets[static_cast<std::size_t>(size_bucket(j.job.gpus))], &all}) {
+      b->running_s += j.running_s;
+      b->interruptions += j.interruptions;
+      if (j.status != JobStatus::completed) continue;
+      ++b->jobs;
+      b->gpus += j.job.gpus;
+      b->gpus_x_ettr += j.job.gpus * ettr(j);
+    }
+  }
+  auto ettr_of = [](const Bucket& b) { return b.gpus > 0 ? json(b.gpus_x_ettr / b.gpus) : json(nullptr); };
+  auto mtbi_h = [](const Bucket& b) { return b.interruptions > 0 ? json(b.running_s / b.interruptions / 3600) : json(nullptr); };
+  json by_size = json::object(), mtbi = json::object();
+  for (int b = 0; b < kSizeBuckets; ++b) {
+    const Bucket& k = buckets[static_cast<std::size_t>(b)];
+    by_size[size_bucket_name(b)] = {{"jobs_completed", k.jobs}, {"ettr", ettr_of(k)}};
+    mtbi[size_bucket_name(b)] = {{"interruptions", k.interruptions}, {"running_hours", k.running_s / 3600}, {"mtbi_hours", mtbi_h(k)}};
+  }
+  out["failures"] = {{"count", r.node_failures},
+                     {"spare_stand_ins", r.spare_stand_ins},
+                     {"job_interruptions", all.interruptions},
+                     {"nodes_down_mean", r.down_node_s / (s.horizon_s - s.warmup_s)},
+                     {"mtbi_by_size", mtbi}};
+  out["goodput"] = {{"useful_gpu_hours", useful / 3600},
+                    {"gpu_hours_lost", lost / 3600},
+                    {"overhead_gpu_hours", overhead / 3600},
+                    {"ettr", ettr_of(all)},
+                    {"ettr_by_size", by_size}};
+}
+
+std::string failures_text(const json& m) {
+  const json& f = m["failures"];
+  const json& g = m["goodput"];
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "failures     %lld node failures (%lld met by spares), %lld job interruptions, %.2f nodes down on average\n"
+                "goodput      %.0f useful GPU-hours, %.0f lost, %.0f in checkpoints and restarts; ETTR %s\n",
+                f["count"].get<long long>(), f["spare_stand_ins"].get<long long>(), f["job_interruptions"].get<long long>(),
+                f["nodes_down_mean"].get<double>(), g["useful_gpu_hours"].get<double>(), g["gpu_hours_lost"].get<double>(),
+                g["overhead_gpu_hours"].get<double>(), text(g["ettr"], "%.3f").c_str());
+  return buf;
+}
+
+}  // namespace capsim

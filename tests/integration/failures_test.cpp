@@ -1,0 +1,115 @@
+// Checks one engine run with a failures section (one SimGrid engine per process: ctest starts this binary
+// once per scenario) against conservation laws and closed forms. The run starts counting at 0 (warm-up 0
+// s, forced here) so that every job's work lies inside the recorder's window.
+//   usage: capsim_failures_test SCENARIO [--set PATH=VALUE]... [gtest flags]
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/scenario/scenario.hpp"
+#include "sim/engine.hpp"
+#include "tests/integration/scenario_args.hpp"
+
+namespace capsim {
+namespace {
+
+Scenario* g_scenario = nullptr;
+RunResult* g_result = nullptr;
+const Scenario& sc() { return *g_scenario; }
+const RunResult& res() { return *g_result; }
+
+TEST(Failures, ScenarioIsInScope) {
+  ASSERT_TRUE(sc().failures.enabled);
+  ASSERT_FALSE(sc().network.enabled) << "jobs with flows idle their GPUs before they end: work is not busy time";
+  ASSERT_FALSE(sc().facility.power_cap_w.has_value()) << "throttling would add a deficit to the balance";
+  EXPECT_GT(res().node_failures, 0) << "a check of failures needs some";
+}
+
+TEST(Failures, WorkIsConserved) {
+  // Busy GPU-seconds x speed, integrated by the recorder over the run, are exactly what the jobs' records
+  // split into useful work, work lost to failures, and checkpoints and restarts.
+  double useful = 0, lost = 0, overhead = 0;
+  for (const JobRecord& j : res().jobs) {
+    useful += j.done_gpu_s;
+    lost += j.lost_gpu_s;
+    overhead += j.overhead_gpu_s;
+  }
+  const double busy = res().window_busy_work_gpu_s;
+  EXPECT_NEAR(useful + lost + overhead, busy, 1e-9 * busy) << "useful " << useful << ", lost " << lost << ", overhead " << overhead;
+  EXPECT_GT(lost, 0);
+}
+
+TEST(Failures, EveryJobIsAccountedFor) {
+  long long interruptions = 0;
+  const auto& t = sc().cluster.tranches;
+  const bool one_speed = std::all_of(t.begin(), t.end(), [&](const Tranche& x) { return x.speed == t.front().speed; });
+  for (const JobRecord& j : res().jobs) {
+    ASSERT_GE(j.interruptions, 0);
+    ASSERT_GE(j.lost_gpu_s, 0) << "job " << j.job.id;
+    ASSERT_GE(j.overhead_gpu_s, 0) << "job " << j.job.id;
+    ASSERT_LE(j.saved_s, j.job.run_s * (1 + 1e-12)) << "job " << j.job.id;
+    interruptions += j.interruptions;
+    if (j.status == JobStatus::queued && j.interruptions == 0) ASSERT_LT(j.start_s, 0) << "job " << j.job.id;
+    if (j.start_s < 0) continue;
+    ASSERT_LE(j.running_s, (j.end_s >= 0 ? j.end_s : sc().horizon_s) - j.start_s + 1e-6) << "job " << j.job.id;
+    if (j.status != JobStatus::completed) continue;
+    ASSERT_EQ(j.done_gpu_s, j.job.gpus * j.job.run_s);
+    // A job never interrupted and never checkpointing runs exactly its run time at its pace.
+    if (j.interruptions == 0 && j.overhead_gpu_s == 0) {
+      ASSERT_NEAR(j.end_s - j.start_s, j.job.run_s / j.pace, 1e-9 * j.job.run_s) << "job " << j.job.id;
+    }
+    // Time running is the useful work, the lost work and the overhead at the job's pace (one pace when
+    // every generation has the same speed; a requeued job may restart on another).
+    if (one_speed) ASSERT_NEAR(j.running_s * j.pace * j.job.gpus, j.done_gpu_s + j.lost_gpu_s + j.overhead_gpu_s, 1e-6 * j.done_gpu_s) << "job " << j.job.id;
+  }
+  EXPECT_GE(interruptions, res().node_failures - res().spare_stand_ins > 0 ? 1 : 0);
+}
+
+TEST(Failures, AllocatedGpusNeverExceedWorkingOnes) {
+  const int gpn = sc().cluster.gpus_per_node;
+  const double working = static_cast<double>(sc().cluster.nodes - sc().failures.spare_nodes) * gpn;
+  for (const TimeseriesRow& row : res().timeseries) ASSERT_LE(row.gpus_allocated + row.nodes_down * gpn, working + 1e-6) << "interval from " << row.start_s;
+}
+
+TEST(Failures, DownTimeFollowsTheRepairs) {
+  // Each failure not met by a spare keeps one node down for a repair time drawn from the repair
+  // distribution: the down node-seconds are their sum (less what the horizon cuts off).
+  const RepairSpec& r = sc().failures.repair;
+  const double n = static_cast<double>(res().node_failures - res().spare_stand_ins);
+  const double cv = r.kind == RepairSpec::Kind::fixed ? 0 : r.kind == RepairSpec::Kind::exponential ? 1 : std::sqrt(std::exp(r.sigma * r.sigma) - 1);
+  const double expected = n * r.mean_s, sd = std::sqrt(n) * r.mean_s * cv;
+  const double cut = static_cast<double>(sc().cluster.nodes) * r.mean_s * (1 + 5 * cv);  // repairs still going at the end
+  EXPECT_LE(res().down_node_s, expected + 5 * sd + 1e-6);
+  EXPECT_GE(res().down_node_s, expected - 5 * sd - cut);
+}
+
+TEST(Failures, CountFollowsTheRate) {
+  // Exponential failures of nodes that are up: Poisson with mean (node-seconds up) / MTBF. Nodes are up
+  // while their tranche serves (a retired pod running its last jobs adds a little), spares never fail.
+  if (sc().failures.kind != FailureSpec::Kind::exponential) GTEST_SKIP() << "Weibull failures are not Poisson";
+  double up = -res().down_node_s, last = 0;
+  for (const Tranche& t : sc().cluster.tranches) {
+    last = std::max(0.0, std::min(t.retire_s, sc().horizon_s) - t.arrive_s);
+    up += t.nodes * last;
+  }
+  up -= sc().failures.spare_nodes * last;
+  const double expected = up / sc().failures.node_mtbf_s;
+  EXPECT_NEAR(static_cast<double>(res().node_failures), expected, 5 * std::sqrt(expected));
+}
+
+}  // namespace
+}  // namespace capsim
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  std::vector<char*> args(argv, argv + argc);
+  static char set[] = "--set", warmup[] = "warmup=\"0 s\"";
+  args.push_back(set);
+  args.push_back(warmup);
+  static capsim::Scenario s = capsim::scenario_from_args(static_cast<int>(args.size()), args.data());
+  static capsim::RunResult r = capsim::run_simulation(s, {});
+  capsim::g_scenario = &s;
+  capsim::g_result = &r;
+  return RUN_ALL_TESTS();
+}
