@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end benchmark: prints wall time, peak memory and SimGrid activity counts for the pinned workload
 # (bench/year-100k-gpus.json: 100,000 GPUs, one year, ~1,000,000 jobs, EASY, energy on, all outputs), and
-# the platform build time of a 1,000,000-GPU cluster. Then the microbenchmarks.
+# the same year with node failures and checkpointing, and the platform build time of a 1,000,000-GPU
+# cluster. Then the microbenchmarks.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
@@ -16,6 +17,13 @@ show() {  # name, run.json
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
 ./build/capsim run bench/year-100k-gpus.json --out "$out/year" --quiet >/dev/null
 show "year, 100k GPUs, 1M jobs" "$out/year/run.json"
+# Failures at Llama 3's rate (3.79 per 1,000 node-days: about 17,000 in the year), checkpoints every 30 min,
+# against the same job stream with rate 0 and the same checkpointing.
+ckpt='workload.classes.0.checkpoint={"interval": "fixed", "every": "30 min", "cost": "30 s", "restart": "2 min"}'
+./build/capsim run bench/year-100k-gpus.json --out "$out/rate0" --quiet --set 'failures={"node_failures_per_day": 0}' --set "$ckpt" >/dev/null
+show "year, failures rate 0" "$out/rate0/run.json"
+./build/capsim run bench/year-100k-gpus.json --out "$out/failures" --quiet --set 'failures={"node_failures_per_day": 0.00379}' --set "$ckpt" >/dev/null
+show "year, Llama 3 failures" "$out/failures/run.json"
 ./build/capsim run bench/platform-1m-gpus.json --out "$out/platform" --quiet >/dev/null
 show "platform, 1M GPUs" "$out/platform/run.json"
 printf '%-26s %s\n' "fabric, 1M GPUs" "$(./build/capsim topology bench/fabric-1m-gpus.json 2>&1 >/dev/null | tail -1)"

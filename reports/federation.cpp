@@ -270,6 +270,11 @@ json make_federation_summary(const Scenario& s, const std::vector<RunResult>& rs
   for (std::size_t i = 0; i < rs.size(); ++i) sites[s.member_names[i]] = member[i];
   out["sites"] = sites;
   if (!s.highways.empty()) out["highways"] = highways_summary(s, rs);
+  if (s.failures.enabled) {
+    std::vector<const RunResult*> all;
+    for (const RunResult& r : rs) all.push_back(&r);
+    add_failures(out, s, all);
+  }
   if (std::any_of(member.begin(), member.end(), [](const json& m) { return m.contains("network"); })) {
     // The members' fabrics added up; their jobs together.
     double capex = 0, power = 0, energy = 0;
@@ -300,7 +305,7 @@ std::string federation_jobs_csv(const Scenario& s, const std::vector<RunResult>&
   out.reserve(out.size() + all.size() * 56);
   for (const JobRecord* j : all) {
     append_job_row(out, *j, rs.front().class_names, network);
-    if (s.failures.enabled) append_failure_columns(out, *j);
+    if (s.failures.enabled) append_failure_columns(out, rs.front().failures_of(*j));
     out += ',' + s.member_names[j->site];
     if (staging) out += ',' + (j->staged_s >= 0 ? num(j->staged_s) : std::string());
     out += '\n';
@@ -313,12 +318,13 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
   std::string out = "site," + std::string(kTimeseriesCsvHeader) + (network ? kTimeseriesNetworkColumns : "");
   for (const Highway& h : s.highways)
     out += ",highway." + s.member_names[static_cast<std::size_t>(h.a)] + "." + s.member_names[static_cast<std::size_t>(h.b)] + ".utilization";
+  if (s.failures.enabled) out += ",nodes_down";
   out += '\n';
   const std::string no_highways(s.highways.size(), ',');
   std::vector<TimeseriesRow> total = rs.front().timeseries;
   for (auto& row : total)
     row.gpus_allocated = row.gpus_busy = row.jobs_running = row.jobs_queued = row.it_power_w = row.facility_power_w =
-        row.gpus_in_service = row.gpus_off = row.capacity_gpus = row.speed_level = 0;
+        row.gpus_in_service = row.gpus_off = row.capacity_gpus = row.speed_level = row.nodes_down = 0;
   std::vector<double> service_level(total.size(), 0.0);
   std::optional<double> cap_w = 0.0;  // the sum of the members' caps, when every member has one
   for (const Scenario& m : s.members) cap_w = cap_w && m.facility.power_cap_w ? std::optional<double>(*cap_w + *m.facility.power_cap_w) : std::nullopt;
@@ -329,8 +335,11 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
       out += s.member_names[i] + ',';
       w.append_row(out, row);
       if (network) append_fabric_utilization(out, rs[i], k);
-      out += no_highways + '\n';
+      out += no_highways;
+      if (s.failures.enabled) out += ',' + num(row.nodes_down);
+      out += '\n';
       TimeseriesRow& t = total[k];
+      t.nodes_down += row.nodes_down;
       t.gpus_allocated += row.gpus_allocated;
       t.gpus_busy += row.gpus_busy;
       t.jobs_running += row.jobs_running;
@@ -353,6 +362,7 @@ std::string federation_timeseries_csv(const Scenario& s, const std::vector<RunRe
     w.append_row(out, t);
     if (network) out += ",,";  // tiers of different fabrics are not added up
     for (std::size_t l = 0; l < s.highways.size(); ++l) out += ',' + num(rs.front().highway_traffic->interval_utilization(l, k));
+    if (s.failures.enabled) out += ',' + num(t.nodes_down);
     out += '\n';
   }
   return out;
@@ -380,6 +390,7 @@ std::string federation_summary_text(const Scenario& s, const json& m) {
                 m["demand"]["offered_gpu_hours"].get<double>(), text(m["demand"]["offered_load"], "%.2f").c_str(),
                 m["demand"]["served_gpu_hours"].get<double>(), m["demand"]["unserved_gpu_hours"].get<double>());
   out += buf;
+  if (m.contains("failures")) out += failures_text(m);
   out += per_year_text(m);
   out += estimates_text(m);
   if (m.contains("highways")) {

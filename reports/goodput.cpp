@@ -8,11 +8,11 @@
 namespace capsim {
 using nlohmann::json;
 
-void append_failure_columns(std::string& out, const JobRecord& j) {
+void append_failure_columns(std::string& out, const JobFailures& f) {
   out += ',';
-  out += std::to_string(j.interruptions);
+  out += std::to_string(f.interruptions);
   out += ',';
-  out += num(j.lost_gpu_s);
+  out += num(f.lost_gpu_s);
 }
 
 int size_bucket(int gpus) {
@@ -28,30 +28,38 @@ const char* size_bucket_name(int b) {
   return names[static_cast<std::size_t>(b)];
 }
 
-double ettr(const JobRecord& j) { return j.job.run_s / j.pace / (j.end_s - j.start_s); }
+double ettr(const JobRecord& j, const JobFailures& f) { return j.job.run_s / f.pace / (j.end_s - j.start_s); }
 
-void add_failures(json& out, const Scenario& s, const RunResult& r) {
+void add_failures(json& out, const Scenario& s, const std::vector<const RunResult*>& runs) {
   struct Bucket {
     double gpus = 0, gpus_x_ettr = 0, running_s = 0;
     long long jobs = 0, interruptions = 0;
   };
   std::array<Bucket, kSizeBuckets> buckets{};
   Bucket all;
-  double useful = 0, lost = 0, overhead = 0;
-  for (const JobRecord& j : r.jobs) {
-    if (j.job.submit_s < s.warmup_s || j.start_s < 0) continue;
-    useful += j.done_gpu_s;
-    lost += j.lost_gpu_s;
-    overhead += j.overhead_gpu_s;
-    for (Bucket* b : {&buckets[static_cast<std::size_t>(size_bucket(j.job.gpus))], &all}) {
-      b->running_s += j.running_s;
-      b->interruptions += j.interruptions;
-      if (j.status != JobStatus::completed) continue;
-      ++b->jobs;
-      b->gpus += j.job.gpus;
-      b->gpus_x_ettr += j.job.gpus * ettr(j);
-    }
+  double useful = 0, lost = 0, overhead = 0, down_node_s = 0;
+  long long count = 0, stand_ins = 0;
+  for (const RunResult* r : runs) {
+    count += r->node_failures;
+    stand_ins += r->spare_stand_ins;
+    down_node_s += r->down_node_s;
   }
+  for (const RunResult* r : runs)
+    for (const JobRecord& j : r->jobs) {
+      if (j.job.submit_s < s.warmup_s || j.start_s < 0) continue;
+      const JobFailures& f = r->failures_of(j);
+      useful += j.done_gpu_s;
+      lost += f.lost_gpu_s;
+      overhead += f.overhead_gpu_s;
+      for (Bucket* b : {&buckets[static_cast<std::size_t>(size_bucket(j.job.gpus))], &all}) {
+        b->running_s += f.running_s;
+        b->interruptions += f.interruptions;
+        if (j.status != JobStatus::completed) continue;
+        ++b->jobs;
+        b->gpus += j.job.gpus;
+        b->gpus_x_ettr += j.job.gpus * ettr(j, f);
+      }
+    }
   auto ettr_of = [](const Bucket& b) { return b.gpus > 0 ? json(b.gpus_x_ettr / b.gpus) : json(nullptr); };
   auto mtbi_h = [](const Bucket& b) { return b.interruptions > 0 ? json(b.running_s / b.interruptions / 3600) : json(nullptr); };
   json by_size = json::object(), mtbi = json::object();
@@ -60,10 +68,10 @@ void add_failures(json& out, const Scenario& s, const RunResult& r) {
     by_size[size_bucket_name(b)] = {{"jobs_completed", k.jobs}, {"ettr", ettr_of(k)}};
     mtbi[size_bucket_name(b)] = {{"interruptions", k.interruptions}, {"running_hours", k.running_s / 3600}, {"mtbi_hours", mtbi_h(k)}};
   }
-  out["failures"] = {{"count", r.node_failures},
-                     {"spare_stand_ins", r.spare_stand_ins},
+  out["failures"] = {{"count", count},
+                     {"spare_stand_ins", stand_ins},
                      {"job_interruptions", all.interruptions},
-                     {"nodes_down_mean", r.down_node_s / (s.horizon_s - s.warmup_s)},
+                     {"nodes_down_mean", down_node_s / (s.horizon_s - s.warmup_s)},
                      {"mtbi_by_size", mtbi}};
   out["goodput"] = {{"useful_gpu_hours", useful / 3600},
                     {"gpu_hours_lost", lost / 3600},

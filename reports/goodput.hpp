@@ -2,6 +2,7 @@
 // What failures cost a run (a failures section, docs/failures.md): summary.json `failures` and `goodput`,
 // the jobs.csv columns and the readable line.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@
 namespace capsim {
 
 inline constexpr const char* kJobsFailureColumns = ",interruptions,lost_gpu_s";
-void append_failure_columns(std::string& out, const JobRecord& j);  // no newline
+void append_failure_columns(std::string& out, const JobFailures& f);  // no newline
 
 // Size buckets of ETTR and of the mean time between interruptions, by GPUs: 1-8, 9-64, 65-512, 513-4096, more.
 inline constexpr int kSizeBuckets = 5;
@@ -20,10 +21,11 @@ const char* size_bucket_name(int b);
 
 // A job's effective training time ratio: its work at its first start's pace, unthrottled and without
 // checkpoints (Daly's T_s), over the time from its first start to its end.
-double ettr(const JobRecord& j);
+double ettr(const JobRecord& j, const JobFailures& f);
 
-// Adds `failures` and `goodput` to a run's summary, from the jobs submitted after the warm-up.
-void add_failures(nlohmann::json& summary, const Scenario& s, const RunResult& r);
+// Adds `failures` and `goodput` to a summary, from the jobs submitted after the warm-up: one run's, or a
+// federation's members' together.
+void add_failures(nlohmann::json& summary, const Scenario& s, const std::vector<const RunResult*>& runs);
 std::string failures_text(const nlohmann::json& summary);
 
 }  // namespace capsim

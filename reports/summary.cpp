@@ -350,7 +350,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["classes"] = classes_json(classes, r.class_names);
   out["tranches"] = tranches_json(s, r, delivered_flop);
   if (s.network.enabled) out["network"] = network_json(s, r, out["cost"]["usd"]["capex_hardware"].get<double>());
-  if (s.failures.enabled) add_failures(out, s, r);
+  if (s.failures.enabled) add_failures(out, s, {&r});
   out["estimates_used"] = json::array();
   add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);
@@ -399,7 +399,7 @@ std::string jobs_csv(const Scenario& s, const RunResult& r) {
   out.reserve(out.size() + r.jobs.size() * 48);
   for (const JobRecord& j : r.jobs) {
     append_job_row(out, j, r.class_names, s.network.enabled);
-    if (s.failures.enabled) append_failure_columns(out, j);
+    if (s.failures.enabled) append_failure_columns(out, r.failures_of(j));
     out += '\n';
   }
   return out;

@@ -48,6 +48,10 @@ class Simulation {
     else
       sites_.push_back(std::make_unique<Site>(s, 0));
     for (const auto& [tenant, member] : s.pins) pins_[tenant] = member;
+    if (s.failures.enabled) {
+      job_failures_ = std::make_shared<std::vector<JobFailures>>();
+      for (auto& site : sites_) site->job_failures = job_failures_.get();
+    }
   }
 
   std::vector<RunResult> run();
@@ -79,6 +83,7 @@ class Simulation {
   std::unique_ptr<JobSource> source_;
   std::optional<Job> next_;      // the next job to arrive
   std::vector<JobRecord> jobs_;  // indexed by JobId
+  std::shared_ptr<std::vector<JobFailures>> job_failures_;  // the same, with a failures section
   std::vector<std::string> class_names_;
   long long trace_jobs_skipped_ = 0;
   EngineStats stats_;
@@ -169,6 +174,7 @@ void Simulation::take_arrivals(double now) {
   while (next_ && next_->submit_s <= now) {
     JobRecord r;
     r.job = *next_;
+    if (job_failures_) job_failures_->emplace_back();
     const int m = dispatch(r.job, now);
     Site& site = *sites_[m];
     const Scenario::ClassData* d = class_data(r.job);
@@ -394,6 +400,7 @@ std::vector<RunResult> Simulation::results() {
     res.throttled_gpu_s = rec.window_throttled_gpu_s();
     res.off_gpu_s = rec.window_off_gpu_s();
     res.down_node_s = rec.window_down_node_s();
+    res.job_failures = job_failures_;
     res.window_tranches = rec.window_tranches();
     res.window_tranches.resize(s.sc.cluster.tranches.size());  // a window without any state has none
     res.hourly_window_it_j = rec.hourly_window_it_j();

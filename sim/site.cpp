@@ -152,7 +152,7 @@ Attempt Site::attempt_of(const JobRecord& r, double work_s, double pace, int nod
   a.useful_s = work_s / pace;
   const CheckpointSpec* c = sc.class_checkpoint(r.job.class_index);
   if (!c) return a;
-  a.restart_s = r.interruptions > 0 ? c->restart_s : 0;
+  a.restart_s = failures_of(r).interruptions > 0 ? c->restart_s : 0;
   a.cost_s = c->cost_s;
   a.interval_s = checkpoint_interval_s(*c, sc.failures.node_mtbf_s / nodes);
   return a;
@@ -160,7 +160,7 @@ Attempt Site::attempt_of(const JobRecord& r, double work_s, double pace, int nod
 
 double Site::estimate_of(const JobRecord& r) const {
   if (!sc.failures.enabled) return r.job.estimate_s;
-  return attempt_of(r, std::max(0.0, r.job.estimate_s - r.saved_s), 1, sched.pool().nodes_needed(r.job.gpus)).total_s();
+  return attempt_of(r, std::max(0.0, r.job.estimate_s - saved_s(r)), 1, sched.pool().nodes_needed(r.job.gpus)).total_s();
 }
 
 void Site::flow_moved(const RingFlow& f, double bytes, double t0, double t1) {
@@ -212,9 +212,10 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   r.generations = static_cast<int>(generations.count());
   launch.work = r.job.run_s / job_speed;
   if (sc.failures.enabled) {
-    if (r.pace == 0) r.pace = job_speed;
+    JobFailures& f = failures_of(r);
+    if (f.pace == 0) f.pace = job_speed;
     Running& run = attempts[d.id];
-    run.attempt = attempt_of(r, r.job.run_s - r.saved_s, job_speed, static_cast<int>(d.placement.size()));
+    run.attempt = attempt_of(r, r.job.run_s - f.saved_s, job_speed, static_cast<int>(d.placement.size()));
     run.start_s = simgrid::s4u::Engine::get_clock();
     run.pace = job_speed;
     run.nodes.clear();
@@ -258,7 +259,7 @@ void Site::plan_flows(JobRecord& r, const StartDecision& d, const std::vector<Po
     if (key != last) ++domains;
     last = key;
   }
-  RingPlan plan = plan_ring(ring, domains, *profile, r.job.gpus, r.job.run_s - r.saved_s, sc.cluster.gpus_per_node, group_pod, sc.network.link_latency_s);
+  RingPlan plan = plan_ring(ring, domains, *profile, r.job.gpus, r.job.run_s - saved_s(r), sc.cluster.gpus_per_node, group_pod, sc.network.link_latency_s);
   r.communicates = plan.communicates;
   r.over_fabric = !plan.flows.empty();
   for (const RingFlow& f : plan.flows) r.fabric_bytes += f.bytes;
@@ -318,7 +319,7 @@ void Site::compute_done(JobRecord& r) {
 void Site::complete(JobRecord& r) {
   if (sc.failures.enabled) {
     end_attempt(r, 1, simgrid::s4u::Engine::get_clock());
-    r.saved_s = r.job.run_s;
+    failures_of(r).saved_s = r.job.run_s;
   }
   release(r);
 }
@@ -340,8 +341,9 @@ Attempt::Progress Site::end_attempt(JobRecord& r, double done, double now) {
   const Running& run = it->second;
   Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
   for (double* x : {&p.restart_s, &p.saved_s, &p.unsaved_s, &p.checkpoint_s}) *x *= run.pace;
-  r.overhead_gpu_s += r.job.gpus * (p.restart_s + p.checkpoint_s);
-  r.running_s += now - run.start_s;
+  JobFailures& f = failures_of(r);
+  f.overhead_gpu_s += r.job.gpus * (p.restart_s + p.checkpoint_s);
+  f.running_s += now - run.start_s;
   for (int n : run.nodes) {
     std::vector<JobId>& on = node_jobs[static_cast<std::size_t>(n)];
     on.erase(std::find(on.begin(), on.end(), r.job.id));
@@ -352,10 +354,11 @@ Attempt::Progress Site::end_attempt(JobRecord& r, double done, double now) {
 
 void Site::interrupt(JobRecord& r, double done, double now, bool in_place) {
   const Attempt::Progress p = end_attempt(r, done, now);
-  r.saved_s += p.saved_s;
-  r.done_gpu_s = r.job.gpus * r.saved_s;  // kept, whether it waits again or restarts
-  r.lost_gpu_s += r.job.gpus * p.unsaved_s;
-  ++r.interruptions;
+  JobFailures& f = failures_of(r);
+  f.saved_s += p.saved_s;
+  r.done_gpu_s = r.job.gpus * f.saved_s;  // kept, whether it waits again or restarts
+  f.lost_gpu_s += r.job.gpus * p.unsaved_s;
+  ++f.interruptions;
   if (in_place) {
     // It keeps its pods (a retired one emptied now would switch off under it); GPUs idle since its
     // execs ended work again.
@@ -385,7 +388,7 @@ void Site::requeue(JobRecord& r) {
 double Site::progress_gpu_s(const JobRecord& r, double done) const {
   const Running& run = attempts.at(r.job.id);
   const Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
-  return r.job.gpus * (r.saved_s + (p.saved_s + p.unsaved_s) * run.pace);
+  return r.job.gpus * (failures_of(r).saved_s + (p.saved_s + p.unsaved_s) * run.pace);
 }
 
 std::vector<JobId> Site::node_failed(int node, double now, bool& stand_in) {

@@ -77,6 +77,7 @@ struct Site {
   // Reference GPU-seconds of work a job still running at the horizon has done, `done` of its attempt done.
   double progress_gpu_s(const JobRecord& r, double done) const;
   std::optional<FailureInjector> injector;
+  std::vector<JobFailures>* job_failures = nullptr;  // by JobId, the engine's (a failures section)
   // What the scheduler plans a queued job with: its requested time for the work left, with its checkpoints
   // (and a restart after an interruption).
   double estimate_of(const JobRecord& r) const;
@@ -128,6 +129,8 @@ struct Site {
   std::unordered_set<JobId> shared_jobs;
   void track_links(JobId id, const std::vector<RingFlow>& flows);
   void untrack_links(JobRecord& r);
+  JobFailures& failures_of(const JobRecord& r) const { return (*job_failures)[static_cast<std::size_t>(r.job.id)]; }
+  double saved_s(const JobRecord& r) const { return job_failures ? failures_of(r).saved_s : 0; }
   Attempt attempt_of(const JobRecord& r, double work_s, double pace, int nodes) const;
   void release(JobRecord& r);
   struct Running {

@@ -1,6 +1,7 @@
 #pragma once
 // What a run gives back: every job's record and the recorder's totals, per data center. SimGrid-free, so
 // reports/ and the command line use them without the engine.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,11 @@ struct JobRecord {
   double compute_end_s = -1;             // its execs ended; its flows may go on until end_s
   // In a federation with data sites: how long its input data took to reach its member (-1: it did not move).
   double staged_s = -1;
-  // With a failures section (docs/failures.md); work in reference GPU-seconds:
+};
+
+// What failures did to a job (a failures section, docs/failures.md), kept apart from JobRecord so that runs
+// without failures carry nothing more per job. Work in reference GPU-seconds.
+struct JobFailures {
   int interruptions = 0;
   double lost_gpu_s = 0;      // done since its last checkpoint when a node of it failed
   double overhead_gpu_s = 0;  // checkpoints and restarts
@@ -65,6 +70,9 @@ struct EngineStats {
 
 struct RunResult {
   std::vector<JobRecord> jobs;  // indexed by JobId
+  // With a failures section: by JobId, every job of the run (a federation's members share them).
+  std::shared_ptr<const std::vector<JobFailures>> job_failures;
+  const JobFailures& failures_of(const JobRecord& j) const { return (*job_failures)[static_cast<std::size_t>(j.job.id)]; }
   std::vector<std::string> class_names;
   // Compute-node energy from SimGrid's host-energy plugin (IT energy without network and storage).
   double it_energy_window_j = 0;  // over [warmup, horizon]: the compute nodes' (SimGrid's energy plugin)

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "models/scenario/scenario.hpp"
+#include "models/workload/workload.hpp"
 #include "sim/engine.hpp"
 #include "tests/integration/scenario_args.hpp"
 
@@ -26,14 +27,28 @@ TEST(Failures, ScenarioIsInScope) {
   EXPECT_GT(res().node_failures, 0) << "a check of failures needs some";
 }
 
+TEST(Failures, JobStreamIsTheWorkloadsAlone) {
+  // Failures draw from streams of their own: the jobs are those the workload gives without failures.
+  auto src = make_job_source(sc());
+  std::size_t i = 0;
+  while (auto j = src->next()) {
+    ASSERT_LT(i, res().jobs.size());
+    const Job& got = res().jobs[i++].job;
+    ASSERT_EQ(got.submit_s, j->submit_s);
+    ASSERT_EQ(got.gpus, j->gpus);
+    ASSERT_EQ(got.run_s, j->run_s);
+  }
+  EXPECT_EQ(i, res().jobs.size());
+}
+
 TEST(Failures, WorkIsConserved) {
   // Busy GPU-seconds x speed, integrated by the recorder over the run, are exactly what the jobs' records
   // split into useful work, work lost to failures, and checkpoints and restarts.
   double useful = 0, lost = 0, overhead = 0;
   for (const JobRecord& j : res().jobs) {
     useful += j.done_gpu_s;
-    lost += j.lost_gpu_s;
-    overhead += j.overhead_gpu_s;
+    lost += res().failures_of(j).lost_gpu_s;
+    overhead += res().failures_of(j).overhead_gpu_s;
   }
   const double busy = res().window_busy_work_gpu_s;
   EXPECT_NEAR(useful + lost + overhead, busy, 1e-9 * busy) << "useful " << useful << ", lost " << lost << ", overhead " << overhead;
@@ -45,23 +60,24 @@ TEST(Failures, EveryJobIsAccountedFor) {
   const auto& t = sc().cluster.tranches;
   const bool one_speed = std::all_of(t.begin(), t.end(), [&](const Tranche& x) { return x.speed == t.front().speed; });
   for (const JobRecord& j : res().jobs) {
-    ASSERT_GE(j.interruptions, 0);
-    ASSERT_GE(j.lost_gpu_s, 0) << "job " << j.job.id;
-    ASSERT_GE(j.overhead_gpu_s, 0) << "job " << j.job.id;
-    ASSERT_LE(j.saved_s, j.job.run_s * (1 + 1e-12)) << "job " << j.job.id;
-    interruptions += j.interruptions;
-    if (j.status == JobStatus::queued && j.interruptions == 0) ASSERT_LT(j.start_s, 0) << "job " << j.job.id;
+    const JobFailures& f = res().failures_of(j);
+    ASSERT_GE(f.interruptions, 0);
+    ASSERT_GE(f.lost_gpu_s, 0) << "job " << j.job.id;
+    ASSERT_GE(f.overhead_gpu_s, 0) << "job " << j.job.id;
+    ASSERT_LE(f.saved_s, j.job.run_s * (1 + 1e-12)) << "job " << j.job.id;
+    interruptions += f.interruptions;
+    if (j.status == JobStatus::queued && f.interruptions == 0) ASSERT_LT(j.start_s, 0) << "job " << j.job.id;
     if (j.start_s < 0) continue;
-    ASSERT_LE(j.running_s, (j.end_s >= 0 ? j.end_s : sc().horizon_s) - j.start_s + 1e-6) << "job " << j.job.id;
+    ASSERT_LE(f.running_s, (j.end_s >= 0 ? j.end_s : sc().horizon_s) - j.start_s + 1e-6) << "job " << j.job.id;
     if (j.status != JobStatus::completed) continue;
     ASSERT_EQ(j.done_gpu_s, j.job.gpus * j.job.run_s);
     // A job never interrupted and never checkpointing runs exactly its run time at its pace.
-    if (j.interruptions == 0 && j.overhead_gpu_s == 0) {
-      ASSERT_NEAR(j.end_s - j.start_s, j.job.run_s / j.pace, 1e-9 * j.job.run_s) << "job " << j.job.id;
+    if (f.interruptions == 0 && f.overhead_gpu_s == 0) {
+      ASSERT_NEAR(j.end_s - j.start_s, j.job.run_s / f.pace, 1e-9 * j.job.run_s) << "job " << j.job.id;
     }
     // Time running is the useful work, the lost work and the overhead at the job's pace (one pace when
     // every generation has the same speed; a requeued job may restart on another).
-    if (one_speed) ASSERT_NEAR(j.running_s * j.pace * j.job.gpus, j.done_gpu_s + j.lost_gpu_s + j.overhead_gpu_s, 1e-6 * j.done_gpu_s) << "job " << j.job.id;
+    if (one_speed) ASSERT_NEAR(f.running_s * f.pace * j.job.gpus, j.done_gpu_s + f.lost_gpu_s + f.overhead_gpu_s, 1e-6 * j.done_gpu_s) << "job " << j.job.id;
   }
   EXPECT_GE(interruptions, res().node_failures - res().spare_stand_ins > 0 ? 1 : 0);
 }
