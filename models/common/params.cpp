@@ -57,6 +57,11 @@ Param& choices(Param& p, std::vector<std::string> allowed) {
   p.choices = std::move(allowed);
   return p;
 }
+Param filled(Param p, std::string note) {
+  p.optional = true;
+  p.default_note = std::move(note);
+  return p;
+}
 
 namespace {
 

@@ -60,6 +60,9 @@ Param array(std::string name, Param items, std::string help);
 
 Param& range(Param& p, std::optional<double> min, std::optional<double> max, bool min_exclusive = false);
 Param& choices(Param& p, std::vector<std::string> allowed);
+// A key that may be left out, with no default: the loader fills it or requires it in some mode; `note`
+// says how, for the docs.
+Param filled(Param p, std::string note);
 
 // Validates `in` against `spec` and returns it with every default filled. Throws InputError whose
 // message is "FILE: PATH: expected ..., found ..." (PATH is dotted, like --set paths).

@@ -14,22 +14,16 @@ using units::Dimension;
 
 namespace {
 
-Param optional_key(Param p, const char* note) {
-  p.optional = true;
-  p.default_note = note;
-  return p;
-}
-
 std::vector<Param> declare() {
-  Param mtbf = optional_key(quantity("node_mtbf", Dimension::time, json(), "Mean time between failures of one node, while it is on (switched off under a power cap or out of service, it does not fail)."),
+  Param mtbf = filled(quantity("node_mtbf", Dimension::time, json(), "Mean time between failures of one node, while it is on (switched off under a power cap or out of service, it does not fail)."),
                             "required unless `node_failures_per_day`");
   range(mtbf, 0.0, 1e12, true);
-  Param rate = optional_key(number("node_failures_per_day", json(), "The same as a rate: failures per node per day (0: none). Llama 3's pre-training: 0.00379."),
+  Param rate = filled(number("node_failures_per_day", json(), "The same as a rate: failures per node per day (0: none). Llama 3's pre-training: 0.00379."),
                             "required unless `node_mtbf`");
   range(rate, 0.0, 1e6);
   Param dist = string("distribution", "exponential", "Time to failure of a node: \"exponential\" (a constant rate), or \"weibull\" with `weibull_shape` (its age restarts at each repair).");
   choices(dist, {"exponential", "weibull"});
-  Param shape = optional_key(number("weibull_shape", json(), "Weibull shape k (< 1: failures more likely early after a repair; 1: exponential). The scale follows from the mean."),
+  Param shape = filled(number("weibull_shape", json(), "Weibull shape k (< 1: failures more likely early after a repair; 1: exponential). The scale follows from the mean."),
                              "required with \"weibull\"");
   range(shape, 0.05, 20.0);
   shape.active_when = {{"distribution", {"weibull"}}};
@@ -45,7 +39,7 @@ std::vector<Param> declare() {
   range(spares, 0, 1e7);
   Param requeue = string("requeue", "front", "Where an interrupted job goes back in the queue when no spare stands in: \"front\" (its original place, by submit time) or \"back\".");
   choices(requeue, {"front", "back"});
-  Param failures = optional_key(object("failures", {mtbf, rate, dist, shape, repair, spares, requeue}, "Node failures and repairs (docs/failures.md). Without it nothing fails."),
+  Param failures = filled(object("failures", {mtbf, rate, dist, shape, repair, spares, requeue}, "Node failures and repairs (docs/failures.md). Without it nothing fails."),
                                 "none: nothing fails");
   return {failures};
 }
@@ -90,20 +84,20 @@ Section failures_section() { return {declare, build}; }
 params::Param checkpoint_param() {
   Param interval = string("interval", "daly", "Work between checkpoints: \"daly\" (Daly 2006's optimum for the job's mean time between interruptions, its nodes x the node failure rate), \"young\" (sqrt(2 x cost x that time)) or \"fixed\" (`every`).");
   choices(interval, {"daly", "young", "fixed"});
-  Param every = optional_key(quantity("every", Dimension::time, json(), "Work between two checkpoints, at the job's pace."), "required with \"fixed\"");
+  Param every = filled(quantity("every", Dimension::time, json(), "Work between two checkpoints, at the job's pace."), "required with \"fixed\"");
   range(every, 0.0, 10 * 365 * kDay, true);
   every.active_when = {{"interval", {"fixed"}}};
-  Param cost = optional_key(quantity("cost", Dimension::time, json(), "Time one checkpoint takes (the job's GPUs stay busy meanwhile)."), "`size` / `write_bandwidth`");
+  Param cost = filled(quantity("cost", Dimension::time, json(), "Time one checkpoint takes (the job's GPUs stay busy meanwhile)."), "`size` / `write_bandwidth`");
   range(cost, 0.0, 365 * kDay);
-  Param size = optional_key(quantity("size", Dimension::data_size, json(), "Size of one checkpoint of a job, written at `write_bandwidth`."), "none: `cost` is given");
+  Param size = filled(quantity("size", Dimension::data_size, json(), "Size of one checkpoint of a job, written at `write_bandwidth`."), "none: `cost` is given");
   range(size, 0.0, 1e18, true);
-  Param bw = optional_key(quantity("write_bandwidth", Dimension::data_rate, json(), "Storage bandwidth one job writes its checkpoint at."), "required with `size`");
+  Param bw = filled(quantity("write_bandwidth", Dimension::data_rate, json(), "Storage bandwidth one job writes its checkpoint at."), "required with `size`");
   range(bw, 0.0, 1e16, true);
   bw.active_when = {{"size", {"set"}}};
-  Param restart = optional_key(quantity("restart", Dimension::time, json(), "Time a job takes to restart from its last checkpoint after an interruption (reading it back, rebuilding state)."),
+  Param restart = filled(quantity("restart", Dimension::time, json(), "Time a job takes to restart from its last checkpoint after an interruption (reading it back, rebuilding state)."),
                                "the checkpoint's cost");
   range(restart, 0.0, 365 * kDay);
-  return optional_key(object("checkpoint", {interval, every, cost, size, bw, restart}, "Checkpointing of the jobs (with a `failures` section, docs/failures.md): an interrupted job loses the work since its last checkpoint."),
+  return filled(object("checkpoint", {interval, every, cost, size, bw, restart}, "Checkpointing of the jobs (with a `failures` section, docs/failures.md): an interrupted job loses the work since its last checkpoint."),
                       "none: an interrupted job starts over");
 }
 

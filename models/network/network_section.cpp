@@ -18,13 +18,6 @@ using units::Dimension;
 
 namespace {
 
-// A key the loader fills when it is left out (from the catalog or another key); `note` says how.
-Param filled(Param p, const char* note) {
-  p.optional = true;
-  p.default_note = note;
-  return p;
-}
-
 std::vector<Param> declare() {
   Param catalog = filled(string("catalog", json(), "Network catalog file (relative to the scenario file)."), "the built-in catalog");
   Param fabric = string("fabric", "rail_optimised",

@@ -14,18 +14,14 @@
 #include "models/site/facility.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
-#include "sim/engine.hpp"
-#include "tests/integration/scenario_args.hpp"
+#include "tests/integration/one_run.hpp"
 #include "tests/reference/event_loop.hpp"
 
 namespace capsim {
 namespace {
 
-Scenario* g_scenario = nullptr;
-RunResult* g_result = nullptr;
-
-const Scenario& sc() { return *g_scenario; }
-const RunResult& res() { return *g_result; }
+using one_run::res;
+using one_run::sc;
 
 TEST(Conservation, EveryJobIsAccountedFor) {
   // Every job of the source is recorded once, and its status follows from its times alone.
@@ -528,11 +524,4 @@ TEST(Reference, SameScheduleAsPlainEventLoop) {
 }  // namespace
 }  // namespace capsim
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  static capsim::Scenario s = capsim::scenario_from_args(argc, argv);
-  static capsim::RunResult r = capsim::run_simulation(s, {});
-  capsim::g_scenario = &s;
-  capsim::g_result = &r;
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return capsim::one_run::main(argc, argv); }

@@ -9,16 +9,13 @@
 
 #include "models/scenario/scenario.hpp"
 #include "models/workload/workload.hpp"
-#include "sim/engine.hpp"
-#include "tests/integration/scenario_args.hpp"
+#include "tests/integration/one_run.hpp"
 
 namespace capsim {
 namespace {
 
-Scenario* g_scenario = nullptr;
-RunResult* g_result = nullptr;
-const Scenario& sc() { return *g_scenario; }
-const RunResult& res() { return *g_result; }
+using one_run::res;
+using one_run::sc;
 
 TEST(Failures, ScenarioIsInScope) {
   ASSERT_TRUE(sc().failures.enabled);
@@ -117,15 +114,4 @@ TEST(Failures, CountFollowsTheRate) {
 }  // namespace
 }  // namespace capsim
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  std::vector<char*> args(argv, argv + argc);
-  static char set[] = "--set", warmup[] = "warmup=\"0 s\"";
-  args.push_back(set);
-  args.push_back(warmup);
-  static capsim::Scenario s = capsim::scenario_from_args(static_cast<int>(args.size()), args.data());
-  static capsim::RunResult r = capsim::run_simulation(s, {});
-  capsim::g_scenario = &s;
-  capsim::g_result = &r;
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return capsim::one_run::main(argc, argv, {"warmup=\"0 s\""}); }
