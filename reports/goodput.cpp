@@ -37,12 +37,25 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
   };
   std::array<Bucket, kSizeBuckets> buckets{};
   Bucket all;
-  double useful = 0, lost = 0, overhead = 0, down_node_s = 0;
-  long long count = 0, stand_ins = 0;
+  double useful = 0, lost = 0, overhead = 0, down_node_s = 0, repair_s = 0, stage_s[3] = {0, 0, 0};
+  long long count = 0, stand_ins = 0, repairs = 0, escalations = 0, lemon_nodes = 0, lemon_failures = 0, retired = 0;
+  const std::vector<FailureClass>& classes = s.failures.classes;
+  std::vector<long long> class_failures(classes.size(), 0), class_interruptions(classes.size(), 0);
   for (const RunResult* r : runs) {
     count += r->node_failures;
     stand_ins += r->spare_stand_ins;
     down_node_s += r->down_node_s;
+    repairs += r->repairs;
+    escalations += r->escalations;
+    repair_s += r->repair_total_s;
+    for (int k = 0; k < 3; ++k) stage_s[k] += r->repair_stage_s[k];
+    lemon_nodes += r->lemon_nodes;
+    lemon_failures += r->lemon_failures;
+    retired += r->nodes_retired;
+    for (std::size_t c = 0; c < classes.size() && c < r->class_failures.size(); ++c) {
+      class_failures[c] += r->class_failures[c];
+      class_interruptions[c] += r->class_interruptions[c];
+    }
   }
   for (const RunResult* r : runs)
     for (const JobRecord& j : r->jobs) {
@@ -68,7 +81,22 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
     by_size[size_bucket_name(b)] = {{"jobs_completed", k.jobs}, {"ettr", ettr_of(k)}};
     mtbi[size_bucket_name(b)] = {{"interruptions", k.interruptions}, {"running_hours", k.running_s / 3600}, {"mtbi_hours", mtbi_h(k)}};
   }
+  const double window_s = s.horizon_s - s.warmup_s;
+  json by_class = json::object(), by_domain = {{"node", 0}, {"rack", 0}, {"leaf", 0}};
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    by_class[classes[c].name] = {{"per", to_string(classes[c].domain)}, {"failures", class_failures[c]}, {"job_interruptions", class_interruptions[c]}};
+    by_domain[to_string(classes[c].domain)] = by_domain[to_string(classes[c].domain)].get<long long>() + class_failures[c];
+  }
+  json repairs_json = {{"count", repairs},
+                       {"escalated", escalations},
+                       {"mean_time_to_return_hours", repairs > 0 ? json(repair_s / repairs / 3600) : json(nullptr)},
+                       {"in_progress_mean", {{"detection", stage_s[0] / window_s}, {"automatic", stage_s[1] / window_s}, {"manual", stage_s[2] / window_s},
+                                             {"total", (stage_s[0] + stage_s[1] + stage_s[2]) / window_s}}}};
   out["failures"] = {{"count", count},
+                     {"by_class", by_class},
+                     {"by_domain", by_domain},
+                     {"repairs", repairs_json},
+                     {"lemons", {{"nodes", lemon_nodes}, {"failures", lemon_failures}, {"nodes_retired", retired}}},
                      {"spare_stand_ins", stand_ins},
                      {"job_interruptions", all.interruptions},
                      {"nodes_down_mean", down_node_s / (s.horizon_s - s.warmup_s)},

@@ -64,7 +64,7 @@ class Simulation {
   void take_arrivals(double now);
   void take_staged(double now);
   void take_failures(double now);
-  void interrupt(Site& site, JobId id, double now, bool stand_in);
+  void detected(Site& site, const FailureEvent& e, double now);
   void injector_actor();
   bool decide(double now);
   void finish(double now);
@@ -202,35 +202,40 @@ void Simulation::take_staged(double now) {
   completed_.staged.clear();
 }
 
-// Node failures and repairs, after completions (a job that ended at this instant is not interrupted).
+// Failures and repairs, after completions (a job that ends as its node fails has completed).
 void Simulation::take_failures(double now) {
   for (auto [site, e] : completed_.failures) {
     switch (e.kind) {
       case FailureEvent::Kind::fail: {
-        bool stand_in = false;
-        for (JobId id : site->node_failed(e.node, now, stand_in)) interrupt(*site, id, now, stand_in);
+        for (JobId id : site->unit_failed(e, now)) site->interrupt(jobs_[id], workers_->interrupt(id), now);
+        if (sc_.failures.classes[static_cast<std::size_t>(e.cls)].repair.detect_s <= 0) detected(*site, e, now);
         break;
       }
-      case FailureEvent::Kind::repaired: site->node_repaired(e.node, now); break;
+      case FailureEvent::Kind::detected: detected(*site, e, now); break;
+      case FailureEvent::Kind::repaired: site->unit_repaired(e, now); break;
       case FailureEvent::Kind::spare_repaired: site->spare_repaired(); break;
     }
+    site->record(now);
   }
   completed_.failures.clear();
   injector_cv_->notify_one();
 }
 
-void Simulation::interrupt(Site& site, JobId id, double now, bool stand_in) {
-  JobRecord& r = jobs_[id];
-  site.interrupt(r, workers_->interrupt(id), now, stand_in);
-  if (stand_in) {
-    // A spare took the failed node's place: the job starts again at once on the same GPUs.
-    const StartDecision d{id, site.sched.restart(id, now, site.estimate_of(r))};
-    workers_->run(site, id, site.place(d, r, stats_, false));
-  } else {
-    site.sched.interrupt(id, now);
-    site.requeue(r);
+void Simulation::detected(Site& site, const FailureEvent& e, double now) {
+  bool stand_in = false;
+  for (JobId id : site.unit_detected(e, now, stand_in)) {
+    JobRecord& r = jobs_[id];
+    const bool in_place = stand_in && site.in_place_possible(id);
+    site.resume(r, in_place);
+    if (in_place) {
+      // A spare took the failed node's place: the job starts again at once on the same GPUs.
+      const StartDecision d{id, site.sched.restart(id, now, site.estimate_of(r))};
+      workers_->run(site, id, site.place(d, r, stats_, false));
+    } else {
+      site.sched.interrupt(id, now);
+      site.requeue(r);
+    }
   }
-  site.record(now);
 }
 
 // One injector for every site: it sleeps until the earliest pending failure or repair and posts all that

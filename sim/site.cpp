@@ -31,15 +31,7 @@ Site::Site(const Scenario& s, int index)
     sched.set_fabric(std::move(group_of_node), std::move(pod_of_group));
   }
   for (const Tranche& t : s.cluster.tranches) service_rate += static_cast<double>(t.nodes) * s.cluster.gpus_per_node * t.speed;
-  if (s.failures.enabled) {
-    // Spares are the last nodes: out of the pool for good (they stand in by count, not by place).
-    const int working = s.cluster.nodes - s.failures.spare_nodes;
-    for (int n = working; n < s.cluster.nodes; ++n) sched.set_down(n, true);
-    spares_ready = s.failures.spare_nodes;
-    node_jobs.resize(static_cast<std::size_t>(s.cluster.nodes));
-    injector.emplace(s.failures, s.seed, index, s.cluster.nodes);
-    for (int n = 0; n < working; ++n) injector->up(n, 0);
-  }
+  if (s.failures.enabled) init_failures();
 }
 
 void Site::apply(const PodSwitch& s) {
@@ -145,22 +137,6 @@ void Site::submit(JobRecord& r) {
   }
   queued_work_gpu_s += r.job.gpus * estimate;
   queued_gpus += r.job.gpus;
-}
-
-Attempt Site::attempt_of(const JobRecord& r, double work_s, double pace, int nodes) const {
-  Attempt a;
-  a.useful_s = work_s / pace;
-  const CheckpointSpec* c = sc.class_checkpoint(r.job.class_index);
-  if (!c) return a;
-  a.restart_s = failures_of(r).interruptions > 0 ? c->restart_s : 0;
-  a.cost_s = c->cost_s;
-  a.interval_s = checkpoint_interval_s(*c, sc.failures.node_mtbf_s / nodes);
-  return a;
-}
-
-double Site::estimate_of(const JobRecord& r) const {
-  if (!sc.failures.enabled) return r.job.estimate_s;
-  return attempt_of(r, std::max(0.0, r.job.estimate_s - saved_s(r)), 1, sched.pool().nodes_needed(r.job.gpus)).total_s();
 }
 
 void Site::flow_moved(const RingFlow& f, double bytes, double t0, double t1) {
@@ -334,90 +310,6 @@ void Site::release(JobRecord& r) {
   auto it = job_pods.find(r.job.id);
   for (const PodShare& ps : it->second) add_to_pod(ps.pod, -ps.busy, -ps.held, ps.speed);
   job_pods.erase(it);
-}
-
-Attempt::Progress Site::end_attempt(JobRecord& r, double done, double now) {
-  auto it = attempts.find(r.job.id);
-  const Running& run = it->second;
-  Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
-  for (double* x : {&p.restart_s, &p.saved_s, &p.unsaved_s, &p.checkpoint_s}) *x *= run.pace;
-  JobFailures& f = failures_of(r);
-  f.overhead_gpu_s += r.job.gpus * (p.restart_s + p.checkpoint_s);
-  f.running_s += now - run.start_s;
-  for (int n : run.nodes) {
-    std::vector<JobId>& on = node_jobs[static_cast<std::size_t>(n)];
-    on.erase(std::find(on.begin(), on.end(), r.job.id));
-  }
-  attempts.erase(it);
-  return p;
-}
-
-void Site::interrupt(JobRecord& r, double done, double now, bool in_place) {
-  const Attempt::Progress p = end_attempt(r, done, now);
-  JobFailures& f = failures_of(r);
-  f.saved_s += p.saved_s;
-  r.done_gpu_s = r.job.gpus * f.saved_s;  // kept, whether it waits again or restarts
-  f.lost_gpu_s += r.job.gpus * p.unsaved_s;
-  ++f.interruptions;
-  if (in_place) {
-    // It keeps its pods (a retired one emptied now would switch off under it); GPUs idle since its
-    // execs ended work again.
-    untrack_links(r);
-    if (r.compute_end_s >= 0) {
-      gpus_busy += r.job.gpus;
-      for (PodShare& ps : job_pods.at(r.job.id)) {
-        add_to_pod(ps.pod, ps.threads, 0, ps.speed);
-        ps.busy = ps.threads;
-      }
-    }
-  } else {
-    release(r);
-    r.gpus_held = 0;  // taken again where it restarts
-  }
-  r.compute_end_s = -1;
-}
-
-void Site::requeue(JobRecord& r) {
-  r.status = JobStatus::queued;
-  const double estimate = estimate_of(r);
-  sched.resubmit({r.job.id, r.job.gpus, r.job.submit_s, estimate}, sc.failures.requeue_front);
-  queued_work_gpu_s += r.job.gpus * estimate;
-  queued_gpus += r.job.gpus;
-}
-
-double Site::progress_gpu_s(const JobRecord& r, double done) const {
-  const Running& run = attempts.at(r.job.id);
-  const Attempt::Progress p = run.attempt.at(done * run.attempt.total_s());
-  return r.job.gpus * (failures_of(r).saved_s + (p.saved_s + p.unsaved_s) * run.pace);
-}
-
-std::vector<JobId> Site::node_failed(int node, double now, bool& stand_in) {
-  // A node switched off (under a cap, or out of service) cannot fail: its next failure is drawn from now.
-  if (!ctl.pod(node_pod[static_cast<std::size_t>(node)]).on) {
-    injector->up(node, now);
-    return {};
-  }
-  ++result.node_failures;
-  stand_in = spares_ready > 0;
-  if (stand_in) {
-    --spares_ready;
-    ++result.spare_stand_ins;
-    injector->repair(node, now, true);
-    injector->up(node, now);
-  } else {
-    sched.set_down(node, true);
-    ++nodes_down;
-    injector->repair(node, now, false);
-  }
-  events = true;
-  return node_jobs[static_cast<std::size_t>(node)];
-}
-
-void Site::node_repaired(int node, double now) {
-  sched.set_down(node, false);
-  --nodes_down;
-  injector->up(node, now);
-  events = true;
 }
 
 MemberView Site::view(const Job& j, double now) const {

@@ -3,6 +3,7 @@
 // model and recorder, and the counters the recorder and dispatch read. Actors are cooperative (one runs
 // at a time), so this state needs no locking.
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -64,15 +65,20 @@ struct Site {
   Launch place(const StartDecision& d, JobRecord& r, EngineStats& stats, bool from_queue = true);
   void complete(JobRecord& r);
 
-  // Failures (docs/failures.md). A node fails: returns the jobs on it, and whether a spare stood in (they
-  // restart in place) or the node is down (they go back to the queue).
-  std::vector<JobId> node_failed(int node, double now, bool& stand_in);
-  void node_repaired(int node, double now);
+  // Failures (docs/failures.md, sim/site_failures.cpp). A unit (node, rack, leaf) fails: its nodes go down
+  // and the jobs on them are returned, to be interrupted; they hang until the failure is detected (at
+  // once without a detection time), then restart in place if a spare stood in for the node (`stand_in`)
+  // and all their nodes are up, or go back to the queue.
+  std::vector<JobId> unit_failed(const FailureEvent& e, double now);
+  std::vector<JobId> unit_detected(const FailureEvent& e, double now, bool& stand_in);
+  void unit_repaired(const FailureEvent& e, double now);
   void spare_repaired() { ++spares_ready; }
+  bool in_place_possible(JobId id) const;
   // A running job stops at `now`, `done` of its attempt done: its work is split into saved, lost and
-  // overhead, and its GPUs are released, or kept when it restarts in place (`in_place`, then `place`
-  // with `from_queue` false).
-  void interrupt(JobRecord& r, double done, double now, bool in_place);
+  // overhead; its GPUs stay held, idle, until `resume` keeps them (a restart in place, then `place` with
+  // `from_queue` false) or releases them (then `requeue`).
+  void interrupt(JobRecord& r, double done, double now);
+  void resume(JobRecord& r, bool in_place);
   void requeue(JobRecord& r);
   // Reference GPU-seconds of work a job still running at the horizon has done, `done` of its attempt done.
   double progress_gpu_s(const JobRecord& r, double done) const;
@@ -143,6 +149,24 @@ struct Site {
   std::vector<std::vector<JobId>> node_jobs;    // the same by node
   int spares_ready = 0;
   long long nodes_down = 0;
+  int working_nodes = 0;        // the nodes but the spares
+  double node_failure_rate = 0;  // failures per node and second that take it down, over every class (lemons aside)
+  std::vector<int> down_by;     // per node: outages keeping it down (a retired node keeps one for good)
+  std::vector<int> node_failures;  // per node: failures of node classes
+  std::vector<char> lemon;      // per node
+  // A unit's failure until its repair ends (a spare's stand-in: until its detection).
+  struct Outage {
+    std::vector<int> nodes;
+    std::vector<JobId> jobs;  // interrupted, hanging until detection
+    double detect_s = 0;
+    bool stand_in = false, retire = false;
+  };
+  std::map<std::pair<int, int>, Outage> outages;  // by (class, unit)
+  void init_failures();
+  double multiplier(int cls, int unit) const;
+  std::vector<int> nodes_of(int cls, int unit) const;
+  void mark_down(int node, int delta);
+  void account_repair(const RepairDraw& d, double now);
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs

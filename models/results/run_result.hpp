@@ -92,9 +92,17 @@ struct RunResult {
   double capped_s = 0;            // time in the window with nodes throttled under the power cap
   double throttled_gpu_s = 0;     // busy GPU-seconds of work not done because of throttling
   double off_gpu_s = 0;           // GPU-seconds in service but switched off under the cap
-  // With a failures section: node failures (in the window), spares that stood in, node-seconds down.
+  // With a failures section: failures over the run (a unit's: a node, rack or leaf) and by class, the jobs
+  // they interrupted by class, spares that stood in, node-seconds down in the window, lemon nodes and the
+  // failures on them, nodes retired; repairs: how many, escalated, their total time, and the time spent in
+  // each stage (detection, automatic, manual) inside the window, added over the repairs.
   long long node_failures = 0, spare_stand_ins = 0;
+  std::vector<long long> class_failures, class_interruptions;
   double down_node_s = 0;
+  long long lemon_nodes = 0, lemon_failures = 0, nodes_retired = 0;
+  long long repairs = 0, escalations = 0;
+  double repair_total_s = 0;
+  double repair_stage_s[3] = {0, 0, 0};
   std::vector<TrancheTotals> window_tranches;  // by tranche, in the cluster's order
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room

@@ -48,6 +48,8 @@ class Scheduler {
   void resubmit(const JobRequest& job, bool front);
   // An interrupted job starts again at once on its GPUs (a spare stood in), planned to run `estimate_s`.
   const Placement& restart(JobId id, double now, double estimate_s);
+  // A running job's GPUs.
+  const Placement& placement(JobId id) const { return running_.at(id).placement; }
   // A node fails (down) or is repaired: down, it takes no job (NodePool::set_down).
   void set_down(int node, bool down);
   // Nodes enter or leave service (buildout phases, retirement): those out of service take no new job.

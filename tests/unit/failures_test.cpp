@@ -63,20 +63,21 @@ TEST(Checkpoint, YoungAndDalyIntervals) {
 FailureSpec exponential(double mtbf_s) {
   FailureSpec f;
   f.enabled = true;
-  f.node_mtbf_s = mtbf_s;
+  f.classes.push_back({});
+  f.classes[0].mtbf_s = mtbf_s;
   return f;
 }
 
 TEST(Injector, EventsComeInTimeOrder) {
-  FailureInjector inj(exponential(100), 1, 0, 50);
-  for (int n = 0; n < 50; ++n) inj.up(n, 0);
+  FailureInjector inj(exponential(100), 1, 0, {50});
+  for (int n = 0; n < 50; ++n) inj.up(0, n, 0);
   double last = 0;
   for (int i = 0; i < 1000; ++i) {
     const FailureEvent e = inj.pop();
     ASSERT_GE(e.time_s, last);
     last = e.time_s;
-    if (e.kind == FailureEvent::Kind::fail) inj.repair(e.node, e.time_s, false);
-    else inj.up(e.node, e.time_s);
+    if (e.kind == FailureEvent::Kind::fail) inj.repair(0, e.unit, e.time_s, false);
+    else inj.up(0, e.unit, e.time_s);
   }
 }
 
@@ -85,11 +86,11 @@ TEST(Injector, ExponentialMeanAndWeibullMean) {
   for (double shape : {0.0, 0.7, 1.5}) {
     FailureSpec f = exponential(1000);
     if (shape > 0) {
-      f.kind = FailureSpec::Kind::weibull;
-      f.weibull_shape = shape;
+      f.classes[0].kind = FailureClass::Kind::weibull;
+      f.classes[0].weibull_shape = shape;
     }
-    FailureInjector inj(f, 7, 0, 20000);
-    for (int n = 0; n < 20000; ++n) inj.up(n, 0);
+    FailureInjector inj(f, 7, 0, {20000});
+    for (int n = 0; n < 20000; ++n) inj.up(0, n, 0);
     double sum = 0, sq = 0;
     for (int i = 0; i < 20000; ++i) {
       const double t = inj.pop().time_s;
@@ -105,36 +106,66 @@ TEST(Injector, ExponentialMeanAndWeibullMean) {
   }
 }
 
-TEST(Injector, NodeHistoriesAreIndependentOfEachOther) {
-  // Common random numbers: node 3's failures do not depend on what other nodes do, or how many there are.
-  FailureInjector a(exponential(50), 9, 0, 4), b(exponential(50), 9, 0, 100);
-  a.up(3, 0);
-  for (int n = 0; n < 100; ++n) b.up(n, 0);
+TEST(Injector, UnitHistoriesAreIndependentOfEachOther) {
+  // Common random numbers: node 3's failures do not depend on what other nodes or classes do, or how many
+  // there are.
+  FailureSpec two = exponential(50);
+  two.classes.push_back(two.classes[0]);
+  FailureInjector a(exponential(50), 9, 0, {4}), b(two, 9, 0, {100, 100});
+  a.up(0, 3, 0);
+  for (int n = 0; n < 100; ++n) b.up(0, n, 0), b.up(1, n, 0);
   std::vector<double> ta, tb;
   for (int i = 0; i < 5; ++i) {
     const FailureEvent e = a.pop();
     ta.push_back(e.time_s);
-    a.up(3, e.time_s);
+    a.up(0, 3, e.time_s);
   }
+  std::vector<double> other;
   while (tb.size() < 5) {
     const FailureEvent e = b.pop();
-    if (e.node == 3) tb.push_back(e.time_s);
-    b.up(e.node, e.time_s);
+    if (e.cls == 0 && e.unit == 3) tb.push_back(e.time_s);
+    if (e.cls == 1 && e.unit == 3) other.push_back(e.time_s);
+    b.up(e.cls, e.unit, e.time_s);
   }
   EXPECT_EQ(ta, tb);
-  FailureInjector c(exponential(50), 10, 0, 4);  // another seed
-  c.up(3, 0);
+  EXPECT_NE(other.front(), ta.front());  // the second class has streams of its own
+  FailureInjector c(exponential(50), 10, 0, {4});  // another seed
+  c.up(0, 3, 0);
   EXPECT_NE(c.pop().time_s, ta.front());
 }
 
-TEST(Injector, FixedRepairsTakeTheMean) {
+TEST(Injector, PipelineStages) {
+  // Detection, then the automatic repair; with an escalation share of 1, always the manual one after it.
   FailureSpec f = exponential(100);
-  f.repair.mean_s = 3600;
-  FailureInjector inj(f, 1, 0, 1);
-  EXPECT_DOUBLE_EQ(inj.repair(0, 50, false), 3650);
-  const FailureEvent e = inj.pop();
+  f.classes[0].repair.detect_s = 600;
+  f.classes[0].repair.automatic.mean_s = 3600;
+  f.classes[0].repair.escalate_share = 1;
+  f.classes[0].repair.manual.mean_s = 86400;
+  FailureInjector inj(f, 1, 0, {1});
+  const RepairDraw d = inj.repair(0, 0, 50, false);
+  EXPECT_DOUBLE_EQ(d.total_s(), 600 + 3600 + 86400);
+  FailureEvent e = inj.pop();
+  EXPECT_EQ(e.kind, FailureEvent::Kind::detected);
+  EXPECT_DOUBLE_EQ(e.time_s, 650);
+  e = inj.pop();
   EXPECT_EQ(e.kind, FailureEvent::Kind::repaired);
-  EXPECT_DOUBLE_EQ(e.time_s, 3650);
+  EXPECT_DOUBLE_EQ(e.time_s, 50 + 600 + 3600 + 86400);
+}
+
+TEST(Injector, EscalationShareAndLemonShare) {
+  // Over many draws, the share escalated and the share of lemon nodes are within 4 standard errors.
+  FailureSpec f = exponential(100);
+  f.classes[0].repair.escalate_share = 0.3;
+  f.lemons.fraction = 0.05;
+  const int n = 40000;
+  FailureInjector inj(f, 3, 0, {n});
+  int escalated = 0, lemons = 0;
+  for (int u = 0; u < n; ++u) {
+    escalated += inj.repair(0, u, 0, false).manual_s > 0;
+    lemons += inj.lemon(u);
+  }
+  EXPECT_NEAR(escalated / double(n), 0.3, 4 * std::sqrt(0.3 * 0.7 / n));
+  EXPECT_NEAR(lemons / double(n), 0.05, 4 * std::sqrt(0.05 * 0.95 / n));
 }
 
 TEST(Scheduler, InterruptedJobGoesBackToItsPlace) {

@@ -1,0 +1,92 @@
+// Laws of the failure model checked on one engine run each (ctest picks the law with --gtest_filter):
+//   usage: capsim_failure_laws_test SCENARIO [--set PATH=VALUE]... --gtest_filter=Laws.NAME
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/integration/one_run.hpp"
+
+namespace capsim {
+namespace {
+
+using one_run::res;
+using one_run::sc;
+
+const FailureClass& only_class() {
+  EXPECT_EQ(sc().failures.classes.size(), 1u) << "a law of one class";
+  return sc().failures.classes.front();
+}
+
+TEST(Laws, DomainFailureInterruptsEveryJobOnIt) {
+  // Every node of the cluster runs a one-node job whenever it is up (a long queue), so a failure of a rack
+  // or leaf of k nodes interrupts exactly k jobs: all those on it, and no other.
+  const FailureClass& c = only_class();
+  ASSERT_NE(c.domain, FailureDomain::node);
+  const int k = c.domain == FailureDomain::rack ? sc().failures.nodes_per_rack : sc().failures.nodes_per_leaf;
+  ASSERT_EQ(sc().cluster.nodes % k, 0) << "whole domains only";
+  ASSERT_GT(res().class_failures[0], 10);
+  EXPECT_EQ(res().class_interruptions[0], k * res().class_failures[0]);
+  long long by_jobs = 0;
+  for (const JobRecord& j : res().jobs) {
+    ASSERT_EQ(j.job.gpus, sc().cluster.gpus_per_node);
+    by_jobs += res().failures_of(j).interruptions;
+  }
+  EXPECT_EQ(by_jobs, res().class_interruptions[0]);
+}
+
+TEST(Laws, LittlesLawAndTimeToReturn) {
+  // Exponential stages: a repair takes W = detection + automatic + share x manual on average, and the nodes
+  // in repair (integrated by the recorder from the nodes' state) are on average the failure rate x W.
+  const FailureClass& c = only_class();
+  ASSERT_EQ(c.domain, FailureDomain::node);
+  ASSERT_EQ(sc().failures.spare_nodes, 0);
+  const RepairPipeline& p = c.repair;
+  ASSERT_EQ(p.automatic.kind, RepairSpec::Kind::exponential);
+  ASSERT_EQ(p.manual.kind, RepairSpec::Kind::exponential);
+  const double a = p.automatic.mean_s, m = p.manual.mean_s, q = p.escalate_share;
+  const double w = p.detect_s + a + q * m;
+  const double var = a * a + q * 2 * m * m - q * q * m * m;  // automatic + Bernoulli(q) x manual
+  const double n = static_cast<double>(res().repairs), se = std::sqrt(var / n);
+  ASSERT_GT(n, 5000);
+  const double mean = res().repair_total_s / n;
+  EXPECT_NEAR(mean, w, 4 * se) << "mean time to return, closed form " << w << " s";
+  const double window = sc().horizon_s - sc().warmup_s;
+  const double in_repair = res().down_node_s / window, rate = static_cast<double>(res().node_failures) / window;
+  EXPECT_NEAR(in_repair, rate * w, 4 * se / w * rate * w + rate * w / std::sqrt(n)) << "Little's law: nodes in repair";
+  EXPECT_NEAR(static_cast<double>(res().escalations) / n, q, 4 * std::sqrt(q * (1 - q) / n));
+}
+
+TEST(Laws, LemonShareOfFailures) {
+  // With repairs short against the time between failures, the share of failures on lemons is
+  // f m / (1 - f + f m), f the share of nodes that are lemons (as drawn), m their multiplier.
+  const FailureClass& c = only_class();
+  ASSERT_EQ(c.domain, FailureDomain::node);
+  ASSERT_LT(c.repair.mean_s(), 1e-3 * c.mtbf_s / sc().failures.lemons.multiplier) << "repairs must not keep lemons down noticeably";
+  const double f = static_cast<double>(res().lemon_nodes) / (sc().cluster.nodes - sc().failures.spare_nodes), mult = sc().failures.lemons.multiplier;
+  ASSERT_GT(res().lemon_nodes, 10);
+  const double want = f * mult / (1 - f + f * mult), n = static_cast<double>(res().node_failures);
+  const double got = static_cast<double>(res().lemon_failures) / n;
+  EXPECT_NEAR(got, want, 4 * std::sqrt(want * (1 - want) / n)) << res().lemon_failures << " of " << n << " failures on " << res().lemon_nodes << " lemons";
+}
+
+TEST(Laws, ClassCountsFollowTheirRates) {
+  // Each class's failures: Poisson with mean units x time / MTBF, less the time its units spend in their own
+  // repairs (at most each failure's repair; no power cap, so nothing is switched off).
+  ASSERT_FALSE(sc().facility.power_cap_w.has_value());
+  const FailureSpec& f = sc().failures;
+  const double t = sc().horizon_s, working = sc().cluster.nodes - f.spare_nodes;
+  for (std::size_t c = 0; c < f.classes.size(); ++c) {
+    const FailureClass& k = f.classes[c];
+    const int per = k.domain == FailureDomain::node ? 1 : k.domain == FailureDomain::rack ? f.nodes_per_rack : f.nodes_per_leaf;
+    const double units = std::ceil(working / per), expected = units * t / k.mtbf_s;
+    const double got = static_cast<double>(res().class_failures[c]);
+    const double in_repair = got * k.repair.mean_s() / k.mtbf_s;  // expected failures missed while in repair
+    EXPECT_LE(got, expected + 5 * std::sqrt(expected) + 1) << k.name;
+    EXPECT_GE(got, expected - in_repair - 5 * std::sqrt(expected) - 1) << k.name;
+  }
+}
+
+}  // namespace
+}  // namespace capsim
+
+int main(int argc, char** argv) { return capsim::one_run::main(argc, argv); }
