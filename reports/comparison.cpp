@@ -80,6 +80,16 @@ std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
     out.push_back({{"highways", "staged_s", "mean"}, "staged_mean_s"});
     out.push_back({{"highways", "staged_s", "p95"}, "staged_p95_s"});
   }
+  // With failures in any run: how often, what they cost, and the effective training time ratio.
+  if (std::any_of(scenarios.begin(), scenarios.end(), [](const ScenarioRuns& sr) {
+        return std::any_of(sr.summaries.begin(), sr.summaries.end(), [](const json& s) { return s.contains("failures"); });
+      })) {
+    out.push_back({{"failures", "count"}, "failures"});
+    out.push_back({{"failures", "nodes_down_mean"}, "nodes_in_repair_mean"});
+    out.push_back({{"goodput", "gpu_hours_lost"}, "gpu_hours_lost"});
+    out.push_back({{"goodput", "ettr"}, "ettr"});
+    out.push_back({{"goodput", "ettr_by_size", "4097+", "ettr"}, "ettr_largest_jobs"});
+  }
   std::set<std::string> classes;
   for (const ScenarioRuns& sr : scenarios)
     for (const json& s : sr.summaries)
@@ -246,8 +256,10 @@ Comparison make_comparison(const std::string& study, int replications, const std
 
 namespace {
 
-// The metrics of `rows` (scenarios, or their differences from the baseline) with the scenarios as columns.
-std::string table(const json& rows, bool intervals) {
+constexpr const char* kNotStarted = "_not_started_share";
+
+// The rows of the table: the columns of `rows` it shows, with their labels.
+std::vector<std::pair<std::string, std::string>> shown_rows(const json& rows) {
   std::vector<std::pair<std::string, std::string>> shown = {
       {"gpus", "GPUs"},
       {"utilization_allocated", "utilisation"},
@@ -279,8 +291,15 @@ std::string table(const json& rows, bool intervals) {
     shown.push_back({"staged_mean_s", "input data staging mean (h)"});
     shown.push_back({"staged_p95_s", "input data staging p95 (h)"});
   }
+  if (in_any("ettr"))
+    for (const auto& c : std::vector<std::pair<std::string, std::string>>{{"failures", "failures"},
+                                                                        {"nodes_in_repair_mean", "nodes in repair (mean)"},
+                                                                        {"gpu_hours_lost", "lost to failures (M GPU-h)"},
+                                                                        {"ettr", "ETTR"},
+                                                                        {"ettr_largest_jobs", "ETTR of jobs over 4,096 GPUs"}})
+      shown.push_back(c);
   // Whose wait: each class's censored waits and the share of its jobs never started.
-  const std::string suffix = "_not_started_share";
+  const std::string suffix = kNotStarted;
   std::set<std::string> classes;
   for (const auto& row : rows)
     for (const auto& [key, _] : row.items())
@@ -291,6 +310,13 @@ std::string table(const json& rows, bool intervals) {
     shown.push_back({c + suffix, c + " not started (%)"});
     if (in_any(c + "_comm_slowdown_mean")) shown.push_back({c + "_comm_slowdown_mean", c + " comm slowdown mean"});
   }
+  return shown;
+}
+
+// The metrics of `rows` (scenarios, or their differences from the baseline) with the scenarios as columns.
+std::string table(const json& rows, bool intervals) {
+  std::vector<std::pair<std::string, std::string>> shown = shown_rows(rows);
+  const std::string suffix = kNotStarted;
   // Columns as wide as the longest full name (and an interval, with replications).
   int width = intervals ? 21 : 14;
   for (const auto& row : rows) width = std::max(width, static_cast<int>(row["scenario"].get<std::string>().size()));
@@ -318,7 +344,7 @@ std::string table(const json& rows, bool intervals) {
     if (col.ends_with(suffix) || col == "hours_capped_share") v *= 100;
     if (divisor.count(col)) v /= divisor.at(col);
     if (col == "carbon_tco2_per_year") v /= 1000;
-    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd") v /= 1e6;
+    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd" || col == "gpu_hours_lost") v /= 1e6;
     if (col == "network_power_kw") v /= 1e3;
     if (col == "utilization_allocated") v *= 100;
     const double rounded = std::round(v * 100) / 100;
