@@ -86,6 +86,7 @@ std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
       })) {
     out.push_back({{"failures", "count"}, "failures"});
     out.push_back({{"failures", "nodes_down_mean"}, "nodes_in_repair_mean"});
+    out.push_back({{"goodput", "useful_gpu_hours"}, "useful_gpu_hours"});
     out.push_back({{"goodput", "gpu_hours_lost"}, "gpu_hours_lost"});
     out.push_back({{"goodput", "ettr"}, "ettr"});
     out.push_back({{"goodput", "ettr_by_size", "4097+", "ettr"}, "ettr_largest_jobs"});
@@ -294,6 +295,7 @@ std::vector<std::pair<std::string, std::string>> shown_rows(const json& rows) {
   if (in_any("ettr"))
     for (const auto& c : std::vector<std::pair<std::string, std::string>>{{"failures", "failures"},
                                                                         {"nodes_in_repair_mean", "nodes in repair (mean)"},
+                                                                        {"useful_gpu_hours", "useful work (M ref. GPU-h)"},
                                                                         {"gpu_hours_lost", "lost to failures (M GPU-h)"},
                                                                         {"ettr", "ETTR"},
                                                                         {"ettr_largest_jobs", "ETTR of jobs over 4,096 GPUs"}})
@@ -344,7 +346,7 @@ std::string table(const json& rows, bool intervals) {
     if (col.ends_with(suffix) || col == "hours_capped_share") v *= 100;
     if (divisor.count(col)) v /= divisor.at(col);
     if (col == "carbon_tco2_per_year") v /= 1000;
-    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd" || col == "gpu_hours_lost") v /= 1e6;
+    if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd" || col == "gpu_hours_lost" || col == "useful_gpu_hours") v /= 1e6;
     if (col == "network_power_kw") v /= 1e3;
     if (col == "utilization_allocated") v *= 100;
     const double rounded = std::round(v * 100) / 100;

@@ -19,8 +19,9 @@ inline constexpr int kSizeBuckets = 5;
 int size_bucket(int gpus);
 const char* size_bucket_name(int b);
 
-// A job's effective training time ratio: its work at its first start's pace, unthrottled and without
-// checkpoints (Daly's T_s), over the time from its first start to its end.
+// A job's effective training time ratio: its work at the pace of its fastest attempt (a requeued job may
+// restart on another generation), unthrottled and without checkpoints (Daly's T_s), over the time from its
+// first start to its end.
 double ettr(const JobRecord& j, const JobFailures& f);
 
 // Adds `failures` and `goodput` to a summary, from the jobs submitted after the warm-up: one run's, or a

@@ -189,7 +189,7 @@ Site::Launch Site::place(const StartDecision& d, JobRecord& r, EngineStats& stat
   launch.work = r.job.run_s / job_speed;
   if (sc.failures.enabled) {
     JobFailures& f = failures_of(r);
-    if (f.pace == 0) f.pace = job_speed;
+    f.pace = std::max(f.pace, job_speed);  // the fastest it ran at: its failure-free run time is the shortest
     Running& run = attempts[d.id];
     run.attempt = attempt_of(r, r.job.run_s - f.saved_s, job_speed, static_cast<int>(d.placement.size()));
     run.start_s = simgrid::s4u::Engine::get_clock();

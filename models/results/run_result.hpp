@@ -54,7 +54,7 @@ struct JobFailures {
   double overhead_gpu_s = 0;  // checkpoints and restarts
   double saved_s = 0;         // of its run time, kept by checkpoints (at speed 1)
   double running_s = 0;       // wall time its attempts ran, to its end or the horizon
-  double pace = 0;            // speed of its slowest GPUs at its first start
+  double pace = 0;            // its pace (its slowest GPUs' speed) in its fastest attempt
 };
 
 struct EngineStats {

@@ -102,8 +102,11 @@ std::vector<std::string> acting_sets(const std::string& last, const std::string&
   }
   if (last == "policy" || last == "dispatch") return {"workload.scale=4"};  // a queue
   if (last == "requeue") return {"workload.scale=4", "failures.spare_nodes=0", "horizon=\"20 d\""};  // interrupted jobs wait in a queue
-  // Failures at catalog rates are rare on a small cluster over 2 days: a month shows their repairs.
-  if (pattern.rfind("failures.", 0) == 0 || pattern.find(".checkpoint.") != std::string::npos) return {"horizon=\"30 d\""};
+  // Failures at catalog rates are rare on a small cluster over 2 days: a month shows their repairs (a large
+  // cluster has enough in 2 days).
+  if ((pattern.rfind("failures.", 0) == 0 || pattern.find(".checkpoint.") != std::string::npos) && f.summary.contains("failures") &&
+      f.summary["failures"]["count"].get<long long>() < 20)
+    return {"horizon=\"30 d\""};
   // A fabric with room to change its shape: leaves and spines of 16 ports, 3 tiers.
   if (last == "nodes_per_leaf" || last == "leaves_per_pod" || last == "leaf_oversubscription")
     return {"network.switch_radix=16", "network.spine_radix=16", "network.core_radix=16", "network.tiers=3"};
