@@ -64,7 +64,9 @@ TEST(Failures, EveryJobIsAccountedFor) {
     ASSERT_GE(f.overhead_gpu_s, 0) << "job " << j.job.id;
     ASSERT_LE(f.saved_s, j.job.run_s * (1 + 1e-12)) << "job " << j.job.id;
     interruptions += f.interruptions;
-    if (j.status == JobStatus::queued && f.interruptions == 0) ASSERT_LT(j.start_s, 0) << "job " << j.job.id;
+    if (j.status == JobStatus::queued && f.interruptions == 0) {
+      ASSERT_LT(j.start_s, 0) << "job " << j.job.id;
+    }
     if (j.start_s < 0) continue;
     ASSERT_LE(f.running_s, (j.end_s >= 0 ? j.end_s : sc().horizon_s) - j.start_s + 1e-6) << "job " << j.job.id;
     if (j.status != JobStatus::completed) continue;
@@ -75,7 +77,9 @@ TEST(Failures, EveryJobIsAccountedFor) {
     }
     // Time running is the useful work, the lost work and the overhead at the job's pace (one pace when
     // every generation has the same speed; a requeued job may restart on another).
-    if (one_speed && !throttled) ASSERT_NEAR(f.running_s * f.pace * j.job.gpus, j.done_gpu_s + f.lost_gpu_s + f.overhead_gpu_s, 1e-6 * j.done_gpu_s) << "job " << j.job.id;
+    if (one_speed && !throttled) {
+      ASSERT_NEAR(f.running_s * f.pace * j.job.gpus, j.done_gpu_s + f.lost_gpu_s + f.overhead_gpu_s, 1e-6 * j.done_gpu_s) << "job " << j.job.id;
+    }
   }
   EXPECT_GE(interruptions, res().node_failures - res().spare_stand_ins > 0 ? 1 : 0);
 }

@@ -100,9 +100,15 @@ TEST(Injector, ExponentialMeanAndWeibullMean) {
     const double mean = sum / 20000, sd = std::sqrt(sq / 20000 - mean * mean);
     EXPECT_NEAR(mean, 1000, 4 * sd / std::sqrt(20000.0)) << "shape " << shape;
     // The coefficient of variation tells the shape: 1 for the exponential, > 1 below shape 1, < 1 above.
-    if (shape == 0) EXPECT_NEAR(sd / mean, 1, 0.03);
-    if (shape == 0.7) EXPECT_NEAR(sd / mean, std::sqrt(std::tgamma(1 + 2 / 0.7) / std::pow(std::tgamma(1 + 1 / 0.7), 2) - 1), 0.05);
-    if (shape == 1.5) EXPECT_LT(sd / mean, 0.75);
+    if (shape == 0) {
+      EXPECT_NEAR(sd / mean, 1, 0.03);
+    }
+    if (shape == 0.7) {
+      EXPECT_NEAR(sd / mean, std::sqrt(std::tgamma(1 + 2 / 0.7) / std::pow(std::tgamma(1 + 1 / 0.7), 2) - 1), 0.05);
+    }
+    if (shape == 1.5) {
+      EXPECT_LT(sd / mean, 0.75);
+    }
   }
 }
 
