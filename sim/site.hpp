@@ -158,7 +158,6 @@ struct Site {
   struct Outage {
     std::vector<int> nodes;
     std::vector<JobId> jobs;  // interrupted, hanging until detection
-    double detect_s = 0;
     bool stand_in = false, retire = false;
   };
   std::map<std::pair<int, int>, Outage> outages;  // by (class, unit)

@@ -88,7 +88,6 @@ std::vector<JobId> Site::unit_failed(const FailureEvent& e, double now) {
     ++result.spare_stand_ins;
   }
   const RepairDraw d = injector->repair(e.cls, e.unit, now, o.stand_in);
-  o.detect_s = d.detect_s;
   account_repair(d, now);
   for (int n : nodes) {
     mark_down(n, 1);
