@@ -30,6 +30,30 @@ const char* size_bucket_name(int b) {
 
 double ettr(const JobRecord& j, const JobFailures& f) { return j.job.run_s / f.pace / (j.end_s - j.start_s); }
 
+// Only with planned maintenance, so that runs without it keep their outputs.
+void add_maintenance(json& failures, const Scenario& s, const std::vector<const RunResult*>& runs) {
+  const MaintenanceSpec& m = s.failures.maintenance;
+  long long windows = 0, interruptions = 0;
+  double lost = 0, draining = 0, in_window = 0;
+  for (const RunResult* r : runs) {
+    windows += r->maintenance_windows;
+    interruptions += r->maintenance_interruptions;
+    lost += r->maintenance_lost_gpu_s;
+    draining += r->draining_node_s;
+    in_window += r->maintenance_node_s;
+  }
+  const double window_s = s.horizon_s - s.warmup_s;
+  failures["maintenance"] = {{"per", to_string(m.domain)},
+                             {"every_days", m.every_s / 86400},
+                             {"duration_hours", m.duration_s / 3600},
+                             {"notice_hours", m.notice_s / 3600},
+                             {"windows", windows},
+                             {"job_interruptions", interruptions},
+                             {"gpu_hours_lost", lost / 3600},
+                             {"nodes_draining_mean", draining / window_s},
+                             {"nodes_in_window_mean", in_window / window_s}};
+}
+
 void add_failures(json& out, const Scenario& s, const std::vector<const RunResult*>& runs) {
   struct Bucket {
     double gpus = 0, gpus_x_ettr = 0, running_s = 0;
@@ -37,8 +61,8 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
   };
   std::array<Bucket, kSizeBuckets> buckets{};
   Bucket all;
-  double useful = 0, lost = 0, overhead = 0, down_node_s = 0, repair_s = 0, stage_s[3] = {0, 0, 0};
-  long long count = 0, stand_ins = 0, repairs = 0, escalations = 0, lemon_nodes = 0, lemon_failures = 0, retired = 0;
+  double useful = 0, lost = 0, overhead = 0, down_node_s = 0, repair_s = 0, stage_s[4] = {0, 0, 0, 0}, technician_wait_s = 0;
+  long long count = 0, stand_ins = 0, repairs = 0, technician_starts = 0, escalations = 0, lemon_nodes = 0, lemon_failures = 0, retired = 0;
   const std::vector<FailureClass>& classes = s.failures.classes;
   std::vector<long long> class_failures(classes.size(), 0), class_interruptions(classes.size(), 0);
   for (const RunResult* r : runs) {
@@ -48,7 +72,9 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
     repairs += r->repairs;
     escalations += r->escalations;
     repair_s += r->repair_total_s;
-    for (int k = 0; k < 3; ++k) stage_s[k] += r->repair_stage_s[k];
+    for (int k = 0; k < 4; ++k) stage_s[k] += r->repair_stage_s[k];
+    technician_starts += r->technician_starts;
+    technician_wait_s += r->technician_wait_s;
     lemon_nodes += r->lemon_nodes;
     lemon_failures += r->lemon_failures;
     retired += r->nodes_retired;
@@ -91,7 +117,15 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
                        {"escalated", escalations},
                        {"mean_time_to_return_hours", repairs > 0 ? json(repair_s / repairs / 3600) : json(nullptr)},
                        {"in_progress_mean", {{"detection", stage_s[0] / window_s}, {"automatic", stage_s[1] / window_s}, {"manual", stage_s[2] / window_s},
-                                             {"total", (stage_s[0] + stage_s[1] + stage_s[2]) / window_s}}}};
+                                             {"total", (stage_s[0] + stage_s[1] + stage_s[2] + stage_s[3]) / window_s}}}};
+  if (s.failures.technicians > 0) {
+    // Only with a limit, so that runs without one keep their outputs.
+    repairs_json["in_progress_mean"]["waiting_for_technician"] = stage_s[3] / window_s;
+    repairs_json["technicians"] = {{"limit", s.failures.technicians},
+                                   {"manual_started", technician_starts},
+                                   {"mean_wait_hours", technician_starts > 0 ? json(technician_wait_s / technician_starts / 3600) : json(nullptr)},
+                                   {"busy_mean", stage_s[2] / window_s}};
+  }
   out["failures"] = {{"count", count},
                      {"by_class", by_class},
                      {"by_domain", by_domain},
@@ -101,6 +135,7 @@ void add_failures(json& out, const Scenario& s, const std::vector<const RunResul
                      {"job_interruptions", all.interruptions},
                      {"nodes_down_mean", down_node_s / (s.horizon_s - s.warmup_s)},
                      {"mtbi_by_size", mtbi}};
+  if (s.failures.maintenance.enabled) add_maintenance(out["failures"], s, runs);
   out["goodput"] = {{"useful_gpu_hours", useful / 3600},
                     {"gpu_hours_lost", lost / 3600},
                     {"overhead_gpu_hours", overhead / 3600},
@@ -117,7 +152,15 @@ std::string failures_text(const json& m) {
                 f["count"].get<long long>(), f["spare_stand_ins"].get<long long>(), f["job_interruptions"].get<long long>(),
                 f["nodes_down_mean"].get<double>(), g["useful_gpu_hours"].get<double>(), g["gpu_hours_lost"].get<double>(),
                 g["overhead_gpu_hours"].get<double>(), text(g["ettr"], "%.3f").c_str());
-  return buf;
+  std::string out = buf;
+  if (f.contains("maintenance")) {
+    const json& w = f["maintenance"];
+    std::snprintf(buf, sizeof buf, "maintenance  %lld windows interrupting %lld of those jobs, %.2f nodes draining and %.2f in a window on average\n",
+                  w["windows"].get<long long>(), w["job_interruptions"].get<long long>(), w["nodes_draining_mean"].get<double>(),
+                  w["nodes_in_window_mean"].get<double>());
+    out += buf;
+  }
+  return out;
 }
 
 }  // namespace capsim

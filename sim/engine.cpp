@@ -65,6 +65,7 @@ class Simulation {
   void take_staged(double now);
   void take_failures(double now);
   void detected(Site& site, const FailureEvent& e, double now);
+  void back_to_queue(Site& site, JobRecord& r, double now);
   void injector_actor();
   bool decide(double now);
   void finish(double now);
@@ -212,8 +213,25 @@ void Simulation::take_failures(double now) {
         break;
       }
       case FailureEvent::Kind::detected: detected(*site, e, now); break;
-      case FailureEvent::Kind::repaired: site->unit_repaired(e, now); break;
-      case FailureEvent::Kind::spare_repaired: site->spare_repaired(); break;
+      case FailureEvent::Kind::repaired:
+        if (e.ref >= 0) site->technician(e);
+        site->unit_repaired(e, now);
+        break;
+      case FailureEvent::Kind::spare_repaired:
+        if (e.ref >= 0) site->technician(e);
+        site->spare_repaired();
+        break;
+      case FailureEvent::Kind::escalated: site->technician(e); break;
+      case FailureEvent::Kind::drain: site->maintenance_drain(e, now); break;
+      case FailureEvent::Kind::maintenance:
+        for (JobId id : site->maintenance_start(e, now)) {
+          JobRecord& r = jobs_[id];
+          site->result.maintenance_lost_gpu_s += site->interrupt(r, workers_->interrupt(id), now);
+          site->resume(r, false);
+          back_to_queue(*site, r, now);
+        }
+        break;
+      case FailureEvent::Kind::maintained: site->maintenance_end(e); break;
     }
     site->record(now);
   }
@@ -232,10 +250,15 @@ void Simulation::detected(Site& site, const FailureEvent& e, double now) {
       const StartDecision d{id, site.sched.restart(id, now, site.estimate_of(r))};
       workers_->run(site, id, site.place(d, r, stats_, false));
     } else {
-      site.sched.interrupt(id, now);
-      site.requeue(r);
+      back_to_queue(site, r, now);
     }
   }
+}
+
+// An interrupted job whose GPUs are released waits again.
+void Simulation::back_to_queue(Site& site, JobRecord& r, double now) {
+  site.sched.interrupt(r.job.id, now);
+  site.requeue(r);
 }
 
 // One injector for every site: it sleeps until the earliest pending failure or repair and posts all that
@@ -253,7 +276,9 @@ void Simulation::injector_actor() {
     for (auto& s : sites_)
       while (s->injector->next_time() <= next) completed_.failures.emplace_back(s.get(), s->injector->pop());
     completed_.cv->notify_one();
-    injector_cv_->wait(lock);
+    // A simcall ends an actor's turn: the scheduler may take them (and notify) before this actor waits,
+    // so wait only while they are not taken (a wake-up at time 0 was lost otherwise).
+    while (!completed_.failures.empty()) injector_cv_->wait(lock);
   }
 }
 
@@ -381,6 +406,7 @@ std::vector<RunResult> Simulation::results() {
     Site& s = *sp;
     RunResult& res = s.result;
     const Recorder& rec = s.rec;
+    if (s.injector) s.finish_failures();
     if (sites_.size() == 1) {
       res.jobs = std::move(jobs_);
     } else {

@@ -73,11 +73,20 @@ struct Site {
   std::vector<JobId> unit_detected(const FailureEvent& e, double now, bool& stand_in);
   void unit_repaired(const FailureEvent& e, double now);
   void spare_repaired() { ++spares_ready; }
+  // With a limit on technicians: an escalated repair waits for one, or one is free again.
+  void technician(const FailureEvent& e);
+  void finish_failures();  // at the horizon
   bool in_place_possible(JobId id) const;
+  // Planned maintenance (sim/site_maintenance.cpp): a unit drains (its nodes take no new job), its window
+  // starts (the jobs still on it are returned, to be interrupted and requeued), its window ends.
+  void maintenance_drain(const FailureEvent& e, double now);
+  std::vector<JobId> maintenance_start(const FailureEvent& e, double now);
+  void maintenance_end(const FailureEvent& e);
   // A running job stops at `now`, `done` of its attempt done: its work is split into saved, lost and
   // overhead; its GPUs stay held, idle, until `resume` keeps them (a restart in place, then `place` with
   // `from_queue` false) or releases them (then `requeue`).
-  void interrupt(JobRecord& r, double done, double now);
+  // Returns the GPU-seconds of work it lost.
+  double interrupt(JobRecord& r, double done, double now);
   void resume(JobRecord& r, bool in_place);
   void requeue(JobRecord& r);
   // Reference GPU-seconds of work a job still running at the horizon has done, `done` of its attempt done.
@@ -163,9 +172,15 @@ struct Site {
   std::map<std::pair<int, int>, Outage> outages;  // by (class, unit)
   void init_failures();
   double multiplier(int cls, int unit) const;
-  std::vector<int> nodes_of(int cls, int unit) const;
+  int units_of(FailureDomain d) const;
+  std::vector<int> nodes_in(FailureDomain d, int unit) const;
+  static constexpr char kDraining = 1, kInWindow = 2;
+  std::vector<char> maintained;  // per node: 0, or draining or in its window for planned maintenance
+  void set_maintained(int node, char state);
+  void account_maintenance(double& node_s, double from, double d, std::size_t nodes) const;
   void mark_down(int node, int delta);
   void account_repair(const RepairDraw& d, double now);
+  void account_stage(int stage, double from, double d);
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs

@@ -16,14 +16,11 @@ void Site::init_failures() {
   node_jobs.resize(static_cast<std::size_t>(sc.cluster.nodes));
   down_by.assign(static_cast<std::size_t>(sc.cluster.nodes), 0);
   node_failures.assign(static_cast<std::size_t>(sc.cluster.nodes), 0);
+  maintained.assign(static_cast<std::size_t>(sc.cluster.nodes), 0);
   std::vector<int> units;
-  for (const FailureClass& c : f.classes) {
-    const int per = c.domain == FailureDomain::rack ? f.nodes_per_rack : f.nodes_per_leaf;
-    units.push_back(c.domain == FailureDomain::node   ? working_nodes
-                    : c.domain == FailureDomain::leaf && sc.network.enabled ? static_cast<int>(ctl.pods().size())
-                                                                           : (working_nodes + per - 1) / per);
-  }
+  for (const FailureClass& c : f.classes) units.push_back(units_of(c.domain));
   injector.emplace(f, sc.seed, index, units);
+  if (f.maintenance.enabled) injector->plan_maintenance(units_of(f.maintenance.domain));
   for (std::size_t c = 0; c < f.classes.size(); ++c) node_failure_rate += units[c] / f.classes[c].mtbf_s / working_nodes;
   lemon.assign(static_cast<std::size_t>(sc.cluster.nodes), 0);
   for (int n = 0; n < working_nodes; ++n) lemon[static_cast<std::size_t>(n)] = injector->lemon(n);
@@ -39,9 +36,15 @@ double Site::multiplier(int cls, int unit) const {
   return node_class && lemon[static_cast<std::size_t>(unit)] ? sc.failures.lemons.multiplier : 1;
 }
 
-std::vector<int> Site::nodes_of(int cls, int unit) const {
+int Site::units_of(FailureDomain d) const {
+  const int per = d == FailureDomain::rack ? sc.failures.nodes_per_rack : sc.failures.nodes_per_leaf;
+  if (d == FailureDomain::node) return working_nodes;
+  if (d == FailureDomain::leaf && sc.network.enabled) return static_cast<int>(ctl.pods().size());
+  return (working_nodes + per - 1) / per;
+}
+
+std::vector<int> Site::nodes_in(FailureDomain d, int unit) const {
   const FailureSpec& f = sc.failures;
-  const FailureDomain d = f.classes[static_cast<std::size_t>(cls)].domain;
   if (d == FailureDomain::node) return {unit};
   int first = unit * (d == FailureDomain::rack ? f.nodes_per_rack : f.nodes_per_leaf), count = d == FailureDomain::rack ? f.nodes_per_rack : f.nodes_per_leaf;
   if (d == FailureDomain::leaf && sc.network.enabled) {
@@ -58,15 +61,18 @@ void Site::mark_down(int node, int delta) {
   const bool was = d > 0;
   d += delta;
   if (was == (d > 0)) return;
-  sched.set_down(node, d > 0);
+  sched.set_down(node, d > 0 || maintained[static_cast<std::size_t>(node)] > 0);
   nodes_down += d > 0 ? 1 : -1;
 }
 
 std::vector<JobId> Site::unit_failed(const FailureEvent& e, double now) {
-  const std::vector<int> nodes = nodes_of(e.cls, e.unit);
-  // A unit whose nodes are all switched off (under a cap, or out of service), down or retired cannot fail:
-  // its next failure is drawn from now.
-  const bool on = std::any_of(nodes.begin(), nodes.end(), [&](int n) { return ctl.pod(node_pod[static_cast<std::size_t>(n)]).on && down_by[static_cast<std::size_t>(n)] == 0; });
+  const std::vector<int> nodes = nodes_in(sc.failures.classes[static_cast<std::size_t>(e.cls)].domain, e.unit);
+  // A unit whose nodes are all switched off (under a cap, or out of service), down, retired or in their
+  // maintenance window cannot fail: its next failure is drawn from now.
+  const bool on = std::any_of(nodes.begin(), nodes.end(), [&](int n) {
+    const auto k = static_cast<std::size_t>(n);
+    return ctl.pod(node_pod[k]).on && down_by[k] == 0 && maintained[k] != kInWindow;
+  });
   if (!on) {
     injector->up(e.cls, e.unit, now, multiplier(e.cls, e.unit));
     return {};
@@ -101,18 +107,38 @@ std::vector<JobId> Site::unit_failed(const FailureEvent& e, double now) {
   return jobs;
 }
 
+// Time from `from` to `from + d` inside the window, added to repair stage `stage`.
+void Site::account_stage(int stage, double from, double d) {
+  const double a = std::max(from, sc.warmup_s), b = std::min(from + d, sc.horizon_s);
+  if (b > a) result.repair_stage_s[static_cast<std::size_t>(stage)] += b - a;
+}
+
 void Site::account_repair(const RepairDraw& d, double now) {
-  // Each stage's time inside the window, for the mean number of repairs in it.
-  double t = now;
-  const double stages[3] = {d.detect_s, d.automatic_s, d.manual_s};
-  for (int s = 0; s < 3; ++s) {
-    const double a = std::max(t, sc.warmup_s), b = std::min(t + stages[s], sc.horizon_s);
-    if (b > a) result.repair_stage_s[static_cast<std::size_t>(s)] += b - a;
-    t += stages[s];
-  }
+  // Each stage's time inside the window, for the mean number of repairs in it; with a limit on
+  // technicians, the manual stage is added when it starts (`technician`).
+  account_stage(0, now, d.detect_s);
+  account_stage(1, now + d.detect_s, d.automatic_s);
+  const bool waits = sc.failures.technicians > 0;
+  if (!waits) account_stage(2, now + d.detect_s + d.automatic_s, d.manual_s);
   if (d.manual_s > 0) ++result.escalations;
-  result.repair_total_s += d.total_s();
+  result.repair_total_s += waits ? d.detect_s + d.automatic_s : d.total_s();
   ++result.repairs;
+}
+
+void Site::technician(const FailureEvent& e) {
+  const std::optional<ManualRepair> m = injector->technician(e);
+  if (!m) return;
+  const double wait = e.time_s - m->queued_s;
+  account_stage(3, m->queued_s, wait);
+  account_stage(2, e.time_s, m->manual_s);
+  result.repair_total_s += wait + m->manual_s;
+  result.technician_wait_s += wait;
+  ++result.technician_starts;
+}
+
+void Site::finish_failures() {
+  // Repairs still waiting for a technician at the horizon: their wait so far.
+  for (int ref : injector->waiting()) account_stage(3, injector->manual(ref).queued_s, sc.horizon_s - injector->manual(ref).queued_s);
 }
 
 std::vector<JobId> Site::unit_detected(const FailureEvent& e, double now, bool& stand_in) {
@@ -151,7 +177,7 @@ void Site::unit_repaired(const FailureEvent& e, double now) {
 
 bool Site::in_place_possible(JobId id) const {
   for (const NodeShare& n : sched.placement(id))
-    if (down_by[static_cast<std::size_t>(n.node)] > 0) return false;
+    if (down_by[static_cast<std::size_t>(n.node)] > 0 || maintained[static_cast<std::size_t>(n.node)] > 0) return false;
   return true;
 }
 
@@ -187,7 +213,7 @@ Attempt::Progress Site::end_attempt(JobRecord& r, double done, double now) {
   return p;
 }
 
-void Site::interrupt(JobRecord& r, double done, double now) {
+double Site::interrupt(JobRecord& r, double done, double now) {
   const Attempt::Progress p = end_attempt(r, done, now);
   JobFailures& f = failures_of(r);
   f.saved_s += p.saved_s;
@@ -197,6 +223,7 @@ void Site::interrupt(JobRecord& r, double done, double now) {
   untrack_links(r);
   // It hangs until the failure is detected: its GPUs held, idle.
   if (r.compute_end_s < 0) compute_done(r);
+  return r.job.gpus * p.unsaved_s;
 }
 
 void Site::resume(JobRecord& r, bool in_place) {

@@ -44,6 +44,24 @@ struct LemonSpec {
   int retire_after = 0;  // a node that failed this many times leaves service for good (0: never)
 };
 
+// Planned maintenance as scheduled drains: every unit of `domain` in turn, once per `every_s`, the units'
+// windows spread evenly over the period. From `notice_s` before its window a unit drains (its nodes take
+// no new job); in the window, its nodes are out and the jobs still on them are interrupted.
+struct MaintenanceSpec {
+  bool enabled = false;
+  FailureDomain domain = FailureDomain::rack;
+  double every_s = 0, duration_s = 0, notice_s = 0;
+  double first_s = 0;  // the first unit's first window starts
+  struct Window {
+    double drain_s, start_s, end_s;
+  };
+  // Window k of unit `unit` of `units`.
+  Window window(int unit, int units, int k) const {
+    const double start = first_s + (k + static_cast<double>(unit) / units) * every_s;
+    return {start - notice_s, start, start + duration_s};
+  }
+};
+
 struct FailureSpec {
   bool enabled = false;  // the scenario has a `failures` section
   std::vector<FailureClass> classes;
@@ -51,6 +69,8 @@ struct FailureSpec {
   int nodes_per_leaf = 4;  // without a network section (with one: its host groups)
   LemonSpec lemons;
   int spare_nodes = 0;  // the cluster's last nodes, held out of the scheduler's pool to stand in at once
+  MaintenanceSpec maintenance;
+  int technicians = 0;  // manual repairs under way at once at the site, the others waiting in turn (0: no limit)
   bool requeue_front = true;  // an interrupted job goes back at its original place in the queue (else the back)
 };
 

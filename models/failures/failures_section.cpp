@@ -78,6 +78,20 @@ Param failure_class() {
   return object("class", {name, per, rate, distribution({}), weibull_shape(), pipeline(true), source}, "A component class.");
 }
 
+Param maintenance() {
+  Param per = string("per", "rack", "What is maintained at once: a \"node\", a \"rack\" (`nodes_per_rack`) or a \"leaf\" (the network's host group, else `nodes_per_leaf`).");
+  choices(per, {"node", "rack", "leaf"});
+  Param every = filled(quantity("every", Dimension::time, json(), "How often each unit is maintained; the units' windows are spread evenly over this period."), "required");
+  range(every, 0.0, 10 * 365 * kDay, true);
+  Param duration = filled(quantity("duration", Dimension::time, json(), "One unit's window: its nodes are out of service, and the jobs still on them are interrupted at its start."), "required");
+  range(duration, 0.0, 365 * kDay, true);
+  Param notice = quantity("notice", Dimension::time, "1 d", "The drain before a window: from then on the unit's nodes take no new job, and the jobs on them run on.");
+  range(notice, 0.0, 365 * kDay);
+  Param first = filled(quantity("first", Dimension::time, json(), "When the first unit's first window starts, from the start of the run."), "`notice`: the first drain starts with the run");
+  range(first, 0.0, 50 * 365 * kDay);
+  return filled(object("maintenance", {per, every, duration, notice, first}, "Planned maintenance as scheduled drains, unit after unit (docs/failures.md)."), "none");
+}
+
 std::vector<Param> declare() {
   Param mtbf = filled(quantity("node_mtbf", Dimension::time, json(), "One class of node failures (instead of `classes`): mean time between failures of one node, while it is on (switched off under a power cap or out of service, it does not fail)."),
                       "`classes`");
@@ -102,10 +116,13 @@ std::vector<Param> declare() {
   Param lemons = object("lemons", {fraction, mult, retire}, "Lemon nodes: a few nodes that fail far more often (Meta and a Korean B200 operator report them).");
   Param spares = integer("spare_nodes", 0, "Nodes held out of the scheduler's pool (the cluster's last) as warm spares: once a node failure is detected, one stands in for the node, whose jobs restart in place; the repaired node becomes the spare.");
   range(spares, 0, 1e7);
+  Param techs = filled(integer("technicians", json(), "Manual repairs under way at once at the site (technicians, repair crews): an escalated repair waits its turn for one, first come first served."),
+                       "no limit: every manual repair starts at once");
+  range(techs, 1, 1e7);
   Param requeue = string("requeue", "front", "Where an interrupted job goes back in the queue when no spare stands in: \"front\" (its original place, by submit time) or \"back\".");
   choices(requeue, {"front", "back"});
   const std::vector<Param::ActiveWhen> shorthand = {{"node_mtbf", {"set"}}, {"node_failures_per_day", {"set"}}};
-  Param failures = filled(object("failures", {mtbf, rate, distribution(shorthand), weibull_shape(), classes, npr, npl, pipeline(false), lemons, spares, requeue},
+  Param failures = filled(object("failures", {mtbf, rate, distribution(shorthand), weibull_shape(), classes, npr, npl, pipeline(false), lemons, spares, techs, maintenance(), requeue},
                                  "Failures of nodes and of their racks and leaves, their repairs, lemon nodes and spares (docs/failures.md). Without it nothing fails."),
                           "none: nothing fails");
   return {failures};
@@ -194,20 +211,44 @@ void read_classes(SectionContext& ctx, json& f, FailureSpec& s) {
 void warn_no_effect(SectionContext& ctx, const FailureSpec& s) {
   const json& w = ctx.doc["failures"];
   auto any = [&](auto pred) { return std::any_of(s.classes.begin(), s.classes.end(), pred); };
-  if (w.contains("nodes_per_rack") && !any([](const FailureClass& c) { return c.domain == FailureDomain::rack; }))
+  const FailureDomain m = s.maintenance.enabled ? s.maintenance.domain : FailureDomain::node;
+  if (w.contains("nodes_per_rack") && m != FailureDomain::rack && !any([](const FailureClass& c) { return c.domain == FailureDomain::rack; }))
     ctx.warn("failures.nodes_per_rack", "has no effect: no class fails per rack");
-  if (w.contains("nodes_per_leaf") && !any([](const FailureClass& c) { return c.domain == FailureDomain::leaf; }))
+  if (w.contains("nodes_per_leaf") && m != FailureDomain::leaf && !any([](const FailureClass& c) { return c.domain == FailureDomain::leaf; }))
     ctx.warn("failures.nodes_per_leaf", "has no effect: no class fails per leaf");
   if (w.contains("lemons") && w["lemons"].contains("multiplier") && s.lemons.fraction == 0)
     ctx.warn("failures.lemons.multiplier", "has no effect: `lemons.fraction` is 0");
   if (w.contains("repair") && w["repair"].contains("manual") && !any([](const FailureClass& c) { return c.repair.escalate_share > 0; }))
     ctx.warn("failures.repair.manual", "has no effect: no class escalates (`escalate_share` 0)");
+  if (w.contains("technicians") && !any([](const FailureClass& c) { return c.repair.escalate_share > 0; }))
+    ctx.warn("failures.technicians", "has no effect: no class escalates to a manual repair (`escalate_share` 0)");
   if (!w.contains("classes")) return;
   for (std::size_t i = 0; i < s.classes.size() && i < w["classes"].size(); ++i) {
     const json& c = w["classes"][i];
     if (c.contains("repair") && c["repair"].contains("manual") && s.classes[i].repair.escalate_share == 0)
       ctx.warn("failures.classes." + std::to_string(i) + ".repair.manual", "has no effect: the class does not escalate (`escalate_share` 0)");
   }
+}
+
+void read_maintenance(SectionContext& ctx, const json& f, MaintenanceSpec& m) {
+  if (!f.contains("maintenance")) return;
+  const json& w = f["maintenance"];
+  for (const char* key : {"every", "duration"})
+    if (!w.contains(key))
+      throw InputError(ctx.where("failures.maintenance." + std::string(key)) + ": missing required key `" + key + "` (a time, such as \"" +
+                       (key == std::string("every") ? "90 d" : "8 h") + "\")");
+  m.enabled = true;
+  m.domain = w["per"] == "node" ? FailureDomain::node : w["per"] == "leaf" ? FailureDomain::leaf : FailureDomain::rack;
+  m.every_s = quantity_value(w["every"], Dimension::time);
+  m.duration_s = quantity_value(w["duration"], Dimension::time);
+  m.notice_s = quantity_value(w["notice"], Dimension::time);
+  m.first_s = w.contains("first") ? quantity_value(w["first"], Dimension::time) : m.notice_s;
+  if (m.duration_s + m.notice_s >= m.every_s)
+    throw InputError(ctx.where("failures.maintenance.every") + ": expected a period longer than `duration` + `notice` (" +
+                     units::format(m.duration_s + m.notice_s, Dimension::time) + "), found " + units::format(m.every_s, Dimension::time) + ": the unit would never serve");
+  if (m.first_s < m.notice_s)
+    throw InputError(ctx.where("failures.maintenance.first") + ": expected at least `notice` (" + units::format(m.notice_s, Dimension::time) +
+                     "), the drain before the first window, found " + units::format(m.first_s, Dimension::time));
 }
 
 void build(SectionContext& ctx) {
@@ -228,6 +269,8 @@ void build(SectionContext& ctx) {
     throw InputError(ctx.where("failures.spare_nodes") + ": expected fewer spares than the cluster's " + std::to_string(ctx.s.cluster.nodes) +
                      " nodes, found " + std::to_string(s.spare_nodes));
   s.requeue_front = f["requeue"] == "front";
+  if (f.contains("technicians")) s.technicians = f["technicians"];
+  read_maintenance(ctx, f, s.maintenance);
   warn_no_effect(ctx, s);
 }
 

@@ -95,14 +95,21 @@ struct RunResult {
   // With a failures section: failures over the run (a unit's: a node, rack or leaf) and by class, the jobs
   // they interrupted by class, spares that stood in, node-seconds down in the window, lemon nodes and the
   // failures on them, nodes retired; repairs: how many, escalated, their total time, and the time spent in
-  // each stage (detection, automatic, manual) inside the window, added over the repairs.
+  // each stage (detection, automatic, manual, waiting for a technician) inside the window, added over the
+  // repairs; with a limit on technicians, the manual repairs that got one and their total wait.
   long long node_failures = 0, spare_stand_ins = 0;
   std::vector<long long> class_failures, class_interruptions;
   double down_node_s = 0;
   long long lemon_nodes = 0, lemon_failures = 0, nodes_retired = 0;
   long long repairs = 0, escalations = 0;
   double repair_total_s = 0;
-  double repair_stage_s[3] = {0, 0, 0};
+  double repair_stage_s[4] = {0, 0, 0, 0};
+  // Planned maintenance: windows started in the window, the jobs they interrupted and the work those lost,
+  // node-seconds draining and in a window (inside the window).
+  long long maintenance_windows = 0, maintenance_interruptions = 0;
+  double maintenance_lost_gpu_s = 0, draining_node_s = 0, maintenance_node_s = 0;
+  long long technician_starts = 0;
+  double technician_wait_s = 0;
   std::vector<TrancheTotals> window_tranches;  // by tranche, in the cluster's order
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room

@@ -158,6 +158,42 @@ TEST(Injector, PipelineStages) {
   EXPECT_DOUBLE_EQ(e.time_s, 50 + 600 + 3600 + 86400);
 }
 
+TEST(Injector, ManualRepairsWaitForATechnician) {
+  // One technician, fixed stages: two units escalating 1 h apart; the second's manual repair starts when
+  // the first's ends, and its end follows; the spare's machine ends as `spare_repaired`.
+  FailureSpec f = exponential(100);
+  f.classes[0].repair.automatic.mean_s = 3600;
+  f.classes[0].repair.escalate_share = 1;
+  f.classes[0].repair.manual.mean_s = 86400;
+  f.technicians = 1;
+  FailureInjector inj(f, 1, 0, {2});
+  inj.repair(0, 0, 0, false);
+  inj.repair(0, 1, 3600, true);
+  FailureEvent e = inj.pop();
+  ASSERT_EQ(e.kind, FailureEvent::Kind::escalated);
+  EXPECT_DOUBLE_EQ(e.time_s, 3600);
+  std::optional<ManualRepair> m = inj.technician(e);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->unit, 0);
+  e = inj.pop();
+  ASSERT_EQ(e.kind, FailureEvent::Kind::escalated);
+  EXPECT_DOUBLE_EQ(e.time_s, 7200);
+  EXPECT_FALSE(inj.technician(e).has_value()) << "the only technician is busy";
+  EXPECT_EQ(inj.waiting().size(), 1u);
+  e = inj.pop();
+  ASSERT_EQ(e.kind, FailureEvent::Kind::repaired);
+  EXPECT_DOUBLE_EQ(e.time_s, 3600 + 86400);
+  m = inj.technician(e);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->unit, 1);
+  EXPECT_DOUBLE_EQ(e.time_s - m->queued_s, 86400 - 3600) << "its wait";
+  e = inj.pop();
+  EXPECT_EQ(e.kind, FailureEvent::Kind::spare_repaired);
+  EXPECT_DOUBLE_EQ(e.time_s, 3600 + 2 * 86400);
+  EXPECT_FALSE(inj.technician(e).has_value());
+  EXPECT_TRUE(std::isinf(inj.next_time()));
+}
+
 TEST(Injector, EscalationShareAndLemonShare) {
   // Over many draws, the share escalated and the share of lemon nodes are within 4 standard errors.
   FailureSpec f = exponential(100);
