@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end benchmark: prints wall time, peak memory and SimGrid activity counts for the pinned workload
 # (bench/year-100k-gpus.json: 100,000 GPUs, one year, ~1,000,000 jobs, EASY, energy on, all outputs), and
-# the same year with node failures and checkpointing, and the platform build time of a 1,000,000-GPU
+# the same year with node failures and checkpointing, with the failure catalog, technicians and maintenance, and the platform build time of a 1,000,000-GPU
 # cluster. Then the microbenchmarks.
 set -eu
 cd "$(dirname "$0")/.."
@@ -24,6 +24,10 @@ ckpt='workload.classes.0.checkpoint={"interval": "fixed", "every": "30 min", "co
 show "year, failures rate 0" "$out/rate0/run.json"
 ./build/capsim run bench/year-100k-gpus.json --out "$out/failures" --quiet --set 'failures={"node_failures_per_day": 0.00379}' --set "$ckpt" >/dev/null
 show "year, Llama 3 failures" "$out/failures/run.json"
+# The built-in catalog's six classes with 60 technicians (nearly always all busy: manual repairs wait about 2.5 days) and every rack maintained once a quarter.
+./build/capsim run bench/year-100k-gpus.json --out "$out/pipeline" --quiet --set "$ckpt" \
+  --set 'failures={"technicians": 60, "maintenance": {"every": "90 d", "duration": "8 h", "notice": "1 d"}}' >/dev/null
+show "year, catalog + upkeep" "$out/pipeline/run.json"
 ./build/capsim run bench/platform-1m-gpus.json --out "$out/platform" --quiet >/dev/null
 show "platform, 1M GPUs" "$out/platform/run.json"
 printf '%-26s %s\n' "fabric, 1M GPUs" "$(./build/capsim topology bench/fabric-1m-gpus.json 2>&1 >/dev/null | tail -1)"
