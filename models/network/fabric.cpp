@@ -111,8 +111,11 @@ void price_parts(FabricLayout& f, const NetworkSpec& net, const ClusterSpec& c, 
   f.by_tranche.assign(c.tranches.size(), FabricParts{});
   std::vector<long long> leaves(c.tranches.size(), 0), links(c.tranches.size(), 0);
   for (const HostGroup& g : f.groups) {
+    const long long node_links = static_cast<long long>(g.nodes) * f.ports_per_node[static_cast<std::size_t>(g.tranche)];
     leaves[static_cast<std::size_t>(g.tranche)] += g.leaves;
-    links[static_cast<std::size_t>(g.tranche)] += static_cast<long long>(g.nodes) * f.ports_per_node[static_cast<std::size_t>(g.tranche)];
+    links[static_cast<std::size_t>(g.tranche)] += node_links;
+    f.group_leaf_w.push_back(g.leaves * net.leaf_radix * per_port_w + (net.copper_to_leaf ? 0 : node_links * optical_w) +
+                             static_cast<double>(g.leaves) * f.leaf_up_ports * optical_w);
   }
   for (std::size_t t = 0; t < c.tranches.size(); ++t) {
     FabricParts& p = f.by_tranche[t];

@@ -46,6 +46,9 @@ struct FabricLayout {
   long long node_links = 0, leaf_spine_links = 0, spine_core_links = 0;
   long long transceivers = 0, copper_cables = 0;
   std::vector<FabricParts> by_tranche;  // its leaves and links, and its share (by leaves) of the rest
+  // By host group: the power of its leaves and of the optics of its links to its nodes and up to the
+  // spines, which go dark when all its nodes are off (part of its tranche's `by_tranche`).
+  std::vector<double> group_leaf_w;
   FabricParts total;
 };
 

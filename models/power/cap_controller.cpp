@@ -75,8 +75,9 @@ double PowerCapController::compute_power(std::size_t level) const {
   return idle_on_w_ + dyn_busy_w_ * std::pow(levels_[level], exponent_);
 }
 
-bool PowerCapController::fits_at(std::size_t lv, std::size_t hour, double extra_idle_w, double extra_dyn_w) const {
-  return model_.facility_w(idle_on_w_ + extra_idle_w + (dyn_busy_w_ + extra_dyn_w) * std::pow(levels_[lv], exponent_), hour, fabric_w_) <= *cap_w_;
+bool PowerCapController::fits_at(std::size_t lv, std::size_t hour, double extra_idle_w, double extra_dyn_w, double extra_fabric_w) const {
+  return model_.facility_w(idle_on_w_ + extra_idle_w + (dyn_busy_w_ + extra_dyn_w) * std::pow(levels_[lv], exponent_), hour,
+                           fabric_power_w() + extra_fabric_w) <= *cap_w_;
 }
 
 void PowerCapController::power(int pod, bool on) {
@@ -85,7 +86,24 @@ void PowerCapController::power(int pod, bool on) {
   p.on = on;
   const double idle = p.nodes * cluster_.tranches[p.tranche].idle_w;
   idle_on_w_ += on ? idle : -idle;
+  if (in_service_[p.tranche] && leaf_w(pod) > 0) {
+    // A host group's leaves follow its nodes: off together (the spines and cores stay on while the
+    // tranche serves). The sum restarts from 0 when none is off, so that rounding does not linger.
+    off_leaf_pods_ += on ? -1 : 1;
+    off_leaf_w_ = off_leaf_pods_ == 0 ? 0 : off_leaf_w_ + (on ? -leaf_w(pod) : leaf_w(pod));
+  }
   refresh_idle(pod);
+}
+
+void PowerCapController::count_off_leaves() {
+  off_leaf_w_ = 0;
+  off_leaf_pods_ = 0;
+  for (std::size_t i = 0; i < pods_.size(); ++i) {
+    const int p = static_cast<int>(i);
+    if (pods_[i].on || !in_service_[pods_[i].tranche] || leaf_w(p) <= 0) continue;
+    off_leaf_w_ += leaf_w(p);
+    ++off_leaf_pods_;
+  }
 }
 
 void PowerCapController::refresh_idle(int pod) {
@@ -118,10 +136,11 @@ void PowerCapController::set_draining(int pod, bool draining) {
   const double sign = draining ? 1 : -1;
   draining_idle_w_ += sign * p.nodes * cluster_.tranches[p.tranche].idle_w;
   draining_dyn_w_ += sign * pod_dyn_w(p);
+  draining_leaf_w_ += sign * leaf_w(pod);
 }
 
 bool PowerCapController::kept_fits_at(std::size_t lv, std::size_t hour) const {
-  return fits_at(lv, hour, -draining_idle_w_, -draining_dyn_w_);
+  return fits_at(lv, hour, -draining_idle_w_, -draining_dyn_w_, -draining_leaf_w_);
 }
 
 std::optional<PodSwitch> PowerCapController::add_load(int pod, int busy, int held) {
@@ -165,6 +184,7 @@ std::vector<PodSwitch> PowerCapController::set_in_service(int tranche, bool serv
     power(p, on);
     refresh_idle(p);
   }
+  count_off_leaves();
   return out;
 }
 
@@ -217,7 +237,7 @@ std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long que
     ++it;  // switching the pod on erases it from off_for_cap_
     if (now - p.switched_s < switch_interval_s_) continue;
     const Tranche& tr = cluster_.tranches[p.tranche];
-    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, p.nodes * tr.active_w())) break;
+    if (!fits_at(target_level_, hour, p.nodes * tr.idle_w, p.nodes * tr.active_w(), leaf_w(pod))) break;
     switch_pod(pod, false);
   }
   return out;
@@ -250,7 +270,7 @@ std::optional<long long> PowerCapController::start_limit(double now) const {
   if (!cap_w_ || !hold_) return std::nullopt;
   // Active power the cap leaves at this hour, shared out at the most power-hungry GPU's rate.
   const std::size_t hour = model_.hour_of(now);
-  double it_allowed = fabric_w_ > 0 ? ((*cap_w_ - model_.fixed_w) / model_.multiplier[hour] - fabric_w_) / model_.it_factor
+  double it_allowed = fabric_w_ > 0 ? ((*cap_w_ - model_.fixed_w) / model_.multiplier[hour] - fabric_power_w()) / model_.it_factor
                                     : (*cap_w_ - model_.fixed_w) / (model_.it_factor * model_.multiplier[hour]);
   double spare_w = it_allowed - compute_power(0);
   if (max_gpu_active_w_ <= 0) return std::numeric_limits<long long>::max();  // busy GPUs draw nothing more
@@ -262,7 +282,7 @@ bool PowerCapController::update_level(double now) {
   if (!cap_w_) return false;
   const std::size_t hour = model_.hour_of(now);
   std::size_t lv = 0;
-  while (lv + 1 < levels_.size() && model_.facility_w(compute_power(lv), hour, fabric_w_) > *cap_w_) ++lv;
+  while (lv + 1 < levels_.size() && model_.facility_w(compute_power(lv), hour, fabric_power_w()) > *cap_w_) ++lv;
   if (lv == level_) return false;
   level_ = lv;
   return true;

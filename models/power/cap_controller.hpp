@@ -75,7 +75,8 @@ class PowerCapController {
 
   // State, for the recorder and the energy checks.
   double compute_power_w() const { return compute_power(level_); }
-  double fabric_power_w() const { return fabric_w_; }  // of the tranches in service
+  // Of the tranches in service, less the leaves of their pods that are off.
+  double fabric_power_w() const { return fabric_w_ - off_leaf_w_; }
   double speed() const { return levels_[level_]; }
   long long gpus_off() const { return gpus_off_; }
   long long switches() const { return switches_; }
@@ -89,7 +90,9 @@ class PowerCapController {
 
  private:
   double compute_power(std::size_t level) const;
-  bool fits_at(std::size_t level, std::size_t hour, double extra_idle_w, double extra_dyn_w) const;
+  bool fits_at(std::size_t level, std::size_t hour, double extra_idle_w, double extra_dyn_w, double extra_fabric_w = 0) const;
+  double leaf_w(int pod) const { return model_.pod_leaf_w.empty() ? 0 : model_.pod_leaf_w[static_cast<std::size_t>(pod)]; }
+  void count_off_leaves();
   void power(int pod, bool on);
   void refresh_idle(int pod);
   void mark_off_for_cap(int pod, bool off);
@@ -112,6 +115,8 @@ class PowerCapController {
   std::vector<PodState> pods_;
   std::vector<char> in_service_;  // per tranche
   double fabric_w_ = 0;
+  double off_leaf_w_ = 0;  // leaves of the pods off in tranches in service
+  int off_leaf_pods_ = 0;
   std::vector<char> retired_;
   std::set<std::pair<int, int>> idle_pods_;  // (rank, pod): on, in service, no job: may be switched off
   double idle_active_w_ = 0;                 // the idle pods' active power if they were full
@@ -121,7 +126,7 @@ class PowerCapController {
   long long switches_ = 0;
   double idle_on_w_ = 0;   // idle power of the pods that are on
   double dyn_busy_w_ = 0;  // active power of busy GPUs at full speed (the level scales it)
-  double draining_idle_w_ = 0, draining_dyn_w_ = 0;  // the draining pods' share of the two
+  double draining_idle_w_ = 0, draining_dyn_w_ = 0, draining_leaf_w_ = 0;  // the draining pods' share of the two, and their leaves
   std::vector<int> by_rank_;  // pods, lowest rank (drained and switched off first) first
   double drain_retry_s_ = -std::numeric_limits<double>::infinity();  // no pod may be drained before
   double last_switch_s_ = -std::numeric_limits<double>::infinity();

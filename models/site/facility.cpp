@@ -16,11 +16,13 @@ FacilityModel make_facility_model(const Scenario& s) {
   FacilityModel m;
   m.it_factor = 1 + s.facility.it_overhead_share;
   for (const Tranche& t : s.cluster.tranches) m.design_it_w += t.nodes * t.peak_w * m.it_factor;
-  if (s.network.enabled)
+  if (s.network.enabled) {
     for (const FabricParts& p : s.fabric.by_tranche) {
       m.tranche_fabric_w.push_back(p.power_w());
       m.design_it_w += p.power_w();
     }
+    m.pod_leaf_w = s.fabric.group_leaf_w;
+  }
   if (s.facility.design == FacilitySpec::Design::given) m.design_it_w = s.facility.design_it_w;
   std::size_t hours = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(s.horizon_s / 3600.0)));
   if (!s.facility.climate) {

@@ -15,6 +15,7 @@ struct FacilityModel {
   double fixed_w = 0;     // facility power drawn whatever the load
   double design_it_w = 0; // all nodes at peak, with network and storage
   std::vector<double> tranche_fabric_w;  // with a network section: each tranche's fabric power while it serves
+  std::vector<double> pod_leaf_w;        // the same: of it, each pod's (host group's) leaves, off with the pod
   std::vector<double> multiplier;     // per hour of the horizon
   std::vector<double> temperature_c;  // per hour (climate model only)
 

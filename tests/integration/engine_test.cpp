@@ -149,29 +149,56 @@ TEST(Energy, PluginMatchesIndependentSum) {
 }
 
 // The fabric's energy in [from, to), in closed form: each tranche's switches and optics draw their power
-// while it serves, whatever the load.
-double fabric_energy_j(double from, double to) {
-  if (!sc().network.enabled) return 0;
+// while it serves, whatever the load; less the leaves (and their optics) of host groups switched off under
+// a cap, `off_gpu_s` GPU-seconds in all. Their power per node lies between the smallest and the largest
+// host group's (exact when all are alike), so the energy is returned as bounds.
+std::pair<double, double> fabric_energy_j(double from, double to, double off_gpu_s) {
+  if (!sc().network.enabled) return {0, 0};
   double e = 0;
   for (std::size_t t = 0; t < sc().cluster.tranches.size(); ++t) {
     const Tranche& tr = sc().cluster.tranches[t];
     e += sc().fabric.by_tranche[t].power_w() * std::max(0.0, std::min(tr.retire_s, to) - std::max(tr.arrive_s, from));
   }
-  return e;
+  if (off_gpu_s <= 0) return {e, e};
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (std::size_t g = 0; g < sc().fabric.groups.size(); ++g) {
+    const double per_node = sc().fabric.group_leaf_w[g] / sc().fabric.groups[g].nodes;
+    lo = std::min(lo, per_node);
+    hi = std::max(hi, per_node);
+  }
+  const double off_node_s = off_gpu_s / sc().cluster.gpus_per_node;
+  return {e - hi * off_node_s, e - lo * off_node_s};
+}
+
+void expect_within(double got, std::pair<double, double> bounds, const char* what) {
+  const double tol = 1e-9 * std::max(std::abs(bounds.first), std::abs(bounds.second));
+  EXPECT_GE(got, bounds.first - tol) << what;
+  EXPECT_LE(got, bounds.second + tol) << what;
+}
+
+// GPU-seconds switched off under the cap over the whole run, from the time series.
+double off_gpu_s_of_run() {
+  double off = 0;
+  for (const auto& r : res().timeseries) off += r.gpus_off * (r.end_s - r.start_s);
+  return off;
 }
 
 TEST(Energy, FabricDrawsItsPowerWhileItsTrancheServes) {
-  const double expected = fabric_energy_j(sc().warmup_s, sc().horizon_s);
-  EXPECT_NEAR(res().fabric_energy_window_j, expected, 1e-9 * expected);
+  expect_within(res().fabric_energy_window_j, fabric_energy_j(sc().warmup_s, sc().horizon_s, res().off_gpu_s), "fabric energy in the window");
   if (!sc().network.enabled) {
     EXPECT_EQ(res().fabric_energy_window_j, 0);
+  }
+  if (sc().network.enabled && res().off_gpu_s > 0) {
+    EXPECT_LT(res().fabric_energy_window_j, fabric_energy_j(sc().warmup_s, sc().horizon_s, 0).first) << "leaves go dark with their host groups";
   }
 }
 
 TEST(Energy, TimeseriesIntegratesToEnergy) {
   double e = 0;
   for (const auto& r : res().timeseries) e += r.it_power_w * (r.end_s - r.start_s);
-  EXPECT_NEAR(e, res().it_energy_total_j * res().facility.it_factor + fabric_energy_j(0, sc().horizon_s), 1e-9 * e);
+  const auto fabric = fabric_energy_j(0, sc().horizon_s, off_gpu_s_of_run());
+  const double nodes = res().it_energy_total_j * res().facility.it_factor;
+  expect_within(e, {nodes + fabric.first, nodes + fabric.second}, "IT energy from the time series");
   ASSERT_FALSE(res().timeseries.empty());
   EXPECT_EQ(res().timeseries.back().end_s, sc().horizon_s);
 }
@@ -240,7 +267,9 @@ TEST(Energy, FacilityIsTheHourlySumOfItTimesPue) {
       ASSERT_EQ(f.multiplier[h], sc().pue);
     }
   }
-  EXPECT_NEAR(it, res().it_energy_window_j * (1 + sc().facility.it_overhead_share) + fabric_energy_j(sc().warmup_s, sc().horizon_s), 1e-9 * it);
+  const auto fabric = fabric_energy_j(sc().warmup_s, sc().horizon_s, res().off_gpu_s);
+  const double nodes = res().it_energy_window_j * (1 + sc().facility.it_overhead_share);
+  expect_within(it, {nodes + fabric.first, nodes + fabric.second}, "IT energy in the window");
   EXPECT_NEAR(facility, expected, 1e-9 * facility);
   if (!sc().facility.climate) {
     EXPECT_NEAR(facility, it * sc().pue, 1e-9 * facility);

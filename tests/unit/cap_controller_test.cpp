@@ -108,6 +108,31 @@ TEST(CapController, SwitchesIdlePodsOffInRankOrderAndBackOnWhenPowerAllows) {
   EXPECT_EQ(ctl.switches(), 2);
 }
 
+TEST(CapController, APodsLeavesGoOffWithIt) {
+  // A fabric of 1,500 W: each pod's leaves 500 W, spines 500 W. Hour 0 (multiplier 2), cap 6,001 W:
+  // (4,000 idle + 1,500) x 2 does not fit; pod 1 off leaves (2,000 + 1,000) x 2 = 6,000 W, which fits, so
+  // pod 0 stays on (with the leaves always on, 7,000 W would switch it off too). Hour 1 (0.8), work queued:
+  // pod 1 comes back with its leaves when (2,000 + 2,000 + 8,000 x 0.25 + 1,500) x 0.8 = 6,000 W fits.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({2.0, 0.8});
+  m.tranche_fabric_w = {1500};
+  m.pod_leaf_w = {500, 500};
+  PowerCapController ctl(c, cap(6001), m);
+  EXPECT_DOUBLE_EQ(ctl.fabric_power_w(), 1500);
+  auto off = ctl.manage_pods(0, 0, false);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].pod, 1);
+  EXPECT_TRUE(ctl.pod(0).on);
+  EXPECT_DOUBLE_EQ(ctl.fabric_power_w(), 1000);
+  auto on = ctl.manage_pods(3600, 1, true);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_TRUE(on[0].on);
+  EXPECT_DOUBLE_EQ(ctl.fabric_power_w(), 1500);
+  // Out of service, the tranche's whole fabric is off, whatever its pods did under the cap.
+  ctl.set_in_service(0, false, true);
+  EXPECT_DOUBLE_EQ(ctl.fabric_power_w(), 0);
+}
+
 TEST(CapController, APodStaysSwitchedForTheDwellTime) {
   ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
   FacilityModel m = facility({2.0, 1.0});

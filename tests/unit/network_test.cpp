@@ -118,6 +118,10 @@ TEST(Fabric, SmallFabricCostsItsPartsToTheCentAndWatt) {
     EXPECT_NEAR(p.links_usd, 16 * 150.0 + 16 * 2 * 633.0, 0.005);
     EXPECT_NEAR(p.power_w(), 750.0 + 750.0 / 2 + 16 * 2 * 8.0, 1e-9);
   }
+  // Each host group's leaves, off with its nodes under a cap: its leaf and its uplinks' optics; the spine
+  // stays on.
+  ASSERT_EQ(t.fabric.group_leaf_w.size(), 2u);
+  for (double w : t.fabric.group_leaf_w) EXPECT_NEAR(w, 750.0 + 16 * 2 * 8.0, 1e-9);
 }
 
 // A 100,000-GPU fabric as the defaults build it (rail-optimised, 3 tiers, H100 nodes): 6 transceivers
