@@ -19,15 +19,11 @@
 #include "models/federation/dispatch.hpp"
 #include "models/workload/swf.hpp"
 #include "sim/platform.hpp"
-#include "sim/site.hpp"
-#include "sim/workers.hpp"
+#include "sim/simulation.hpp"
 
-namespace sg4 = simgrid::s4u;
 
 namespace capsim {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::string human_duration(double s) {
   char buf[64];
@@ -38,68 +34,7 @@ std::string human_duration(double s) {
   return buf;
 }
 
-// The run: one SimGrid engine, every site's hosts, one job stream dispatched to the sites, a pool of worker
-// actors and one scheduler actor that handles each instant as completions, arrivals, then decisions.
-class Simulation {
- public:
-  Simulation(const Scenario& s, const RunOptions& o) : sc_(s), opt_(o) {
-    if (s.federated())
-      for (std::size_t i = 0; i < s.members.size(); ++i) sites_.push_back(std::make_unique<Site>(s.members[i], static_cast<int>(i)));
-    else
-      sites_.push_back(std::make_unique<Site>(s, 0));
-    for (const auto& [tenant, member] : s.pins) pins_[tenant] = member;
-    if (s.failures.enabled) {
-      job_failures_ = std::make_shared<std::vector<JobFailures>>();
-      for (auto& site : sites_) site->job_failures = job_failures_.get();
-    }
-  }
-
-  std::vector<RunResult> run();
-
- private:
-  void scheduler_actor();
-  void open_job_source();
-  double next_wake(double clock, bool warmup_sampled, bool any_hourly) const;
-  void take_completions(double now);
-  void take_arrivals(double now);
-  void take_staged(double now);
-  void take_failures(double now);
-  void detected(Site& site, const FailureEvent& e, double now);
-  void back_to_queue(Site& site, JobRecord& r, double now);
-  void injector_actor();
-  bool decide(double now);
-  void finish(double now);
-  int dispatch(const Job& j, double now);
-  const Scenario::ClassData* class_data(const Job& j) const {
-    return sc_.class_data.empty() || sc_.class_data[j.class_index].member < 0 ? nullptr : &sc_.class_data[j.class_index];
-  }
-  void progress(double now, bool final);
-  std::vector<RunResult> results();
-
-  const Scenario& sc_;
-  const RunOptions& opt_;
-  std::vector<std::unique_ptr<Site>> sites_;
-  std::map<std::string, int> pins_;
-  std::vector<int> class_pin_;  // member index by class, -1 if not pinned
-  std::unique_ptr<JobSource> source_;
-  std::optional<Job> next_;      // the next job to arrive
-  std::vector<JobRecord> jobs_;  // indexed by JobId
-  std::shared_ptr<std::vector<JobFailures>> job_failures_;  // the same, with a failures section
-  std::vector<std::string> class_names_;
-  long long trace_jobs_skipped_ = 0;
-  EngineStats stats_;
-  sg4::MutexPtr sched_mutex_;
-  Completions completed_;
-  std::unique_ptr<WorkerPool> workers_;
-  sg4::MutexPtr injector_mutex_;
-  sg4::ConditionVariablePtr injector_cv_;  // the scheduler changed the failure heaps
-  Platform platform_;
-  long long jobs_done_ = 0;
-  std::exception_ptr error_;
-  bool interrupted_ = false;
-  Clock::time_point wall_start_ = Clock::now();
-  Clock::time_point last_progress_ = Clock::now();
-};
+}  // namespace
 
 int Simulation::dispatch(const Job& j, double now) {
   if (sites_.size() == 1) return 0;
@@ -201,85 +136,6 @@ void Simulation::take_staged(double now) {
     site->events = true;
   }
   completed_.staged.clear();
-}
-
-// Failures and repairs, after completions (a job that ends as its node fails has completed).
-void Simulation::take_failures(double now) {
-  for (auto [site, e] : completed_.failures) {
-    switch (e.kind) {
-      case FailureEvent::Kind::fail: {
-        for (JobId id : site->unit_failed(e, now)) site->interrupt(jobs_[id], workers_->interrupt(id), now);
-        if (sc_.failures.classes[static_cast<std::size_t>(e.cls)].repair.detect_s <= 0) detected(*site, e, now);
-        break;
-      }
-      case FailureEvent::Kind::detected: detected(*site, e, now); break;
-      case FailureEvent::Kind::repaired:
-        if (e.ref >= 0) site->technician(e);
-        site->unit_repaired(e, now);
-        break;
-      case FailureEvent::Kind::spare_repaired:
-        if (e.ref >= 0) site->technician(e);
-        site->spare_repaired();
-        break;
-      case FailureEvent::Kind::escalated: site->technician(e); break;
-      case FailureEvent::Kind::drain: site->maintenance_drain(e, now); break;
-      case FailureEvent::Kind::maintenance:
-        for (JobId id : site->maintenance_start(e, now)) {
-          JobRecord& r = jobs_[id];
-          site->result.maintenance_lost_gpu_s += site->interrupt(r, workers_->interrupt(id), now);
-          site->resume(r, false);
-          back_to_queue(*site, r, now);
-        }
-        break;
-      case FailureEvent::Kind::maintained: site->maintenance_end(e); break;
-    }
-    site->record(now);
-  }
-  completed_.failures.clear();
-  injector_cv_->notify_one();
-}
-
-void Simulation::detected(Site& site, const FailureEvent& e, double now) {
-  bool stand_in = false;
-  for (JobId id : site.unit_detected(e, now, stand_in)) {
-    JobRecord& r = jobs_[id];
-    const bool in_place = stand_in && site.in_place_possible(id);
-    site.resume(r, in_place);
-    if (in_place) {
-      // A spare took the failed node's place: the job starts again at once on the same GPUs.
-      const StartDecision d{id, site.sched.restart(id, now, site.estimate_of(r))};
-      workers_->run(site, id, site.place(d, r, stats_, false));
-    } else {
-      back_to_queue(site, r, now);
-    }
-  }
-}
-
-// An interrupted job whose GPUs are released waits again.
-void Simulation::back_to_queue(Site& site, JobRecord& r, double now) {
-  site.sched.interrupt(r.job.id, now);
-  site.requeue(r);
-}
-
-// One injector for every site: it sleeps until the earliest pending failure or repair and posts all that
-// fall due then. The scheduler wakes it whenever it changed the heaps.
-void Simulation::injector_actor() {
-  std::unique_lock<sg4::Mutex> lock(*injector_mutex_);
-  while (true) {
-    double next = sc_.horizon_s;
-    for (const auto& s : sites_) next = std::min(next, s->injector->next_time());
-    if (sg4::Engine::get_clock() < next) {
-      injector_cv_->wait_until(lock, next);
-      continue;
-    }
-    if (next >= sc_.horizon_s) return;
-    for (auto& s : sites_)
-      while (s->injector->next_time() <= next) completed_.failures.emplace_back(s.get(), s->injector->pop());
-    completed_.cv->notify_one();
-    // A simcall ends an actor's turn: the scheduler may take them (and notify) before this actor waits,
-    // so wait only while they are not taken (a wake-up at time 0 was lost otherwise).
-    while (!completed_.failures.empty()) injector_cv_->wait(lock);
-  }
 }
 
 // One decision per site with events (a decision with nothing changed could still differ once an estimate
@@ -478,8 +334,6 @@ std::vector<RunResult> Simulation::run() {
   }
   return results();
 }
-
-}  // namespace
 
 std::vector<RunResult> run_sites(const Scenario& s, const RunOptions& opt) {
   Simulation sim(s, opt);
