@@ -179,6 +179,10 @@ struct Site {
   void set_maintained(int node, char state);
   void account_maintenance(double& node_s, double from, double d, std::size_t nodes) const;
   void mark_down(int node, int delta);
+  // A node takes no job while down (failed, in repair, retired) or maintained (draining, in its window).
+  bool out_of_pool(int node) const { return down_by[static_cast<std::size_t>(node)] > 0 || maintained[static_cast<std::size_t>(node)] > 0; }
+  void refresh_pool(int node);
+  std::vector<JobId> jobs_on(const std::vector<int>& nodes) const;  // each once, in node order
   void account_repair(const RepairDraw& d, double now);
   void account_stage(int stage, double from, double d);
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs

@@ -56,12 +56,22 @@ std::vector<int> Site::nodes_in(FailureDomain d, int unit) const {
   return out;
 }
 
+std::vector<JobId> Site::jobs_on(const std::vector<int>& nodes) const {
+  std::vector<JobId> jobs;
+  for (int n : nodes)
+    for (JobId id : node_jobs[static_cast<std::size_t>(n)])
+      if (std::find(jobs.begin(), jobs.end(), id) == jobs.end()) jobs.push_back(id);
+  return jobs;
+}
+
+void Site::refresh_pool(int node) { sched.set_down(node, out_of_pool(node)); }
+
 void Site::mark_down(int node, int delta) {
   int& d = down_by[static_cast<std::size_t>(node)];
   const bool was = d > 0;
   d += delta;
   if (was == (d > 0)) return;
-  sched.set_down(node, d > 0 || maintained[static_cast<std::size_t>(node)] > 0);
+  refresh_pool(node);
   nodes_down += d > 0 ? 1 : -1;
 }
 
@@ -95,11 +105,8 @@ std::vector<JobId> Site::unit_failed(const FailureEvent& e, double now) {
   }
   const RepairDraw d = injector->repair(e.cls, e.unit, now, o.stand_in);
   account_repair(d, now);
-  for (int n : nodes) {
-    mark_down(n, 1);
-    for (JobId id : node_jobs[static_cast<std::size_t>(n)])
-      if (std::find(o.jobs.begin(), o.jobs.end(), id) == o.jobs.end()) o.jobs.push_back(id);
-  }
+  for (int n : nodes) mark_down(n, 1);
+  o.jobs = jobs_on(nodes);
   result.class_interruptions[static_cast<std::size_t>(e.cls)] += static_cast<long long>(o.jobs.size());
   std::vector<JobId> jobs = o.jobs;
   outages[{e.cls, e.unit}] = std::move(o);
@@ -177,7 +184,7 @@ void Site::unit_repaired(const FailureEvent& e, double now) {
 
 bool Site::in_place_possible(JobId id) const {
   for (const NodeShare& n : sched.placement(id))
-    if (down_by[static_cast<std::size_t>(n.node)] > 0 || maintained[static_cast<std::size_t>(n.node)] > 0) return false;
+    if (out_of_pool(n.node)) return false;
   return true;
 }
 

@@ -6,9 +6,8 @@
 namespace capsim {
 
 void Site::set_maintained(int node, char state) {
-  const auto k = static_cast<std::size_t>(node);
-  maintained[k] = state;
-  sched.set_down(node, down_by[k] > 0 || state > 0);
+  maintained[static_cast<std::size_t>(node)] = state;
+  refresh_pool(node);
 }
 
 // Node-seconds from `from` for `d` inside the window, `nodes` at a time.
@@ -26,12 +25,8 @@ void Site::maintenance_drain(const FailureEvent& e, double now) {
 
 std::vector<JobId> Site::maintenance_start(const FailureEvent& e, double now) {
   const std::vector<int> nodes = nodes_in(sc.failures.maintenance.domain, e.unit);
-  std::vector<JobId> jobs;
-  for (int n : nodes) {
-    set_maintained(n, kInWindow);
-    for (JobId id : node_jobs[static_cast<std::size_t>(n)])
-      if (std::find(jobs.begin(), jobs.end(), id) == jobs.end()) jobs.push_back(id);
-  }
+  for (int n : nodes) set_maintained(n, kInWindow);
+  std::vector<JobId> jobs = jobs_on(nodes);
   account_maintenance(result.maintenance_node_s, now, sc.failures.maintenance.duration_s, nodes.size());
   if (now >= sc.warmup_s) ++result.maintenance_windows;
   result.maintenance_interruptions += static_cast<long long>(jobs.size());
