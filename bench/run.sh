@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end benchmark: prints wall time, peak memory and SimGrid activity counts for the pinned workload
 # (bench/year-100k-gpus.json: 100,000 GPUs, one year, ~1,000,000 jobs, EASY, energy on, all outputs), and
-# the same year with node failures and checkpointing, with the failure catalog, technicians and maintenance, and the platform build time of a 1,000,000-GPU
+# the same year with node failures and checkpointing, with the failure catalog, technicians and maintenance,
+# with a reserved training run, and the platform build time of a 1,000,000-GPU
 # cluster. Then the microbenchmarks.
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,6 +29,10 @@ show "year, Llama 3 failures" "$out/failures/run.json"
 ./build/capsim run bench/year-100k-gpus.json --out "$out/pipeline" --quiet --set "$ckpt" \
   --set 'failures={"technicians": 60, "maintenance": {"every": "90 d", "duration": "8 h", "notice": "1 d"}}' >/dev/null
 show "year, catalog + upkeep" "$out/pipeline/run.json"
+# A frontier run of 1e26 FLOP on 32,768 GPUs with a reservation from day 60, declared a week ahead.
+./build/capsim run bench/year-100k-gpus.json --out "$out/training" --quiet \
+  --set 'training_runs=[{"name": "frontier", "submit": "2026-02-23T00:00:00Z", "flop": 1e26, "gpus": 32768, "reservation": {"start": "2026-03-02T00:00:00Z"}}]' >/dev/null
+show "year, + a reserved run" "$out/training/run.json"
 ./build/capsim run bench/platform-1m-gpus.json --out "$out/platform" --quiet >/dev/null
 show "platform, 1M GPUs" "$out/platform/run.json"
 printf '%-26s %s\n' "fabric, 1M GPUs" "$(./build/capsim topology bench/fabric-1m-gpus.json 2>&1 >/dev/null | tail -1)"

@@ -47,6 +47,8 @@ const std::vector<std::pair<std::string, std::string>> kMetrics = {
     {"cost.usd.npv_lifetime", "npv_lifetime_usd"},
 };
 
+constexpr const char* kTimeToTrain = "_time_to_train_days";
+
 struct Metric {
   std::vector<std::string> path;  // keys into summary.json (a class name may hold dots)
   std::string column;
@@ -90,6 +92,20 @@ std::vector<Metric> metrics_for(const std::vector<ScenarioRuns>& scenarios) {
     out.push_back({{"goodput", "gpu_hours_lost"}, "gpu_hours_lost"});
     out.push_back({{"goodput", "ettr"}, "ettr"});
     out.push_back({{"goodput", "ettr_by_size", "4097+", "ettr"}, "ettr_largest_jobs"});
+  }
+  // Each training run of any run (in name order): how long it took, what it drew, cost, and what the
+  // others waited while it held its GPUs.
+  std::set<std::string> runs;
+  for (const ScenarioRuns& sr : scenarios)
+    for (const json& s : sr.summaries)
+      if (s.contains("training_runs"))
+        for (const auto& [name, _] : s["training_runs"].items()) runs.insert(name);
+  for (const std::string& r : runs) {
+    out.push_back({{"training_runs", r, "time_to_train_days"}, r + kTimeToTrain});
+    out.push_back({{"training_runs", r, "wait_days"}, r + "_run_wait_days"});
+    out.push_back({{"training_runs", r, "energy", "facility_mwh"}, r + "_run_facility_mwh"});
+    out.push_back({{"training_runs", r, "cost", "usd", "total"}, r + "_run_cost_usd"});
+    out.push_back({{"training_runs", r, "others", "while_it_runs", "wait_censored_mean_hours"}, r + "_others_wait_mean_hours"});
   }
   std::set<std::string> classes;
   for (const ScenarioRuns& sr : scenarios)
@@ -300,6 +316,18 @@ std::vector<std::pair<std::string, std::string>> shown_rows(const json& rows) {
                                                                         {"ettr", "ETTR"},
                                                                         {"ettr_largest_jobs", "ETTR of jobs over 4,096 GPUs"}})
       shown.push_back(c);
+  const std::string train = kTimeToTrain;
+  std::set<std::string> runs;
+  for (const auto& row : rows)
+    for (const auto& [key, _] : row.items())
+      if (key.size() > train.size() && key.ends_with(train)) runs.insert(key.substr(0, key.size() - train.size()));
+  for (const std::string& r : runs)
+    for (const auto& c : std::vector<std::pair<std::string, std::string>>{{r + train, r + " time to train (days)"},
+                                                                        {r + "_run_wait_days", r + " wait (days)"},
+                                                                        {r + "_run_facility_mwh", r + " energy (GWh)"},
+                                                                        {r + "_run_cost_usd", r + " cost (M USD)"},
+                                                                        {r + "_others_wait_mean_hours", "others' mean wait meanwhile (h)"}})
+      shown.push_back(c);
   // Whose wait: each class's censored waits and the share of its jobs never started.
   const std::string suffix = kNotStarted;
   std::set<std::string> classes;
@@ -347,7 +375,8 @@ std::string table(const json& rows, bool intervals) {
     if (divisor.count(col)) v /= divisor.at(col);
     if (col == "carbon_tco2_per_year") v /= 1000;
     if (col == "capex_usd" || col == "total_cost_per_year_usd" || col == "unserved_gpu_hours" || col == "network_capex_usd" || col == "gpu_hours_lost" || col == "useful_gpu_hours") v /= 1e6;
-    if (col == "network_power_kw") v /= 1e3;
+    if (col == "network_power_kw" || col.ends_with("_run_facility_mwh")) v /= 1e3;
+    if (col.ends_with("_run_cost_usd")) v /= 1e6;
     if (col == "utilization_allocated") v *= 100;
     const double rounded = std::round(v * 100) / 100;
     return num(rounded == 0 ? 0.0 : rounded);  // no "-0"

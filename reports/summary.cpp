@@ -1,5 +1,7 @@
 #include "reports/summary.hpp"
 
+#include "reports/training.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,9 +13,16 @@
 #include "reports/fabric_report.hpp"
 #include "reports/goodput.hpp"
 #include "reports/stats.hpp"
+#include "reports/training.hpp"
 
 namespace capsim {
 using nlohmann::json;
+
+HourRates hour_rates(const Scenario& s, std::size_t h) {
+  if (!s.site) return {s.costs.fx.to_usd(s.costs.electricity_price), 0};
+  const LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, s.site_utc_offset_s);
+  return {s.costs.fx.to_usd({s.site->tariff.price(lt), s.site->tariff.currency}), site_carbon_g_per_kwh(*s.site, lt)};
+}
 
 namespace {
 
@@ -87,15 +96,9 @@ void add_site_and_costs(json& out, const Scenario& s, const RunResult& r) {
       window_hour_year.push_back(y);
     }
     if (kwh == 0) continue;
-    double price_usd;
-    if (s.site) {
-      LocalTime lt = local_time(h * 3600.0, s.start_epoch_s, offset);
-      price_usd = fx.to_usd({s.site->tariff.price(lt), s.site->tariff.currency});
-      carbon_t += kwh * site_carbon_g_per_kwh(*s.site, lt) / 1e6;
-    } else {
-      price_usd = fx.to_usd(s.costs.electricity_price);
-    }
-    electricity_usd[y] += kwh * price_usd;
+    const HourRates hr = hour_rates(s, h);
+    carbon_t += kwh * hr.g_co2_per_kwh / 1e6;
+    electricity_usd[y] += kwh * hr.usd_per_kwh;
   }
   // Demand charges, each month's in the year its first window hour falls in.
   double demand_usd = 0;
@@ -351,6 +354,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   out["tranches"] = tranches_json(s, r, delivered_flop);
   if (s.network.enabled) out["network"] = network_json(s, r, out["cost"]["usd"]["capex_hardware"].get<double>());
   if (s.failures.enabled) add_failures(out, s, {&r});
+  add_training_runs(out, s, r);
   out["estimates_used"] = json::array();
   add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);
@@ -464,6 +468,7 @@ std::string summary_text(const Scenario& s, const json& m) {
   out += buf;
   if (m.contains("network")) out += network_text(m["network"]);
   if (m.contains("failures")) out += failures_text(m);
+  out += training_text(m);
   out += per_year_text(m);
   if (m["tranches"].size() > 1) {
     out += "tranche      accelerator      GPUs      arrives     alloc %  ref GPU-hours  capex (" + m["cost"]["currency"].get<std::string>() + ")\n";

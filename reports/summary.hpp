@@ -12,6 +12,13 @@ namespace capsim {
 
 nlohmann::json make_summary(const Scenario& s, const RunResult& r);
 
+// Hour `h` of the horizon: its electricity price (the site's tariff, else costs.electricity_price) and the
+// grid's carbon intensity (0 without a site).
+struct HourRates {
+  double usd_per_kwh = 0, g_co2_per_kwh = 0;
+};
+HourRates hour_rates(const Scenario& s, std::size_t h);
+
 // Pieces shared with the federation's outputs.
 inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,generations,status,work_gpu_s,done_gpu_s";
 std::string num(double v);  // shortest exact text (%.17g)

@@ -17,7 +17,6 @@
 #include "models/common/errors.hpp"
 #include "models/common/stop_signal.hpp"
 #include "models/federation/dispatch.hpp"
-#include "models/workload/swf.hpp"
 #include "sim/platform.hpp"
 #include "sim/simulation.hpp"
 
@@ -81,7 +80,7 @@ double Simulation::next_wake(double clock, bool warmup_sampled, bool any_hourly)
   if (next_) wake = std::min(wake, next_->submit_s);
   if (!warmup_sampled) wake = std::min(wake, sc_.warmup_s);
   if (any_hourly) wake = std::min(wake, (std::floor(clock / 3600.0) + 1) * 3600.0);
-  for (const auto& s : sites_) wake = std::min(wake, s->next_service_change(clock));
+  for (const auto& s : sites_) wake = std::min({wake, s->next_service_change(clock), s->sched.next_reservation_event(clock)});
   return wake;
 }
 
@@ -145,6 +144,7 @@ bool Simulation::decide(double now) {
   bool decided = false;
   for (auto& sp : sites_) {
     Site& s = *sp;
+    if (!s.sc.training_runs.empty()) reservations_due(s, now);
     // Pods switched back on under the cap add capacity: decide as for an event.
     if ((s.events || s.ctl.hourly()) && s.manage_pods(now, true)) s.events = true;
     if (!s.events) {
@@ -236,6 +236,7 @@ void Simulation::scheduler_actor() {
           s->service_changes(now);
           s->events = true;
         }
+        if (s->sched.next_reservation_event(s->last_service_check) <= now) s->events = true;
         s->last_service_check = now;
       }
       if (!warmup_sampled && now >= sc_.warmup_s) {
@@ -248,7 +249,7 @@ void Simulation::scheduler_actor() {
       }
       if (decide(now) && (++iterations & 1023) == 0) progress(now, false);
     }
-    if (auto* swf = dynamic_cast<SwfSource*>(source_.get())) trace_jobs_skipped_ = swf->skipped();
+    trace_jobs_skipped_ = source_->skipped();
   } catch (...) {
     error_ = std::current_exception();
   }
@@ -293,6 +294,11 @@ std::vector<RunResult> Simulation::results() {
     res.hourly_window_it_j = rec.hourly_window_it_j();
     res.hourly_window_facility_j = rec.hourly_window_facility_j();
     res.hourly_window_cap_room_s = rec.hourly_window_cap_room_s();
+    res.run_hourly_facility_j = rec.run_hourly_facility_j();
+    res.run_it_j = rec.run_it_j();
+    res.run_hourly_facility_j.resize(s.sc.training_runs.size(), std::vector<double>(s.facility.multiplier.size(), 0.0));
+    res.run_it_j.resize(s.sc.training_runs.size(), 0.0);
+    res.reservation_shortfall_nodes = s.sched.reservation_shortfall();
     res.facility = s.facility;
     if (platform_.highways) res.highway_traffic = platform_.highways->traffic();
     res.fabric_traffic = s.fabric_traffic;

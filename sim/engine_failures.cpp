@@ -56,6 +56,25 @@ void Simulation::detected(Site& site, const FailureEvent& e, double now) {
   }
 }
 
+void Simulation::reservations_due(Site& site, double now) {
+  for (JobId id : site.sched.overrunning(now)) {
+    JobRecord& r = jobs_[id];
+    // A job hanging on a failed node until its detection is requeued (or restarts) then.
+    if (!workers_->running(id)) continue;
+    const double done = workers_->interrupt(id);
+    ++site.result.reservation_interruptions;
+    if (job_failures_) {
+      site.result.reservation_lost_gpu_s += site.interrupt(r, done, now);
+    } else {
+      site.result.reservation_lost_gpu_s += r.job.gpus * r.job.run_s * done;  // it starts over
+      r.done_gpu_s = 0;
+    }
+    site.resume(r, false);
+    back_to_queue(site, r, now);
+    site.events = true;
+  }
+}
+
 // An interrupted job whose GPUs are released waits again.
 void Simulation::back_to_queue(Site& site, JobRecord& r, double now) {
   site.sched.interrupt(r.job.id, now);

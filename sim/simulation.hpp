@@ -51,6 +51,8 @@ class Simulation {
   void detected(Site& site, const FailureEvent& e, double now);
   void back_to_queue(Site& site, JobRecord& r, double now);
   void injector_actor();
+  // The jobs still on the nodes of a reservation whose start has come are interrupted and requeued.
+  void reservations_due(Site& site, double now);
   bool decide(double now);
   void finish(double now);
   int dispatch(const Job& j, double now);

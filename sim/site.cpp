@@ -20,6 +20,7 @@ Site::Site(const Scenario& s, int index)
       tranche_load(s.cluster.tranches.size()),
       gpus_in_service(s.cluster.gpus()),
       utc_offset_s(s.site_utc_offset_s) {
+  run_jobs.assign(s.training_runs.size(), -1);
   sched.set_groups(s.cluster.generation_starts());
   if (s.network.enabled && s.topology_placement) {
     std::vector<int> group_of_node(static_cast<std::size_t>(s.cluster.nodes)), pod_of_group(s.fabric.groups.size());
@@ -112,6 +113,8 @@ void Site::record(double now) {
   s.tranches.assign(tranche_load.begin(), tranche_load.end());
   s.cap_room = false;
   s.nodes_down = nodes_down;
+  s.run_compute_w.resize(run_jobs.size());
+  for (std::size_t k = 0; k < run_jobs.size(); ++k) s.run_compute_w[k] = run_jobs[k] >= 0 ? run_power_w(run_jobs[k]) : 0;
   if (sc.facility.power_cap_w && !ctl.holds() && (s.gpus_off > 0 || s.speed < 1) && sched.queued() > 0 &&
       now - ctl.last_switch_s() >= ctl.switch_interval_s()) {
     const NodePool& pool = sched.pool();
@@ -122,6 +125,18 @@ void Site::record(double now) {
   rec.set(now, s);
 }
 
+double Site::run_power_w(JobId id) const {
+  auto it = job_pods.find(id);
+  if (it == job_pods.end()) return 0;
+  const double gpn = sc.cluster.gpus_per_node;
+  double w = 0;
+  for (const PodShare& ps : it->second) {
+    const Tranche& tr = sc.cluster.tranches[static_cast<std::size_t>(ctl.pod(ps.pod).tranche)];
+    w += ps.held / gpn * tr.idle_w + ps.busy / gpn * tr.active_w() * ctl.active_scale();
+  }
+  return w;
+}
+
 double Site::plugin_energy() const {
   double e = 0;
   for (const auto* h : hosts) e += sg_host_get_consumed_energy(h);
@@ -130,8 +145,14 @@ double Site::plugin_energy() const {
 
 void Site::submit(JobRecord& r) {
   r.site = index;
+  const TrainingRunSpec* run = sc.run_of_class(r.job.class_index);
+  if (run) run_jobs[static_cast<std::size_t>(r.job.class_index - sc.source_classes())] = r.job.id;
   const double estimate = estimate_of(r);
-  if (!sched.submit({r.job.id, r.job.gpus, r.job.submit_s, estimate})) {
+  const JobRequest req{r.job.id, r.job.gpus, r.job.submit_s, estimate};
+  const bool accepted = run && run->reservation
+                            ? sched.submit_reserved(req, run->reservation->start_s, run->reservation->start_s + run->reservation->duration_s)
+                            : sched.submit(req);
+  if (!accepted) {
     r.status = JobStatus::rejected;
     return;
   }

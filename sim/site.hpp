@@ -186,6 +186,8 @@ struct Site {
   void account_repair(const RepairDraw& d, double now);
   void account_stage(int stage, double from, double d);
   std::unordered_map<JobId, std::vector<PodShare>> job_pods;  // while a job runs
+  std::vector<JobId> run_jobs;  // by training run: its job once submitted here, else -1
+  double run_power_w(JobId id) const;  // a running job's nodes' compute power
   double busy_rate = 0;  // reference GPU-seconds of work per second of busy GPUs (at full speed)
   double held_rate = 0;  // the same for allocated GPUs
   double service_rate = 0;  // the same for the GPUs in service

@@ -33,8 +33,10 @@ class WorkerPool {
   void run(Site& site, JobId job, Site::Launch launch);
   // Each running job and the share of its attempt done so far (its execs' progress).
   std::vector<std::pair<JobId, double>> progress() const;
-  // A node of the job failed: its worker's activities are cancelled (the worker then goes idle, reporting
-  // nothing); returns the share of its attempt done.
+  // Whether the job's activities are running (not ended, not interrupted).
+  bool running(JobId job) const { return busy_.count(job) > 0; }
+  // A node of the job failed (or a reservation takes its nodes): its worker's activities are cancelled
+  // (the worker then goes idle, reporting nothing); returns the share of its attempt done.
   double interrupt(JobId job);
   // A run stopped before its horizon (a signal): cancels what workers with flows wait on, so that none is
   // killed blocked in wait_any_for (SimGrid 3.32 aborts then); each such worker then ends.

@@ -263,6 +263,8 @@ void build(SectionContext& ctx) {
     return;
   }
   Scenario& s = ctx.s;
+  if (!s.training_runs.empty())
+    throw InputError(ctx.where("training_runs") + ": not supported in a federation yet (docs/training.md); run it at one member's scenario");
   json& fed = ctx.r["federation"];
   const std::string& file = ctx.file;
   const json members_as_written = fed["members"];  // each is replaced by its resolved form below

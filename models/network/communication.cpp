@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "models/common/errors.hpp"
 #include "models/common/units.hpp"
+#include "models/scenario/section.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -84,6 +86,18 @@ RingPlan plan_ring(const std::vector<GroupShare>& shares, int domains, const Com
   }
   plan.latency_s = work_s / p.step_s * 2 * (domains - 1) * hops * hop_latency_s;
   return plan;
+}
+
+// The communication profile at `p` in the resolved document (`at`): required to be absent without a network
+// section, filled with the defaults when left out with one.
+std::optional<CommProfile> read_communication(SectionContext& ctx, json& at, const std::string& p) {
+  if (!ctx.s.network.enabled) {
+    if (at.contains("communication"))
+      throw InputError(ctx.where(p + ".communication") + ": applies only with a `network` section (docs/network.md); remove it or add one");
+    return std::nullopt;
+  }
+  if (!at.contains("communication")) at["communication"] = resolve(json::object(), communication_param(), ctx.file);
+  return read_comm_profile(at["communication"]);
 }
 
 }  // namespace capsim

@@ -2,6 +2,7 @@
 // What a job sends over the fabric when it spans scale-up domains (docs/network.md): a communication
 // profile per job class, and the flows of one job's ring over its host groups. Pure arithmetic; the engine
 // (sim/) turns the flows into SimGrid comms whose sharing gives the contention.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct CommProfile {
 // The `communication` key of a job class (or of an SWF workload); applies with a network section only.
 params::Param communication_param();
 CommProfile read_comm_profile(const nlohmann::json& resolved);
+struct SectionContext;
+// The profile at `p` (`at` is its parent in the resolved document): refused without a network section,
+// filled with the defaults when left out with one.
+std::optional<CommProfile> read_communication(SectionContext& ctx, nlohmann::json& at, const std::string& p);
 
 // Where a job runs, host group by host group in its ring order (its placement order).
 struct GroupShare {

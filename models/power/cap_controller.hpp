@@ -3,6 +3,7 @@
 // start, so that facility power stays within the cap (docs/architecture.md lists where the engine calls
 // it). Events in (jobs placed and ended on pods, tranches entering or leaving service), decisions out
 // (pods to switch, speed levels, a start limit); no SimGrid here, so it is tested alone.
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -75,6 +76,8 @@ class PowerCapController {
 
   // State, for the recorder and the energy checks.
   double compute_power_w() const { return compute_power(level_); }
+  // What the busy GPUs' active power is multiplied by at the current level.
+  double active_scale() const { return std::pow(levels_[level_], exponent_); }
   // Of the tranches in service, less the leaves of their pods that are off.
   double fabric_power_w() const { return fabric_w_ - off_leaf_w_; }
   double speed() const { return levels_[level_]; }

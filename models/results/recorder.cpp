@@ -24,6 +24,15 @@ void Recorder::account(double a, double b) {
   const double it_w = facility_.it_w(state_.compute_power_w, state_.fabric_power_w);
   const double facility_w = facility_.facility_w(state_.compute_power_w, hour, state_.fabric_power_w);
   total_compute_j_ += state_.compute_power_w * dt;
+  if (run_it_j_.size() < state_.run_compute_w.size()) {
+    run_it_j_.resize(state_.run_compute_w.size(), 0.0);
+    run_facility_j_.resize(state_.run_compute_w.size(), std::vector<double>(facility_.multiplier.size(), 0.0));
+  }
+  for (std::size_t k = 0; k < state_.run_compute_w.size(); ++k) {
+    const double run_it_w = facility_.it_w(state_.run_compute_w[k], 0);
+    run_it_j_[k] += run_it_w * dt;
+    run_facility_j_[k][hour] += run_it_w * facility_.multiplier[hour] * dt;
+  }
   TimeseriesRow& r = bins_[std::min(bins_.size() - 1, static_cast<std::size_t>(a / interval_s_))];
   r.gpus_allocated += state_.gpus_allocated * dt;
   r.gpus_busy += state_.gpus_busy * dt;

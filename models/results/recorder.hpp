@@ -43,6 +43,7 @@ struct ClusterState {
   bool cap_room = false;
   long long nodes_down = 0;      // failed, under repair (a failures section)
   std::vector<TrancheLoad> tranches;  // by tranche, in the cluster's order
+  std::vector<double> run_compute_w;  // by training run: its nodes' power (0 while it holds none)
 };
 
 struct TimeseriesRow {
@@ -87,6 +88,10 @@ class Recorder {
   const std::vector<double>& hourly_window_it_j() const { return hourly_it_j_; }
   const std::vector<double>& hourly_window_facility_j() const { return hourly_facility_j_; }
   const std::vector<double>& hourly_window_cap_room_s() const { return hourly_room_s_; }
+  // By training run, per hour of the whole horizon: its facility energy (its nodes' IT power x the hour's
+  // multiplier; the fixed power and the fabric are not a run's); and its IT energy over the horizon.
+  const std::vector<std::vector<double>>& run_hourly_facility_j() const { return run_facility_j_; }
+  const std::vector<double>& run_it_j() const { return run_it_j_; }
 
  private:
   void account(double a, double b);  // the current state over [a, b), within one hour and one bin
@@ -97,6 +102,8 @@ class Recorder {
   std::vector<TimeseriesRow> bins_;
   std::vector<double> hourly_it_j_, hourly_facility_j_, hourly_room_s_;
   std::vector<TrancheTotals> tranche_totals_;
+  std::vector<std::vector<double>> run_facility_j_;
+  std::vector<double> run_it_j_;
   double window_allocated_gpu_s_ = 0, window_busy_gpu_s_ = 0, window_compute_j_ = 0, total_compute_j_ = 0;
   double peak_compute_w_ = 0, peak_it_w_ = 0, peak_facility_w_ = 0;
   double window_fabric_j_ = 0;

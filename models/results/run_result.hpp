@@ -109,10 +109,18 @@ struct RunResult {
   long long maintenance_windows = 0, maintenance_interruptions = 0;
   double maintenance_lost_gpu_s = 0, draining_node_s = 0, maintenance_node_s = 0;
   long long technician_starts = 0;
+  // Training runs' reservations: jobs interrupted because they were still on its nodes at its start, the
+  // work they lost, and the most nodes a run lacked at its start.
+  long long reservation_interruptions = 0;
+  double reservation_lost_gpu_s = 0;
+  int reservation_shortfall_nodes = 0;
   double technician_wait_s = 0;
   std::vector<TrancheTotals> window_tranches;  // by tranche, in the cluster's order
   std::vector<double> hourly_window_it_j, hourly_window_facility_j;  // per hour of the horizon
   std::vector<double> hourly_window_cap_room_s;  // per hour: seconds in ClusterState::cap_room
+  // By training run (Recorder::run_hourly_facility_j): facility energy per hour of the horizon, IT energy.
+  std::vector<std::vector<double>> run_hourly_facility_j;
+  std::vector<double> run_it_j;
   FacilityModel facility;
   long long trace_jobs_skipped = 0;
   EngineStats stats;

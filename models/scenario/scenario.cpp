@@ -28,19 +28,32 @@ const params::Param& scenario_spec() {
   return spec;
 }
 
+int Scenario::source_classes() const {
+  if (const auto* syn = std::get_if<SyntheticWorkload>(&workload)) return static_cast<int>(syn->classes.size());
+  return 1;
+}
+
+const TrainingRunSpec* Scenario::run_of_class(int i) const {
+  const int k = i - source_classes();
+  return k >= 0 ? &training_runs[static_cast<std::size_t>(k)] : nullptr;
+}
+
 const CommProfile* Scenario::class_comm(int i) const {
+  if (const TrainingRunSpec* t = run_of_class(i)) return t->comm ? &*t->comm : nullptr;
   const std::optional<CommProfile>& c =
       std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].comm : std::get<SwfWorkload>(workload).comm;
   return c ? &*c : nullptr;
 }
 
 const CheckpointSpec* Scenario::class_checkpoint(int i) const {
+  if (const TrainingRunSpec* t = run_of_class(i)) return t->checkpoint ? &*t->checkpoint : nullptr;
   const std::optional<CheckpointSpec>& c = std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].checkpoint
                                                                                             : std::get<SwfWorkload>(workload).checkpoint;
   return c ? &*c : nullptr;
 }
 
 double Scenario::class_mfu(int i) const {
+  if (const TrainingRunSpec* t = run_of_class(i)) return t->mfu;
   if (const auto* syn = std::get_if<SyntheticWorkload>(&workload)) return syn->classes[i].mfu;
   return std::get<SwfWorkload>(workload).mfu;
 }

@@ -44,6 +44,9 @@ struct Scenario {
   FabricLayout fabric;
   FailureSpec failures;  // failures.enabled: the scenario has a `failures` section
   std::variant<SyntheticWorkload, SwfWorkload> workload;
+  // Named runs defined by their work (the `training_runs` section); each is a class of its own, after the
+  // workload's (Job::class_index = source_classes() + its index).
+  std::vector<TrainingRunSpec> training_runs;
   PolicyKind policy = PolicyKind::easy;
   bool topology_placement = false;  // with a network section: scheduler.fabric_placement "topology"
   double timeseries_interval_s = 3600;
@@ -75,6 +78,10 @@ struct Scenario {
   std::vector<ClassData> class_data;  // empty when no class has a data site
   bool federated() const { return !members.empty(); }
 
+  // Classes of the workload itself: the synthetic classes, or 1 for a trace.
+  int source_classes() const;
+  // The training run that job class `i` is, or nullptr.
+  const TrainingRunSpec* run_of_class(int i) const;
   // Model FLOP utilisation of job class `i` (trace jobs form one class).
   double class_mfu(int i) const;
   // Its communication profile, or nullptr without a network section.

@@ -49,6 +49,7 @@ Section costs_section();
 Section network_section();
 Section failures_section();
 Section workload_section();
+Section training_runs_section();
 Section scheduler_section();
 Section outputs_section();
 Section federation_section();

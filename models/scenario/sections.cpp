@@ -21,7 +21,7 @@ void SectionContext::used_estimate(const std::string& catalog, const std::string
 const std::vector<Section>& scenario_sections() {
   static const std::vector<Section> sections = {
       general_section(),  site_section(),      cluster_section(), facility_section(),   costs_section(), network_section(),
-      failures_section(), workload_section(), scheduler_section(), outputs_section(), federation_section(), inputs_section(),
+      failures_section(), workload_section(), training_runs_section(), scheduler_section(), outputs_section(), federation_section(), inputs_section(),
   };
   return sections;
 }

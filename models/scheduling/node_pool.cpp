@@ -98,7 +98,7 @@ void NodeCaps::clear() {
 }
 
 NodePool::NodePool(int nodes, int gpus_per_node)
-    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), available_(nodes, 1), in_service_(nodes, 1), down_(nodes, 0), buckets_(gpus_per_node + 1, IdSet(nodes)),
+    : gpn_(gpus_per_node), free_(nodes, gpus_per_node), available_(nodes, 1), in_service_(nodes, 1), down_(nodes, 0), reserved_(nodes, 0), buckets_(gpus_per_node + 1, IdSet(nodes)),
       free_gpus_(static_cast<long long>(nodes) * gpus_per_node) {
   for (int n = 0; n < nodes; ++n) buckets_[gpn_].insert(n);
 }
@@ -123,8 +123,18 @@ void NodePool::set_down(int node, bool down) {
   refresh(node);
 }
 
+void NodePool::set_reserved(int node, bool reserved) {
+  reserved_[node] = reserved;
+  refresh(node);
+}
+
+void NodePool::make_reserved_only() {
+  reserved_only_ = true;
+  for (int n = 0; n < nodes(); ++n) refresh(n);
+}
+
 void NodePool::refresh(int node) {
-  const bool on = in_service_[node] && !down_[node];
+  const bool on = in_service_[node] && !down_[node] && static_cast<bool>(reserved_[node]) == reserved_only_;
   if (static_cast<bool>(available_[node]) == on) return;
   available_[node] = on;
   if (on) {
@@ -287,6 +297,16 @@ std::optional<Placement> NodePool::place(int gpus, const NodeCaps* caps) const {
   // Whole nodes that no group holds alone: the lowest free ones, over groups.
   if (one_node || group_start_.size() == 1) return std::nullopt;
   return place_on_whole(gpus, caps, 0, nodes());
+}
+
+int NodePool::group_of(int node) const {
+  return group_of_.empty() ? 0 : group_of_[node];
+}
+
+std::optional<Placement> NodePool::place_in_group(int gpus, int g) const {
+  if (g < 0 || gpus < 1 || gpus > free_gpus_) return std::nullopt;
+  const int lo = group_start_[g], hi = g + 1 < static_cast<int>(group_start_.size()) ? group_start_[g + 1] : nodes();
+  return gpus <= gpn_ ? place_on_one(gpus, nullptr, lo, hi) : place_on_whole(gpus, nullptr, lo, hi);
 }
 
 void NodePool::take(const Placement& p) {

@@ -82,6 +82,10 @@ class NodePool {
   // not free ones. So does a node down (failed, under repair), whatever its service.
   void set_available(int node, bool on);
   void set_down(int node, bool down);
+  // A node reserved for a training run (Scheduler::submit_reserved) takes no job here; in a pool made
+  // `reserved_only`, only reserved nodes take jobs (the scheduler's view of the reservations' nodes).
+  void set_reserved(int node, bool reserved);
+  void make_reserved_only();
   const IdSet& whole_nodes() const { return buckets_[gpn_]; }
   int nodes_needed(int gpus) const { return (gpus + gpn_ - 1) / gpn_; }
   // Whether a job of this size fits an empty pool.
@@ -99,6 +103,9 @@ class NodePool {
   // Where a job of `gpus` would go now, or nullopt: inside the first group that holds it, else over
   // several. With caps, a capped node offers min(free, cap) GPUs.
   std::optional<Placement> place(int gpus, const NodeCaps* caps = nullptr) const;
+  // The group of a node (0 with one group), and where a job would go inside group `g` only.
+  int group_of(int node) const;
+  std::optional<Placement> place_in_group(int gpus, int g) const;
   void take(const Placement& p);
   void release(const Placement& p);
 
@@ -118,7 +125,8 @@ class NodePool {
   mutable std::vector<std::vector<int>> scratch_by_group_;  // free whole nodes of each host group, during a placement
   std::vector<int> free_;
   std::vector<char> available_;  // in service and not down
-  std::vector<char> in_service_, down_;
+  std::vector<char> in_service_, down_, reserved_;
+  bool reserved_only_ = false;
   void refresh(int node);
   std::vector<IdSet> buckets_;  // buckets_[f]: available nodes with exactly f free GPUs
   long long free_gpus_ = 0;

@@ -18,7 +18,7 @@ void Scheduler::complete(JobId id, double now) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
   const Running& r = it->second;
-  pool_.release(r.placement);
+  release(r.placement);
   if (projection_valid_) {
     // A job ending exactly at its planned end was already free in the projection (its planned end is at
     // or before the shadow time): move its GPUs from "projected" to "free now"; the shadow time stays.
@@ -32,14 +32,22 @@ void Scheduler::complete(JobId id, double now) {
   }
   by_planned_end_.erase({r.planned_end_s, id});
   running_.erase(it);
+  if (!held_.empty())
+    if (Held* h = held_of(id); h && !h->pending && !h->over) end_reservation(*h);
 }
 
 void Scheduler::interrupt(JobId id, double now) {
   projection_valid_ = false;  // it ends before its planned end, and its GPUs may be down
+  Held* h = held_of(id);
+  if (h && now < h->end_s) h->pending = true;  // it waits for its nodes again
   complete(id, now);
 }
 
 void Scheduler::resubmit(const JobRequest& job, bool front) {
+  if (Held* h = held_of(job.id); h && !h->over) {
+    h->run = job;
+    return;
+  }
   auto at = queue_.end();
   if (front)
     at = std::find_if(queue_.begin(), queue_.end(), [&](const JobRequest& q) { return std::pair(q.submit_s, q.id) > std::pair(job.submit_s, job.id); });
@@ -58,16 +66,30 @@ const Placement& Scheduler::restart(JobId id, double now, double estimate_s) {
 
 void Scheduler::set_down(int node, bool down) {
   pool_.set_down(node, down);
+  if (reserved_pool_) reserved_pool_->set_down(node, down);
   projection_valid_ = false;
 }
 
 void Scheduler::set_available(int first_node, int count, bool on) {
-  for (int n = first_node; n < first_node + count; ++n) pool_.set_available(n, on);
+  for (int n = first_node; n < first_node + count; ++n) {
+    pool_.set_available(n, on);
+    if (reserved_pool_) reserved_pool_->set_available(n, on);
+  }
   projection_valid_ = false;
 }
 
-void Scheduler::start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out) {
+void Scheduler::take(const Placement& p) {
   pool_.take(p);
+  if (reserved_pool_) reserved_pool_->take(p);
+}
+
+void Scheduler::release(const Placement& p) {
+  pool_.release(p);
+  if (reserved_pool_) reserved_pool_->release(p);
+}
+
+void Scheduler::start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out) {
+  take(p);
   double end = now + job.estimate_s;
   by_planned_end_.insert({end, job.id});
   running_.emplace(job.id, Running{end, p});
@@ -248,13 +270,20 @@ void Scheduler::list_short_jobs() {
 
 std::vector<StartDecision> Scheduler::decide(double now) {
   std::vector<StartDecision> out;
-  reservation_ = Reservation{};
-  long long limit = start_limit_;
   limited_ = false;
+  long long limit = start_limit_;
+  if (!held_.empty()) limit = start_reserved(now, limit, out);
+  limit = decide_queue(now, limit, out);
+  if (!held_.empty()) backfill_reserved(now, limit, out);
+  return out;
+}
+
+long long Scheduler::decide_queue(double now, long long limit, std::vector<StartDecision>& out) {
+  reservation_ = Reservation{};
   std::size_t h = 0;
   for (; h < queue_.size(); ++h) {
     if (queue_[h].gpus > limit) {
-      limited_ = pool_.place(queue_[h].gpus).has_value();
+      limited_ = limited_ || pool_.place(queue_[h].gpus).has_value();
       break;
     }
     auto p = pool_.place(queue_[h].gpus);
@@ -265,7 +294,7 @@ std::vector<StartDecision> Scheduler::decide(double now) {
   }
   if (h == queue_.size() || policy_ == PolicyKind::fcfs || pool_.free_gpus() == 0) {
     queue_.erase(queue_.begin(), queue_.begin() + h);
-    return out;
+    return limit;
   }
   // Whether a job fits is monotone in its size, and within one decision GPUs only get taken: once a size
   // failed, every job at least as large fails too (with caps or without), and is skipped unexamined.
@@ -273,7 +302,7 @@ std::vector<StartDecision> Scheduler::decide(double now) {
   for (std::size_t i = h + 1; i < queue_.size(); ++i) smallest = std::min(smallest, queue_[i].gpus);
   if (smallest > pool_.free_gpus() || !pool_.place(smallest)) {
     queue_.erase(queue_.begin(), queue_.begin() + h);
-    return out;
+    return limit;
   }
   const JobRequest head = queue_[h];
   reservation_.head = head.id;
@@ -336,7 +365,7 @@ std::vector<StartDecision> Scheduler::decide(double now) {
   for (std::size_t i = h; i < queue_.size(); ++i)
     if (!started[i]) queue_[w++] = queue_[i];
   queue_.resize(w);
-  return out;
+  return limit;
 }
 
 }  // namespace capsim

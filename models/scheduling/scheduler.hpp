@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -65,6 +66,22 @@ class Scheduler {
   // Starts what the policy starts at `now`, in start order; their GPUs are taken.
   std::vector<StartDecision> decide(double now);
 
+  // Advance reservations (a training run's, docs/training.md; models/scheduling/reservations.cpp). The run
+  // arrives now and waits outside the queue; its nodes are fixed at the next decision by the placement rule
+  // on the pool as it will be at `start_s` (jobs planned to end by then gone), else on the empty pool; until
+  // `start_s` only jobs planned to end by then are placed on them (EASY only), after it none. From
+  // `start_s` the run starts on them as soon as they are free, a node down (or switched off) replaced by a
+  // free one; the jobs still on them then are the engine's to interrupt (`overrunning`). Sent back to the
+  // queue before `end_s` it waits for its nodes again; the reservation ends with the run, or at `end_s`
+  // (a run not started by then joins the queue). Returns false (and forgets it) if it can never fit.
+  bool submit_reserved(const JobRequest& run, double start_s, double end_s);
+  // Jobs on the nodes of a reservation whose start has come, once each (by id).
+  std::vector<JobId> overrunning(double now);
+  // The next start or end of a reservation after `now` (infinity if none).
+  double next_reservation_event(double now) const;
+  // Nodes a reservation's run lacked when its start came (the largest shortfall, over the reservations).
+  int reservation_shortfall() const { return shortfall_; }
+
   std::size_t queued() const { return queue_.size(); }
   // GPUs the first queued job asks for (0 with an empty queue).
   int head_gpus() const { return queue_.empty() ? 0 : queue_.front().gpus; }
@@ -80,6 +97,25 @@ class Scheduler {
     Placement placement;
   };
   void start(const JobRequest& job, Placement p, double now, std::vector<StartDecision>& out);
+  // The queue's decision (FCFS or EASY) within `limit` GPUs; returns what is left of it.
+  long long decide_queue(double now, long long limit, std::vector<StartDecision>& out);
+  void take(const Placement& p);
+  void release(const Placement& p);
+  struct Held {
+    JobRequest run;
+    double start_s, end_s;
+    std::vector<int> nodes;
+    bool fixed = false, cleared = false, pending = true, over = false;
+  };
+  std::vector<Held> held_;
+  std::optional<NodePool> reserved_pool_;  // the same nodes, only the reserved ones taking jobs
+  Held* held_of(JobId id);
+  void fix(Held& h);
+  void set_reserved(Held& h, int node, bool on);
+  void end_reservation(Held& h);
+  long long start_reserved(double now, long long limit, std::vector<StartDecision>& out);
+  void backfill_reserved(double now, long long limit, std::vector<StartDecision>& out);
+  int shortfall_ = 0;
   // Shadow time and head reservation; sets caps_ for jobs that would still run at the shadow time.
   void reserve(const JobRequest& head, double now);
   // The head's reserved nodes as caps, from the projection of the last reserve(); built on first need.

@@ -17,7 +17,7 @@ class SwfSource final : public JobSource {
   // Header comments seen so far ("MaxProcs" -> "240").
   const std::map<std::string, std::string>& header() const { return header_; }
   // Jobs skipped because their run time or size is unknown (-1) or zero processors.
-  long long skipped() const { return skipped_; }
+  long long skipped() const override { return skipped_; }
 
  private:
   // An SWF line has 18 numbers; a longer line is not SWF (and is read into memory whole).

@@ -101,10 +101,44 @@ std::optional<Job> SyntheticSource::next() {
   return j;
 }
 
+WithTrainingRuns::WithTrainingRuns(std::unique_ptr<JobSource> inner, const std::vector<TrainingRunSpec>& runs, double horizon_s)
+    : inner_(std::move(inner)), pending_(inner_->next()), names_(inner_->class_names()) {
+  const int first = static_cast<int>(names_.size());
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const TrainingRunSpec& t = runs[k];
+    names_.push_back(t.name);
+    if (t.submit_s >= horizon_s) continue;
+    Job j;
+    j.class_index = first + static_cast<int>(k);
+    j.submit_s = t.submit_s;
+    j.run_s = t.run_s;
+    j.estimate_s = t.run_s * t.estimate_factor;
+    j.gpus = t.gpus;
+    runs_.push_back(j);
+  }
+  std::stable_sort(runs_.begin(), runs_.end(), [](const Job& a, const Job& b) { return a.submit_s < b.submit_s; });
+}
+
+std::optional<Job> WithTrainingRuns::next() {
+  std::optional<Job> out;
+  if (pending_ && (next_run_ == runs_.size() || pending_->submit_s <= runs_[next_run_].submit_s)) {
+    out = pending_;
+    pending_ = inner_->next();
+  } else if (next_run_ < runs_.size()) {
+    out = runs_[next_run_++];
+  }
+  if (out) out->id = next_id_++;
+  return out;
+}
+
 std::unique_ptr<JobSource> make_job_source(const Scenario& s) {
+  std::unique_ptr<JobSource> src;
   if (const auto* syn = std::get_if<SyntheticWorkload>(&s.workload))
-    return std::make_unique<SyntheticSource>(*syn, s.horizon_s, s.seed);
-  return std::make_unique<SwfSource>(std::get<SwfWorkload>(s.workload), s.horizon_s);
+    src = std::make_unique<SyntheticSource>(*syn, s.horizon_s, s.seed);
+  else
+    src = std::make_unique<SwfSource>(std::get<SwfWorkload>(s.workload), s.horizon_s);
+  if (s.training_runs.empty()) return src;
+  return std::make_unique<WithTrainingRuns>(std::move(src), s.training_runs, s.horizon_s);
 }
 
 }  // namespace capsim

@@ -30,6 +30,8 @@ class JobSource {
   virtual std::optional<Job> next() = 0;
   // Names of the job classes; Job::class_index indexes this.
   virtual const std::vector<std::string>& class_names() const = 0;
+  // Records of the source it could not use (a trace's jobs of unknown size or run time), so far.
+  virtual long long skipped() const { return 0; }
 };
 
 // Each class arrives as its own Poisson process over [0, horizon): its share of the total rate, shaped by
@@ -56,6 +58,25 @@ class SyntheticSource final : public JobSource {
   const SyntheticWorkload& w_;
   double horizon_s_;
   std::vector<ClassStream> streams_;
+  std::vector<std::string> names_;
+  JobId next_id_ = 0;
+};
+
+// A source's jobs and the training runs (one job each, a class each after the source's), merged in submit
+// order (a run after the source's jobs of the same second), numbered again 0.. in that order; a run
+// submitted at or after the horizon is left out.
+class WithTrainingRuns final : public JobSource {
+ public:
+  WithTrainingRuns(std::unique_ptr<JobSource> inner, const std::vector<TrainingRunSpec>& runs, double horizon_s);
+  std::optional<Job> next() override;
+  const std::vector<std::string>& class_names() const override { return names_; }
+  long long skipped() const override { return inner_->skipped(); }
+
+ private:
+  std::unique_ptr<JobSource> inner_;
+  std::optional<Job> pending_;          // the inner source's next job
+  std::vector<Job> runs_;               // in submit order, not yet given
+  std::size_t next_run_ = 0;
   std::vector<std::string> names_;
   JobId next_id_ = 0;
 };

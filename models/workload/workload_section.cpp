@@ -207,18 +207,6 @@ DurationDist read_durations(const json& s) {
   return d;
 }
 
-// The communication profile at `p` in the resolved document (`at`): required to be absent without a network
-// section, filled with the defaults when left out with one.
-std::optional<CommProfile> read_communication(SectionContext& ctx, json& at, const std::string& p) {
-  if (!ctx.s.network.enabled) {
-    if (at.contains("communication"))
-      throw InputError(ctx.where(p + ".communication") + ": applies only with a `network` section (docs/network.md); remove it or add one");
-    return std::nullopt;
-  }
-  if (!at.contains("communication")) at["communication"] = resolve(json::object(), communication_param(), ctx.file);
-  return read_comm_profile(at["communication"]);
-}
-
 // The class's (or trace's) data site, checked against the members by the federation section.
 DataPlacement read_data(SectionContext& ctx, const json& at, const std::string& p) {
   DataPlacement d;

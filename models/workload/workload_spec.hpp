@@ -45,6 +45,26 @@ struct JobClassSpec {
   std::optional<CheckpointSpec> checkpoint;  // with a failures section
 };
 
+// A named training run defined by its work (docs/training.md): one job of `gpus` GPUs submitted at
+// `submit_s`, whose run time on the reference accelerator is flop / (gpus x peak x mfu), not rounded.
+struct TrainingRunSpec {
+  std::string name;
+  double submit_s = 0;  // from the scenario's start
+  double flop = 0;
+  int gpus = 0;
+  double mfu = 0;    // at its size (from the curve unless given)
+  double run_s = 0;  // on the reference accelerator, at full speed, without checkpoints
+  double estimate_factor = 1;
+  std::optional<CommProfile> comm;           // with a network section
+  std::optional<CheckpointSpec> checkpoint;  // with a failures section
+  // Its reservation: a block of GPUs kept for it from `start_s` (>= submit_s) for `duration_s`.
+  struct Reservation {
+    double start_s = 0;
+    double duration_s = 0;
+  };
+  std::optional<Reservation> reservation;
+};
+
 struct SyntheticWorkload {
   double mean_interarrival_s = 0;
   double scale = 1;  // every class's arrival rate x this
