@@ -55,8 +55,25 @@ void Site::add_to_pod(int pod, int busy, int held, double job_speed) {
   if (auto off = ctl.add_load(pod, busy, held)) apply(*off);
 }
 
-bool Site::manage_pods(double now, bool allow_on) {
+bool Site::pin_reserved(double now) {
+  if (sched.pins_version() == pins_seen) return false;
+  pins_seen = sched.pins_version();
+  std::vector<char> want(hosts.size(), 0);
+  for (int n : sched.pinned_nodes()) want[static_cast<std::size_t>(node_pod[static_cast<std::size_t>(n)])] = 1;
   bool added = false;
+  for (std::size_t p = 0; p < hosts.size(); ++p) {
+    const int pod = static_cast<int>(p);
+    if (static_cast<bool>(want[p]) == ctl.pod(pod).pinned) continue;
+    if (auto s = ctl.pin(now, pod, want[p] != 0)) {
+      apply(*s);
+      added = true;
+    }
+  }
+  return added;
+}
+
+bool Site::manage_pods(double now, bool allow_on) {
+  bool added = pin_reserved(now);
   for (const PodSwitch& s : ctl.manage_pods(now, queued_gpus, allow_on)) {
     apply(s);
     added = added || s.on;

@@ -102,6 +102,7 @@ struct Site {
 
   // The engine's call points of the power-cap controller, in the order of one decision: manage_pods
   // (switch on), limit_starts, the scheduler's decision, manage_pods (switch off), apply_power_cap.
+  // manage_pods first keeps the pods of open reservations on.
   bool manage_pods(double now, bool allow_on);  // returns whether pods went back on
   void limit_starts(double now);
   void apply_power_cap(double now);
@@ -131,6 +132,9 @@ struct Site {
   void plan_flows(JobRecord& r, const StartDecision& d, const std::vector<PodShare>& shares, Launch& launch);
   void apply(const PodSwitch& s);
   void add_to_pod(int pod, int busy, int held, double job_speed);
+  bool pin_reserved(double now);  // returns whether pods went back on
+
+  long long pins_seen = 0;  // the scheduler's pins_version() at the last pin_reserved
 
   std::vector<simgrid::s4u::Host*> hosts;  // by pod
   std::vector<int> node_pod;

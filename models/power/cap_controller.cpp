@@ -109,7 +109,7 @@ void PowerCapController::count_off_leaves() {
 void PowerCapController::refresh_idle(int pod) {
   const PodState& p = pods_[pod];
   const double full = p.nodes * cluster_.tranches[p.tranche].active_w();
-  if (p.on && p.held == 0 && in_service_[p.tranche]) {
+  if (p.on && p.held == 0 && in_service_[p.tranche] && !p.pinned) {
     if (idle_pods_.insert({p.rank, pod}).second) idle_active_w_ += full;
   } else if (idle_pods_.erase({p.rank, pod})) {
     idle_active_w_ -= full;
@@ -188,6 +188,24 @@ std::vector<PodSwitch> PowerCapController::set_in_service(int tranche, bool serv
   return out;
 }
 
+std::optional<PodSwitch> PowerCapController::pin(double now, int pod, bool pinned) {
+  PodState& p = pods_[pod];
+  p.pinned = pinned;
+  refresh_idle(pod);
+  if (!pinned) return std::nullopt;
+  if (p.draining) {
+    set_draining(pod, false);
+    p.switched_s = last_switch_s_ = now;
+    return PodSwitch{pod, true, true, true};
+  }
+  if (!p.off_for_cap) return std::nullopt;
+  p.switched_s = last_switch_s_ = now;
+  ++switches_;
+  mark_off_for_cap(pod, false);
+  power(pod, true);
+  return PodSwitch{pod, true, true};
+}
+
 std::vector<PodSwitch> PowerCapController::manage_pods(double now, long long queued_gpus, bool allow_on) {
   std::vector<PodSwitch> out;
   if (!cap_w_ || !switch_off_idle_) return out;
@@ -252,7 +270,7 @@ void PowerCapController::drain_busy_pods(double now, std::size_t hour, std::vect
   for (int pod : by_rank_) {
     if (kept_fits_at(target_level_, hour)) break;
     PodState& p = pods_[pod];
-    if (!p.on || p.draining || p.held == 0 || !in_service_[p.tranche] || retired_[p.tranche]) continue;
+    if (!p.on || p.draining || p.pinned || p.held == 0 || !in_service_[p.tranche] || retired_[p.tranche]) continue;
     if (now - p.switched_s < switch_interval_s_) {
       retry = std::min(retry, p.switched_s + switch_interval_s_);
       continue;

@@ -26,6 +26,7 @@ struct PodState {
   bool on = true;
   bool off_for_cap = false;  // switched off to keep within the power cap
   bool draining = false;     // on, but out of the scheduler's pool: switched off when its last job ends
+  bool pinned = false;       // holds a reservation in its window: never switched off or drained under the cap
   int rank = 0;              // order in which idle pods are switched off under a cap
   double switched_s = -std::numeric_limits<double>::infinity();  // last switched on or off under the cap
 };
@@ -60,6 +61,9 @@ class PowerCapController {
   std::optional<PodSwitch> add_load(int pod, int busy, int held);
   // A tranche enters or leaves service (`retired`: for good). Returns the pods to switch.
   std::vector<PodSwitch> set_in_service(int tranche, bool serve, bool retired);
+  // A reservation's window opens (or closes) on a pod's nodes: kept on under the cap while pinned, so the
+  // run finds its nodes. Pinning a pod switched off or drained under the cap returns its switch back on.
+  std::optional<PodSwitch> pin(double now, int pod, bool pinned);
 
   // Decisions out.
   // Under a cap, chooses the pods that are on so the work done within it is the most: idle pods off while

@@ -30,6 +30,7 @@ void Scheduler::set_reserved(Held& h, int node, bool on) {
   reserved_pool_->set_reserved(node, on);
   if (on) h.nodes.push_back(node);
   projection_valid_ = false;
+  ++pins_version_;
 }
 
 // Whether a placement lies inside one group (one generation).
@@ -65,6 +66,7 @@ void Scheduler::end_reservation(Held& h) {
   }
   h.nodes.clear();
   projection_valid_ = false;
+  ++pins_version_;
 }
 
 std::vector<JobId> Scheduler::overrunning(double now) {
@@ -73,6 +75,7 @@ std::vector<JobId> Scheduler::overrunning(double now) {
     if (!h.fixed && !h.over) fix(h);
     if (h.cleared || h.over || now < h.start_s) continue;
     h.cleared = true;
+    ++pins_version_;
     std::vector<char> mine(static_cast<std::size_t>(pool_.nodes()), 0);
     for (int n : h.nodes) mine[static_cast<std::size_t>(n)] = 1;
     for (const auto& [id, r] : running_)
@@ -80,6 +83,13 @@ std::vector<JobId> Scheduler::overrunning(double now) {
         out.push_back(id);
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> Scheduler::pinned_nodes() const {
+  std::vector<int> out;
+  for (const Held& h : held_)
+    if (h.cleared && !h.over) out.insert(out.end(), h.nodes.begin(), h.nodes.end());
   return out;
 }
 
@@ -136,6 +146,7 @@ long long Scheduler::start_reserved(double now, long long limit, std::vector<Sta
       reserved_pool_->set_reserved(n, false);
     }
     h.nodes = have;
+    ++pins_version_;
     if (extra)
       for (const NodeShare& s : *extra) set_reserved(h, s.node, true);
     Placement p;

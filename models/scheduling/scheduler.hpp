@@ -81,6 +81,10 @@ class Scheduler {
   double next_reservation_event(double now) const;
   // Nodes a reservation's run lacked when its start came (the largest shortfall, over the reservations).
   int reservation_shortfall() const { return shortfall_; }
+  // The nodes of the reservations whose window has opened (their pods are kept on under a cap), and a
+  // count that changes whenever they may have.
+  std::vector<int> pinned_nodes() const;
+  long long pins_version() const { return pins_version_; }
 
   std::size_t queued() const { return queue_.size(); }
   // GPUs the first queued job asks for (0 with an empty queue).
@@ -116,6 +120,7 @@ class Scheduler {
   long long start_reserved(double now, long long limit, std::vector<StartDecision>& out);
   void backfill_reserved(double now, long long limit, std::vector<StartDecision>& out);
   int shortfall_ = 0;
+  long long pins_version_ = 0;
   // Shadow time and head reservation; sets caps_ for jobs that would still run at the shadow time.
   void reserve(const JobRequest& head, double now);
   // The head's reserved nodes as caps, from the projection of the last reserve(); built on first need.

@@ -99,6 +99,27 @@ TEST(Training, AReservedRunStartsAtItsDateAndOverrunnersAreRequeued) {
   EXPECT_EQ(m["reservations"]["jobs_interrupted"].get<long long>(), res().reservation_interruptions);
 }
 
+TEST(Training, AReservationsPodsAreKeptOnUnderTheCap) {
+  // Under a binding cap, idle pods switch off. The run's nodes free up days before its start and nothing
+  // may backfill them (every job is planned longer than the gap), so without its pods kept on from the
+  // start the run would find them off and wait. It starts exactly at its date on whole nodes, none short,
+  // and facility power stays within the cap throughout.
+  ASSERT_TRUE(sc().facility.power_cap_w);
+  ASSERT_EQ(sc().training_runs.size(), 1u);
+  const TrainingRunSpec& t = sc().training_runs.front();
+  ASSERT_TRUE(t.reservation);
+  const JobRecord& j = run_job(0);
+  EXPECT_EQ(j.start_s, t.reservation->start_s);
+  EXPECT_EQ(j.nodes * sc().cluster.gpus_per_node, t.gpus) << "whole nodes";
+  EXPECT_EQ(res().reservation_shortfall_nodes, 0);
+  double off_before = 0;
+  for (const TimeseriesRow& row : res().timeseries) {
+    if (row.end_s <= t.reservation->start_s) off_before = std::max(off_before, row.gpus_off);
+    EXPECT_LE(row.facility_power_w, *sc().facility.power_cap_w * (1 + 1e-9)) << row.start_s;
+  }
+  EXPECT_GT(off_before, 0) << "the cap must switch idle pods off before the start, or this checks nothing";
+}
+
 }  // namespace
 }  // namespace capsim
 

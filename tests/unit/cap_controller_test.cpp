@@ -236,5 +236,61 @@ TEST(CapController, ADrainingPodTakesJobsAgainWhenPowerAllows) {
   EXPECT_FALSE(ctl.pod(1).draining);
 }
 
+TEST(CapController, APinnedPodStaysOnAndComesBackOnWhenPinned) {
+  // As above, hour 0 is hot (4,000 W idle x 2 against 5,000 W): one idle pod must go off. Pod 1 holds an
+  // open reservation, so pod 0 goes instead; once unpinned, pod 1 may go off too when the cap still binds
+  // at the slowest speed. Pinning pod 1 again switches it back on at once (and rejoins the pool).
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({2.0});
+  PowerCapController ctl(c, cap(5000), m);
+  EXPECT_FALSE(ctl.pin(0, 1, true).has_value());  // on already: nothing to switch
+  auto off = ctl.manage_pods(0, 0, false);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].pod, 0);
+  EXPECT_TRUE(ctl.pod(1).on);
+  EXPECT_TRUE(ctl.manage_pods(600, 0, false).empty());  // 2,000 W x 2 fits: pod 1 stays
+  ctl.pin(600, 1, false);
+  FacilityModel hotter = facility({3.0});  // 2,000 W x 3 > 5,000 W: the last idle pod must go too
+  PowerCapController ctl2(c, cap(5000), hotter);
+  ctl2.pin(0, 0, true);
+  ctl2.pin(0, 1, true);
+  EXPECT_TRUE(ctl2.manage_pods(0, 0, false).empty()) << "pinned pods are never switched off";
+  ctl2.pin(0, 1, false);
+  off = ctl2.manage_pods(0, 0, false);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].pod, 1);
+  EXPECT_EQ(ctl2.gpus_off(), 16);
+  auto on = ctl2.pin(60, 1, true);
+  ASSERT_TRUE(on.has_value());
+  EXPECT_EQ(on->pod, 1);
+  EXPECT_TRUE(on->on);
+  EXPECT_TRUE(on->for_cap);
+  EXPECT_FALSE(on->drain);
+  EXPECT_TRUE(ctl2.pod(1).on);
+  EXPECT_EQ(ctl2.gpus_off(), 0);
+}
+
+TEST(CapController, APinnedPodIsNotDrainedAndPinningUndrainsIt) {
+  // The drain case above (5,000 W, both pods full, jobs waiting): pod 1 would drain. Pinned, it is kept
+  // taking jobs and pod 0 drains instead; pinning a draining pod takes it back into the pool.
+  ClusterSpec c = cluster({tranche(0, 4, 2, 1)});
+  FacilityModel m = facility({1.0});
+  PowerCapController ctl(c, cap(5000), m);
+  ctl.add_load(0, 16, 16);
+  ctl.add_load(1, 16, 16);
+  ctl.pin(0, 1, true);
+  auto drain = ctl.manage_pods(0, 3, true);
+  ASSERT_EQ(drain.size(), 1u);
+  EXPECT_EQ(drain[0].pod, 0);
+  EXPECT_TRUE(drain[0].drain);
+  EXPECT_FALSE(ctl.pod(1).draining);
+  auto back = ctl.pin(60, 0, true);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->pod, 0);
+  EXPECT_TRUE(back->on);
+  EXPECT_TRUE(back->drain);
+  EXPECT_FALSE(ctl.pod(0).draining);
+}
+
 }  // namespace
 }  // namespace capsim
