@@ -12,30 +12,62 @@
 namespace capsim {
 namespace fs = std::filesystem;
 
-void write_file_atomic(const std::string& path, const std::string& content) {
-  fs::path p(path);
-  std::string tmp = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw OutputError(path + ": cannot write (" + std::strerror(errno) + ")");
-  const char* data = content.data();
-  std::size_t left = content.size();
+AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
+  fs::path p(path_);
+  tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd_ < 0) throw OutputError(path_ + ": cannot write (" + std::strerror(errno) + ")");
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
+
+void AtomicFileWriter::write(const char* data, std::size_t left) {
   while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
+    ssize_t n = ::write(fd_, data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw OutputError(path + ": cannot write (" + std::strerror(err) + ")");
+      throw OutputError(path_ + ": cannot write (" + std::strerror(errno) + ")");
     }
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw OutputError(path + ": cannot write (" + std::strerror(err) + ")");
+}
+
+void AtomicFileWriter::flush() {
+  write(buf_.data(), buf_.size());
+  buf_.clear();
+}
+
+void AtomicFileWriter::append(const std::string& piece) {
+  constexpr std::size_t kBuffer = 1u << 20;
+  if (piece.size() >= kBuffer) {  // written through, not copied
+    flush();
+    write(piece.data(), piece.size());
+    return;
   }
+  buf_ += piece;
+  if (buf_.size() >= kBuffer) flush();
+}
+
+void AtomicFileWriter::commit() {
+  flush();
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_.c_str());
+    throw OutputError(path_ + ": cannot write (" + std::strerror(err) + ")");
+  }
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  AtomicFileWriter w(path);
+  w.append(content);
+  w.commit();
 }
 
 bool check_output_dir(const std::string& dir, bool force) {

@@ -359,53 +359,7 @@ json make_summary(const Scenario& s, const RunResult& r) {
   add_estimates(out["estimates_used"], s, "");
   add_window_and_per_year(out, s);
   if (std::holds_alternative<SwfWorkload>(s.workload)) out["trace"] = {{"jobs_skipped", r.trace_jobs_skipped}};
-  return out;
-}
-
-double comm_slowdown(const JobRecord& j) {
-  return j.compute_end_s > j.start_s ? (j.end_s - j.start_s) / (j.compute_end_s - j.start_s) : 1.0;
-}
-
-void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names, bool network) {
-  out += std::to_string(j.job.id);
-  out += ',';
-  if (j.job.trace_id >= 0) out += std::to_string(j.job.trace_id);
-  out += ',';
-  out += class_names[j.job.class_index];
-  out += ',';
-  out += num(j.job.submit_s);
-  out += ',';
-  if (j.start_s >= 0) out += num(j.start_s);
-  out += ',';
-  if (j.end_s >= 0) out += num(j.end_s);
-  out += ',';
-  out += std::to_string(j.job.gpus);
-  out += ',';
-  out += std::to_string(j.nodes);
-  out += ',';
-  if (j.start_s >= 0) out += std::to_string(j.generations);
-  out += ',';
-  out += to_string(j.status);
-  out += ',';
-  out += num(j.job.gpus * j.job.run_s);
-  out += ',';
-  out += num(j.done_gpu_s);
-  if (!network) return;
-  out += ',';
-  if (j.start_s >= 0) out += std::to_string(j.host_groups) + ',' + std::to_string(j.fabric_pods);
-  else out += ',';
-  out += ',';
-  if (j.status == JobStatus::completed) out += num(comm_slowdown(j));
-}
-
-std::string jobs_csv(const Scenario& s, const RunResult& r) {
-  std::string out = std::string(kJobsCsvHeader) + (s.network.enabled ? kJobsNetworkColumns : "") + (s.failures.enabled ? kJobsFailureColumns : "") + "\n";
-  out.reserve(out.size() + r.jobs.size() * 48);
-  for (const JobRecord& j : r.jobs) {
-    append_job_row(out, j, r.class_names, s.network.enabled);
-    if (s.failures.enabled) append_failure_columns(out, r.failures_of(j));
-    out += '\n';
-  }
+  if (std::holds_alternative<GpuTraceWorkload>(s.workload)) out["trace"] = gpu_trace_json(s, r);
   return out;
 }
 

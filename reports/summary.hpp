@@ -41,7 +41,11 @@ std::string text(const nlohmann::json& v, const char* format);  // "n/a" for nul
 // With a network section the rows gain kJobsNetworkColumns (docs/outputs.md).
 inline constexpr const char* kJobsNetworkColumns = ",host_groups,fabric_pods,comm_slowdown";
 void append_job_row(std::string& out, const JobRecord& j, const std::vector<std::string>& class_names, bool network);  // no newline
+// With a GPU trace the rows end with kJobsTraceColumns: what the trace recorded (docs/traces.md).
+inline constexpr const char* kJobsTraceColumns = ",trace_gpus,trace_gpu_type,tenant,trace_status,speedup";
 std::string jobs_csv(const Scenario& s, const RunResult& r);
+// summary.json `trace` for a GPU trace: format, jobs skipped (by reason), GPU types replayed.
+nlohmann::json gpu_trace_json(const Scenario& s, const RunResult& r);
 // Run time over run time on an unlimited fabric (its computation's), for a completed job.
 double comm_slowdown(const JobRecord& j);
 // The fields every summary starts with: version, name, digests, seed, GPUs installed, horizon, warm-up.

@@ -272,6 +272,8 @@ std::vector<RunResult> Simulation::results() {
     }
     res.class_names = class_names_;
     res.trace_jobs_skipped = trace_jobs_skipped_;
+    if (const TraceLabels* l = source_->labels()) res.trace_labels = *l;
+    res.trace_skipped = source_->skip_reasons();
     res.stats = stats_;
     res.stats.pod_switches = s.ctl.switches();
     res.timeseries = rec.rows();

@@ -193,7 +193,7 @@ std::vector<std::pair<const DataPlacement*, std::string>> class_placements(const
   if (const auto* sw = std::get_if<SyntheticWorkload>(&s.workload))
     for (std::size_t c = 0; c < sw->classes.size(); ++c) out.emplace_back(&sw->classes[c].data, "workload.classes." + std::to_string(c));
   else
-    out.emplace_back(&std::get<SwfWorkload>(s.workload).data, "workload");
+    out.emplace_back(&s.trace_class()->data, "workload");
   return out;
 }
 

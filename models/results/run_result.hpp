@@ -123,6 +123,9 @@ struct RunResult {
   std::vector<double> run_it_j;
   FacilityModel facility;
   long long trace_jobs_skipped = 0;
+  // A GPU trace's labels and its skipped jobs by reason (docs/traces.md); absent for other sources.
+  std::optional<TraceLabels> trace_labels;
+  SkipCounts trace_skipped;
   EngineStats stats;
 };
 

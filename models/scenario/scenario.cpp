@@ -38,24 +38,27 @@ const TrainingRunSpec* Scenario::run_of_class(int i) const {
   return k >= 0 ? &training_runs[static_cast<std::size_t>(k)] : nullptr;
 }
 
+const TraceClass* Scenario::trace_class() const {
+  if (const auto* swf = std::get_if<SwfWorkload>(&workload)) return swf;
+  return std::get_if<GpuTraceWorkload>(&workload);
+}
+
 const CommProfile* Scenario::class_comm(int i) const {
   if (const TrainingRunSpec* t = run_of_class(i)) return t->comm ? &*t->comm : nullptr;
-  const std::optional<CommProfile>& c =
-      std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].comm : std::get<SwfWorkload>(workload).comm;
+  const std::optional<CommProfile>& c = trace_class() ? trace_class()->comm : std::get<SyntheticWorkload>(workload).classes[i].comm;
   return c ? &*c : nullptr;
 }
 
 const CheckpointSpec* Scenario::class_checkpoint(int i) const {
   if (const TrainingRunSpec* t = run_of_class(i)) return t->checkpoint ? &*t->checkpoint : nullptr;
-  const std::optional<CheckpointSpec>& c = std::holds_alternative<SyntheticWorkload>(workload) ? std::get<SyntheticWorkload>(workload).classes[i].checkpoint
-                                                                                            : std::get<SwfWorkload>(workload).checkpoint;
+  const std::optional<CheckpointSpec>& c = trace_class() ? trace_class()->checkpoint : std::get<SyntheticWorkload>(workload).classes[i].checkpoint;
   return c ? &*c : nullptr;
 }
 
 double Scenario::class_mfu(int i) const {
   if (const TrainingRunSpec* t = run_of_class(i)) return t->mfu;
-  if (const auto* syn = std::get_if<SyntheticWorkload>(&workload)) return syn->classes[i].mfu;
-  return std::get<SwfWorkload>(workload).mfu;
+  if (const TraceClass* tc = trace_class()) return tc->mfu;
+  return std::get<SyntheticWorkload>(workload).classes[i].mfu;
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {

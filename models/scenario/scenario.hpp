@@ -43,7 +43,9 @@ struct Scenario {
   NetworkSpec network;  // network.enabled: the scenario has a `network` section
   FabricLayout fabric;
   FailureSpec failures;  // failures.enabled: the scenario has a `failures` section
-  std::variant<SyntheticWorkload, SwfWorkload> workload;
+  std::variant<SyntheticWorkload, SwfWorkload, GpuTraceWorkload> workload;
+  // The trace's class (SWF or a GPU trace), nullptr for a synthetic workload.
+  const TraceClass* trace_class() const;
   // Named runs defined by their work (the `training_runs` section); each is a class of its own, after the
   // workload's (Job::class_index = source_classes() + its index).
   std::vector<TrainingRunSpec> training_runs;
@@ -54,6 +56,8 @@ struct Scenario {
   // "FILE: PATH: what": valid input that likely does not do what was meant (docs/errors.md). A federation's
   // include its members'.
   std::vector<std::string> warnings;
+  // Peak bf16 FLOP/s of the accelerators of the cluster's hardware catalog, by key (for a GPU trace).
+  std::map<std::string, double> accelerator_peaks;
   // Catalog figures flagged as estimates that reached this scenario (not overridden by it), in the order of
   // the format: each entry once, with the scenario paths it filled. A federation's are its members'.
   struct EstimateUse {

@@ -21,6 +21,11 @@ struct Job {
   double run_s = 0;       // actual run time
   double estimate_s = 0;  // requested time, what the scheduler plans with (>= run_s not required)
   int gpus = 0;
+  // From a GPU trace (docs/traces.md); else left as they are.
+  float trace_gpus = 0;  // as recorded: a fraction for a share of one GPU
+  float speedup = 1;     // its recorded run time / run_s
+  std::uint32_t tenant = 0;
+  std::uint16_t trace_gpu_type = 0, trace_status = 0;  // into the source's labels()
 };
 
 class JobSource {
@@ -32,6 +37,9 @@ class JobSource {
   virtual const std::vector<std::string>& class_names() const = 0;
   // Records of the source it could not use (a trace's jobs of unknown size or run time), so far.
   virtual long long skipped() const { return 0; }
+  // A GPU trace's labels (tenants, GPU types, statuses), nullptr for other sources.
+  virtual const TraceLabels* labels() const { return nullptr; }
+  virtual SkipCounts skip_reasons() const { return {}; }
 };
 
 // Each class arrives as its own Poisson process over [0, horizon): its share of the total rate, shaped by
@@ -71,6 +79,8 @@ class WithTrainingRuns final : public JobSource {
   std::optional<Job> next() override;
   const std::vector<std::string>& class_names() const override { return names_; }
   long long skipped() const override { return inner_->skipped(); }
+  const TraceLabels* labels() const override { return inner_->labels(); }
+  SkipCounts skip_reasons() const override { return inner_->skip_reasons(); }
 
  private:
   std::unique_ptr<JobSource> inner_;
@@ -78,6 +88,28 @@ class WithTrainingRuns final : public JobSource {
   std::vector<Job> runs_;               // in submit order, not yet given
   std::size_t next_run_ = 0;
   std::vector<std::string> names_;
+  JobId next_id_ = 0;
+};
+
+// A GPU trace in submit order, its first job (or `window.from`) at the start, submit times / scale; each
+// job takes whole GPUs (a fraction takes one) and replays at its speedup (docs/traces.md).
+class GpuTraceSource final : public JobSource {
+ public:
+  GpuTraceSource(const GpuTraceWorkload& w, double horizon_s);
+  std::optional<Job> next() override;
+  const std::vector<std::string>& class_names() const override { return names_; }
+  long long skipped() const override;
+  const TraceLabels* labels() const override { return &trace_.reader().labels; }
+  SkipCounts skip_reasons() const override { return trace_.reader().skipped; }
+
+ private:
+  double speedup_of(std::uint16_t gpu_type) const;
+  const GpuTraceWorkload& w_;
+  double horizon_s_;
+  SortedTrace trace_;
+  std::optional<double> origin_;
+  std::vector<double> speedups_;  // by label, NaN until first needed
+  std::vector<std::string> names_{"trace"};
   JobId next_id_ = 0;
 };
 

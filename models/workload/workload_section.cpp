@@ -2,11 +2,13 @@
 #include "models/scenario/section.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "models/common/errors.hpp"
 #include "models/common/json_file.hpp"
 #include "models/failures/checkpoint_param.hpp"
+#include "models/workload/trace_gpus.hpp"
 
 namespace capsim {
 using nlohmann::json;
@@ -127,6 +129,56 @@ Param declare_class() {
   return cls;
 }
 
+// A GPU trace's fields (docs/traces.md), for `format`.
+std::vector<Param> declare_gpu_trace(TraceFormat format) {
+  std::vector<Param> out;
+  out.push_back(string("path", json(), "The trace file (relative to the scenario file); its format is `source` (docs/traces.md)."));
+  if (format == TraceFormat::pai_2020) {
+    Param jobs = string("job_table", json(), "PAI 2020 `pai_job_table` (relative to the scenario file): each job's submission time, user and status; `path` is the `pai_task_table`.");
+    jobs.optional = true;
+    jobs.default_note = "none: a job is submitted at its first task's start, with no user";
+    out.push_back(jobs);
+  }
+  if (format == TraceFormat::job_log) {
+    const JobLogColumns d;
+    auto col = [](const char* name, const std::string& def, const char* help) {
+      Param p = string(name, def, help);
+      return p;
+    };
+    out.push_back(object("columns",
+                         {col("id", d.id, "Column of the job number (whole numbers; others are left out of `trace_id`); \"\" for none."),
+                          col("submit", d.submit, "Column of the submit time (\"2020-05-01 00:18:22\", a zone such as +08:00 allowed)."),
+                          col("start", d.start, "Column of the start time (with `end`, where there is no `duration`)."),
+                          col("end", d.end, "Column of the end time."), col("duration", d.duration, "Column of the run time in seconds; \"\" to use end - start."),
+                          col("gpus", d.gpus, "Column of the GPUs."), col("tenant", d.tenant, "Column of the virtual cluster, recorded as the tenant; \"\" for none."),
+                          col("user", d.user, "Column of the user, the tenant where there is no `tenant` column."),
+                          col("status", d.status, "Column of the trace's final status."), col("gpu_type", d.gpu_type, "Column of the GPU type; \"\" for none.")},
+                         "Which column holds each field (Helios' names by default; Acme's differ only in having no `vc`)."));
+  }
+  Param gpu_type = string("gpu_type", json(), "Accelerator (a hardware catalog key, e.g. `p100-pcie`) the jobs ran on where the trace records no GPU type.");
+  gpu_type.optional = true;
+  gpu_type.default_note = "none: such jobs replay at their recorded run time";
+  out.push_back(gpu_type);
+  Param label = string("label", json(), "A GPU-type label as the trace writes it (compared without case).");
+  Param acc = string("accelerator", json(), "The hardware catalog key it means.");
+  Param map = array("gpu_types", object("gpu_type", {label, acc}, "A trace label and its accelerator."),
+                    "Trace GPU-type labels and the catalog accelerators they mean, beyond the catalog's own `trace_names`.");
+  map.optional = true;
+  map.default_note = "the catalog's trace_names";
+  out.push_back(map);
+  Param speedup = number("max_speedup", 1.0, "A job recorded on an accelerator of lower peak replays faster by the peak ratio (cluster's reference / its), at most this. 1: as recorded.");
+  range(speedup, 0.0, 1000.0, true);
+  out.push_back(speedup);
+  Param est = number("estimate_factor", 1.0, "Requested time = replayed run time x this (traces record none); EASY plans with it.");
+  range(est, 1.0, 1000.0);
+  out.push_back(est);
+  out.push_back(declare_mfu());
+  out.push_back(communication_param());
+  out.push_back(checkpoint_param());
+  for (Param& p : declare_data()) out.push_back(std::move(p));
+  return out;
+}
+
 std::vector<Param> declare() {
   Param cls = declare_class();
   Param classes = array("classes", cls, "Job classes mixed by share.");
@@ -134,7 +186,9 @@ std::vector<Param> declare() {
   classes.max_items = 64;
 
   Param source = string("source", "synthetic", "Where jobs come from.");
-  choices(source, {"synthetic", "swf"});
+  std::vector<std::string> sources = {"synthetic", "swf"};
+  for (const std::string& f : trace_format_names()) sources.push_back(f);
+  choices(source, sources);
   Param mia = quantity("mean_interarrival", Dimension::time, json(),
                        "Mean time between job arrivals, all classes together, at the start and averaged over a week. Each class arrives as its own Poisson process with its share of the rate, shaped by its profile.");
   range(mia, 0.0, 365 * kDay, true);
@@ -151,6 +205,7 @@ std::vector<Param> declare() {
   workload.variants["synthetic"] = {mia, growth, classes};
   workload.variants["swf"] = {swf_path, gpp, declare_mfu(), communication_param(), checkpoint_param()};
   for (Param& p : declare_data()) workload.variants["swf"].push_back(std::move(p));
+  for (const std::string& f : trace_format_names()) workload.variants[f] = declare_gpu_trace(*trace_format(f));
   return {workload};
 }
 
@@ -271,6 +326,73 @@ JobClassSpec read_class(SectionContext& ctx, std::size_t i, const std::vector<Jo
   return jcs;
 }
 
+// A trace file named at `key` of the workload: made absolute and digested (an input of the results).
+std::string trace_input(SectionContext& ctx, const std::string& key, const char* what) {
+  json& w = ctx.r["workload"];
+  w[key] = ctx.rel(w[key]);
+  const std::string path = w[key];
+  try {
+    const FileDigest* known = nullptr;
+    if (ctx.known_inputs)
+      if (auto k = ctx.known_inputs->find(path); k != ctx.known_inputs->end()) known = &k->second;
+    ctx.s.inputs[path] = known ? *known : digest_file(path, what);
+  } catch (const InputError& e) {
+    throw InputError(ctx.where("workload." + key) + ": " + e.what());
+  }
+  return path;
+}
+
+GpuTraceWorkload read_gpu_trace(SectionContext& ctx) {
+  Scenario& s = ctx.s;
+  const json& w = ctx.r["workload"];
+  GpuTraceWorkload g;
+  g.trace.format = *trace_format(w["source"].get<std::string>());
+  g.trace.path = trace_input(ctx, "path", "a trace file");
+  s.expected_jobs = static_cast<double>(s.inputs[g.trace.path].size_bytes) / 40;
+  if (w.contains("job_table")) g.trace.job_table = trace_input(ctx, "job_table", "a PAI 2020 job table");
+  if (w.contains("columns")) {
+    const json& c = w["columns"];
+    JobLogColumns& m = g.trace.columns;
+    for (auto [key, field] : {std::pair{"id", &m.id}, {"submit", &m.submit}, {"start", &m.start}, {"end", &m.end}, {"duration", &m.duration},
+                              {"gpus", &m.gpus}, {"tenant", &m.tenant}, {"user", &m.user}, {"status", &m.status}, {"gpu_type", &m.gpu_type}})
+      *field = c[key].get<std::string>();
+  }
+  auto lower = [](std::string k) {
+    for (char& ch : k) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return k;
+  };
+  // Accelerators by the trace GPU catalog's keys, or the hardware catalog's.
+  const TraceGpuCatalog& tg = builtin_trace_gpus();
+  static const FileDigest tg_digest = digest_of(builtin_trace_gpus_json());
+  s.inputs["built-in trace GPU catalog"] = tg_digest;
+  auto peak_of = [&](const std::string& key, const std::string& path) {
+    if (auto it = tg.by_key.find(key); it != tg.by_key.end()) return it->second;
+    if (auto it = s.accelerator_peaks.find(key); it != s.accelerator_peaks.end()) return it->second;
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : tg.by_key) keys.push_back(k);
+    for (const auto& [k, v] : s.accelerator_peaks) keys.push_back(k);
+    const std::string near = near_miss(key, keys);
+    throw InputError(ctx.where(path) + ": expected an accelerator of the trace GPU or hardware catalog" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
+                     ", found \"" + key + "\"");
+  };
+  g.peaks = tg.by_name;
+  if (w.contains("gpu_types"))
+    for (std::size_t i = 0; i < w["gpu_types"].size(); ++i) {
+      const std::string p = "workload.gpu_types." + std::to_string(i);
+      g.peaks[lower(w["gpu_types"][i]["label"])] = peak_of(w["gpu_types"][i]["accelerator"], p + ".accelerator");
+    }
+  if (w.contains("gpu_type")) g.default_peak = peak_of(w["gpu_type"], "workload.gpu_type");
+  g.reference_peak = s.cluster.gpu_bf16_flops;
+  g.max_speedup = w["max_speedup"];
+  g.estimate_factor = w["estimate_factor"];
+  g.scale = w["scale"];
+  g.mfu = w["mfu"];
+  g.comm = read_communication(ctx, ctx.r["workload"], "workload");
+  g.data = read_data(ctx, w, "workload");
+  g.checkpoint = read_checkpoint(ctx, w, "workload");
+  return g;
+}
+
 void build(SectionContext& ctx) {
   Scenario& s = ctx.s;
   json& r = ctx.r;
@@ -302,19 +424,12 @@ void build(SectionContext& ctx) {
                           " jobs over the horizon; this machine handles at most 50,000,000 per run (docs/errors.md)");
     s.expected_jobs = expected_jobs;
     s.workload = std::move(sw);
+  } else if (w["source"] != "swf") {
+    s.workload = read_gpu_trace(ctx);
   } else {
     SwfWorkload sw;
-    r["workload"]["path"] = ctx.rel(w["path"]);
-    sw.path = r["workload"]["path"];
-    try {
-      const FileDigest* known = nullptr;
-      if (ctx.known_inputs)
-        if (auto k = ctx.known_inputs->find(sw.path); k != ctx.known_inputs->end()) known = &k->second;
-      s.inputs[sw.path] = known ? *known : digest_file(sw.path, "an SWF trace file");
-      s.expected_jobs = static_cast<double>(s.inputs[sw.path].size_bytes) / 40;  // an SWF job line has 18 fields
-    } catch (const InputError& e) {
-      throw InputError(where("workload.path") + ": " + e.what());
-    }
+    sw.path = trace_input(ctx, "path", "an SWF trace file");
+    s.expected_jobs = static_cast<double>(s.inputs[sw.path].size_bytes) / 40;  // an SWF job line has 18 fields
     sw.gpus_per_processor = w["gpus_per_processor"];
     sw.scale = w["scale"];
     sw.mfu = w["mfu"];

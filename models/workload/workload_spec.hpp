@@ -1,11 +1,13 @@
 #pragma once
 // The workload as the scenario describes it: synthetic job classes or a trace (built by the `workload` section).
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/failures/failure_spec.hpp"
 #include "models/network/communication.hpp"
+#include "models/workload/gpu_trace.hpp"
 
 namespace capsim {
 
@@ -74,9 +76,8 @@ struct SyntheticWorkload {
   std::vector<JobClassSpec> classes;
 };
 
-struct SwfWorkload {
-  std::string path;  // absolute
-  double gpus_per_processor = 1.0;
+// What every trace source shares: its jobs are one class.
+struct TraceClass {
   double mfu = 0.4;
   double scale = 1;  // submit times / this
   std::optional<CommProfile> comm;  // with a network section
@@ -84,4 +85,21 @@ struct SwfWorkload {
   std::optional<CheckpointSpec> checkpoint;  // with a failures section
 };
 
+struct SwfWorkload : TraceClass {
+  std::string path;  // absolute
+  double gpus_per_processor = 1.0;
+};
+
+// A GPU-cluster trace (docs/traces.md).
+struct GpuTraceWorkload : TraceClass {
+  TraceOptions trace;  // format and files (absolute)
+  double estimate_factor = 1;
+  // Replaying a job recorded on another accelerator: its run time / min(reference peak / its peak,
+  // max_speedup). Peaks by the trace's GPU-type label, lowercased (the catalog's aliases and `gpu_types`);
+  // `default_peak` for jobs without a label (0: none, replayed as recorded).
+  std::map<std::string, double> peaks;
+  double default_peak = 0;
+  double reference_peak = 0;
+  double max_speedup = 1;
+};
 }  // namespace capsim

@@ -27,6 +27,7 @@
 #include "reports/timeseries.hpp"
 #include "sim/cli/study.hpp"
 #include "sim/cli/topology.hpp"
+#include "sim/cli/trace.hpp"
 
 namespace capsim {
 namespace {
@@ -200,6 +201,8 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
 
   TopologyArgs ta;
   auto* topology = add_topology_command(app, ta);
+  TraceArgs tra;
+  auto* trace = add_trace_command(app, tra);
 
   bool markdown = false;
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of the scenario format");
@@ -207,8 +210,8 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
 
   if (argc >= 2 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
-    if (cmd != "validate" && cmd != "run" && cmd != "study" && cmd != "topology" && cmd != "schema") {
-      std::fprintf(stderr, "capsim: unknown command `%s`; expected validate, run, study, topology or schema (see capsim --help)\n", cmd.c_str());
+    if (cmd != "validate" && cmd != "run" && cmd != "study" && cmd != "topology" && cmd != "trace" && cmd != "schema") {
+      std::fprintf(stderr, "capsim: unknown command `%s`; expected validate, run, study, topology, trace or schema (see capsim --help)\n", cmd.c_str());
       return static_cast<int>(ExitCode::bad_input);
     }
   }
@@ -229,6 +232,7 @@ int run_cli(int argc, char** argv, RunSites run_sites) {
     if (*validate) return cmd_validate(a);
     if (*run) return cmd_run(a, command_line, run_sites);
     if (*topology) return run_topology(ta);
+    if (*trace) return run_trace(tra);
     if (*study) {
       if (sa.out.empty()) sa.out = "capsim-study";
       sa.self = std::filesystem::read_symlink("/proc/self/exe").string();

@@ -1,0 +1,17 @@
+#pragma once
+// `capsim trace stats`: what a GPU trace holds, read in one pass (docs/traces.md).
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/workload/gpu_trace.hpp"
+
+namespace capsim {
+
+// Jobs, GPU-hours (GPUs as recorded x run time), size and run-time quantiles (linear between closest
+// ranks), arrivals by local hour and weekday (with an absolute time base), statuses, tenants, GPU types
+// and the jobs skipped, by reason.
+nlohmann::json trace_stats(TraceReader& reader, const std::string& format);
+std::string trace_stats_text(const nlohmann::json& stats);
+
+}  // namespace capsim

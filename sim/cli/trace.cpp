@@ -1,0 +1,97 @@
+#include "sim/cli/trace.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "models/common/errors.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/summary.hpp"
+#include "reports/trace_stats.hpp"
+
+namespace capsim {
+
+CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
+  auto* t = app.add_subcommand("trace", "Describe a GPU-cluster trace, or convert it to capsim's CSV (docs/traces.md)");
+  t->require_subcommand(1);
+  std::string formats;
+  for (const std::string& f : trace_format_names()) formats += (formats.empty() ? "" : ", ") + f;
+  auto common = [&](CLI::App* c) {
+    c->add_option("FILE", a.file, "The trace file")->required();
+    c->add_option("--format,-f", a.format, "Its format: " + formats)->required();
+    c->add_option("--job-table", a.job_table, "pai_2020: the job table (FILE is the task table)");
+  };
+  a.stats = t->add_subcommand("stats", "Jobs, GPU-hours, size and duration quantiles, arrivals by hour and weekday, statuses");
+  common(a.stats);
+  a.stats->add_flag("--json", a.json, "Print JSON (for scripts)");
+  a.convert = t->add_subcommand("convert", "Write the trace, sorted by submit time, as capsim's CSV (to fix by hand and read back as capsim_csv)");
+  common(a.convert);
+  a.convert->add_option("--out,-o", a.out, "The CSV file to write")->required();
+  return t;
+}
+
+namespace {
+
+TraceOptions options(const TraceArgs& a) {
+  TraceOptions o;
+  const auto f = trace_format(a.format);
+  if (!f) {
+    std::string formats;
+    for (const std::string& n : trace_format_names()) formats += (formats.empty() ? "" : ", ") + n;
+    throw InputError("--format: expected one of " + formats + ", found \"" + a.format + "\"");
+  }
+  if (!a.job_table.empty() && *f != TraceFormat::pai_2020) throw InputError("--job-table: expected only with --format pai_2020, found --format " + a.format);
+  o.format = *f;
+  o.path = a.file;
+  o.job_table = a.job_table;
+  return o;
+}
+
+// capsim's CSV: submit_s from the trace's first job's day (00:00 local), given as `# time_base` when the
+// trace has calendar times.
+int convert(const TraceArgs& a) {
+  SortedTrace trace(options(a));
+  AtomicFileWriter out(a.out);
+  TraceRow r;
+  bool first = true;
+  double base = 0;
+  std::string rows;
+  while (trace.next(r)) {
+    if (first) {
+      first = false;
+      if (trace.reader().absolute_time) {
+        base = std::floor(r.submit_s / 86400) * 86400;
+        rows += "# time_base: " + format_local_datetime(static_cast<long long>(base)) + "\n";
+      }
+      rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
+    }
+    const TraceLabels& l = trace.reader().labels;
+    rows += std::to_string(r.id) + ',' + num(r.submit_s - base) + ',' + num(r.run_s) + ',' + num(r.gpus) + ',' + l.gpu_types[r.gpu_type] + ',' + l.tenants[r.tenant] +
+            ',' + l.statuses[r.status] + '\n';
+    if (rows.size() > (1u << 20)) {
+      out.append(rows);
+      rows.clear();
+    }
+  }
+  if (first) rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
+  out.append(rows);
+  out.commit();
+  long long skipped = 0;
+  for (const auto& [reason, n] : trace.reader().skipped) skipped += n;
+  std::fprintf(stderr, "capsim: wrote %s%s; %lld records skipped\n", a.out.c_str(), trace.was_sorted() ? "" : " (sorted by submit time)", skipped);
+  return 0;
+}
+
+}  // namespace
+
+int run_trace(const TraceArgs& a) {
+  if (a.convert->parsed()) return convert(a);
+  auto reader = open_trace(options(a));
+  const nlohmann::json s = trace_stats(*reader, a.format);
+  if (a.json) std::printf("%s\n", s.dump(2).c_str());
+  else std::fputs(trace_stats_text(s).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace capsim
