@@ -91,6 +91,7 @@ nlohmann::json gpu_trace_json(const Scenario& s, const RunResult& r) {
   for (const auto& [t, v] : by_type)
     types[t == 0 ? "(none)" : r.trace_labels->gpu_types[t]] = {{"jobs", v.first}, {"recorded_gpu_hours", v.second}, {"speedup", speedup[t]}};
   return {{"format", to_string(g.trace.format)},
+          {"scale", r.trace_scale},
           {"jobs_skipped", r.trace_jobs_skipped},
           {"skipped_by_reason", skipped},
           {"jobs_fractional_gpus", fractional},

@@ -274,6 +274,7 @@ std::vector<RunResult> Simulation::results() {
     res.trace_jobs_skipped = trace_jobs_skipped_;
     if (const TraceLabels* l = source_->labels()) res.trace_labels = *l;
     res.trace_skipped = source_->skip_reasons();
+    res.trace_scale = source_->trace_scale();
     res.stats = stats_;
     res.stats.pod_switches = s.ctl.switches();
     res.timeseries = rec.rows();

@@ -160,8 +160,6 @@ void build(SectionContext& ctx) {
     static const FileDigest builtin = digest_of(builtin_catalog_json());
     s.inputs["built-in hardware catalog"] = builtin;
   }
-  // A GPU trace's jobs may name these as the accelerators they ran on (the workload section).
-  for (const auto& [key, a] : cat->accelerators) s.accelerator_peaks[key] = a.bf16_dense_flops;
   const NodeTypeSpec& nt = cat->node_type(c["node_type"], where("cluster.node_type"));
   const AcceleratorSpec& acc = cat->accelerator(nt.accelerator, where("cluster.node_type"));
   if (!c.contains("gpus_per_node")) c["gpus_per_node"] = nt.gpus_per_node;

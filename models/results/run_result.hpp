@@ -126,6 +126,7 @@ struct RunResult {
   // A GPU trace's labels and its skipped jobs by reason (docs/traces.md); absent for other sources.
   std::optional<TraceLabels> trace_labels;
   SkipCounts trace_skipped;
+  double trace_scale = 0;
   EngineStats stats;
 };
 

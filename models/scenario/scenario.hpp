@@ -56,8 +56,6 @@ struct Scenario {
   // "FILE: PATH: what": valid input that likely does not do what was meant (docs/errors.md). A federation's
   // include its members'.
   std::vector<std::string> warnings;
-  // Peak bf16 FLOP/s of the accelerators of the cluster's hardware catalog, by key (for a GPU trace).
-  std::map<std::string, double> accelerator_peaks;
   // Catalog figures flagged as estimates that reached this scenario (not overridden by it), in the order of
   // the format: each entry once, with the scenario paths it filled. A federation's are its members'.
   struct EstimateUse {

@@ -9,14 +9,28 @@
 
 namespace capsim {
 
+namespace {
+// A `# key: value` comment line into `comments`.
+void keep_comment(const std::string& line, std::map<std::string, std::string>& comments) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string::npos) return;
+  std::size_t kb = line.find_first_not_of(" #"), vb = line.find_first_not_of(' ', colon + 1);
+  if (kb < colon) comments[line.substr(kb, colon - kb)] = vb == std::string::npos ? "" : line.substr(vb);
+}
+}  // namespace
+
 CsvReader::CsvReader(std::string path, std::string what, char delimiter, std::vector<std::string> header)
-    : path_(std::move(path)), what_(std::move(what)), delim_(delimiter), header_(std::move(header)) {
+    : path_(std::move(path)), what_(std::move(what)), delim_(delimiter), header_(std::move(header)), header_given_(!header_.empty()) {
   require_regular_file(path_, what_);
   in_.open(path_, std::ios::binary);
   if (!in_) throw InputError(path_ + ": cannot open " + what_ + " (" + std::strerror(errno) + ")");
   if (!header_.empty()) return;
   while (read_line()) {
-    if (line_.empty() || line_[0] == '#') continue;
+    if (line_.empty()) continue;
+    if (line_[0] == '#') {
+      keep_comment(line_, comments_);  // before the header too: `capsim trace convert` writes `# time_base` there
+      continue;
+    }
     split();
     for (std::string_view f : fields_) {
       std::size_t b = f.find_first_not_of(' '), e = f.find_last_not_of(' ');
@@ -86,19 +100,14 @@ bool CsvReader::next() {
   while (read_line()) {
     if (line_.empty()) continue;
     if (line_[0] == '#') {
-      if (!in_records_) {
-        const std::size_t colon = line_.find(':');
-        if (colon != std::string::npos) {
-          std::size_t kb = line_.find_first_not_of(" #"), vb = line_.find_first_not_of(' ', colon + 1);
-          if (kb < colon) comments_[line_.substr(kb, colon - kb)] = vb == std::string::npos ? "" : line_.substr(vb);
-        }
-      }
+      if (!in_records_) keep_comment(line_, comments_);
       continue;
     }
     in_records_ = true;
     split();
     if (fields_.size() != header_.size())
-      fail("expected " + std::to_string(header_.size()) + " fields (the header's), found " + std::to_string(fields_.size()));
+      fail("expected " + std::to_string(header_.size()) + (header_given_ ? " fields (the format's columns), found " : " fields (the header's), found ") +
+           std::to_string(fields_.size()));
     return true;
   }
   return false;

@@ -57,6 +57,7 @@ class CsvReader {
   long long line_no_ = 0;
   std::int64_t offset_ = 0, next_offset_ = 0;
   bool in_records_ = false;
+  bool header_given_;  // by the caller: the file has none
 };
 
 }  // namespace capsim

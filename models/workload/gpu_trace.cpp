@@ -124,10 +124,15 @@ class PhillyJson final : public HeldReader {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open the Philly job log");
     std::int64_t index = 0;
-    auto take = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-      if (depth == 0 && event == nlohmann::json::parse_event_t::value && !parsed.is_array())
-        throw InputError(path + ": expected a JSON list of jobs (Philly's cluster_job_log), found " + std::string(parsed.type_name()));
-      if (depth != 1 || event != nlohmann::json::parse_event_t::object_end) return true;
+    using Event = nlohmann::json::parse_event_t;
+    auto take = [&](int depth, Event event, nlohmann::json& parsed) {
+      // An object at the top (its start: its members would be taken for jobs) or a scalar there.
+      if (depth == 0 && (event == Event::object_start || (event == Event::value && !parsed.is_array())))
+        throw InputError(path + ": expected a JSON list of jobs (Philly's cluster_job_log), found " + (event == Event::object_start ? "object" : std::string(parsed.type_name())));
+      // An element of the list that is not an object (a scalar, or a list ended).
+      if (depth == 1 && (event == Event::value || event == Event::array_end))
+        throw InputError(path + ": [" + std::to_string(index) + "]: expected a job object, found " + std::string(parsed.type_name()));
+      if (depth != 1 || event != Event::object_end) return true;
       job(path, index++, parsed);
       return false;
     };
@@ -160,6 +165,7 @@ class PhillyJson final : public HeldReader {
     const nlohmann::json& attempts = j.contains("attempts") ? j["attempts"] : nlohmann::json::array();
     if (!attempts.is_array()) throw InputError(at + ".attempts: expected a list, found " + std::string(attempts.type_name()));
     r.attempts = 0;
+    bool started = false;  // an attempt has a start time
     for (std::size_t k = 0; k < attempts.size(); ++k) {
       const std::string ak = at + ".attempts[" + std::to_string(k) + "]";
       const nlohmann::json& a = attempts[k];
@@ -173,13 +179,16 @@ class PhillyJson final : public HeldReader {
       r.gpus = std::max(r.gpus, gpus);
       const double start = time_of(a.value("start_time", nlohmann::json()), ak + ".start_time");
       const double end = time_of(a.value("end_time", nlohmann::json()), ak + ".end_time");
+      started = started || !std::isnan(start);
       if (std::isnan(start) || std::isnan(end)) continue;
       if (end < start) throw InputError(ak + ".end_time: expected a time after start_time, found " + a["end_time"].dump());
       r.run_s += end - start;
       ++r.attempts;
     }
-    if (r.gpus == 0) ++skipped["no GPUs"];
-    else if (r.attempts == 0) ++skipped["never started or no end"];
+    // A job with no attempt started (`attempts` empty) has no machines, so no GPUs recorded: it never
+    // started; it is not a CPU job.
+    if (!started || (r.gpus > 0 && r.attempts == 0)) ++skipped["never started or no end"];
+    else if (r.gpus == 0) ++skipped["no GPUs"];
     else rows_.push_back(r);
   }
 };

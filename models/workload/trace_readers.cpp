@@ -17,15 +17,16 @@ namespace {
 
 constexpr double kMaxGpus = 1e8;
 
-void check_gpus(const CsvReader& in, double gpus, const char* column) {
-  if (gpus < 0) in.fail(std::string("column `") + column + "`: expected a GPU count >= 0, found " + std::to_string(gpus));
-  if (gpus > kMaxGpus) in.fail(std::string("column `") + column + "`: expected at most 100,000,000 GPUs, found " + std::to_string(gpus));
+// `gpus` read from field `at`, named `column` in messages (which quote the field as written).
+void check_gpus(const CsvReader& in, double gpus, int at, const std::string& column) {
+  if (gpus < 0) in.fail("column `" + column + "`: expected a GPU count >= 0, found " + std::string(in.field(at)));
+  if (gpus > kMaxGpus) in.fail("column `" + column + "`: expected at most 100,000,000 GPUs, found " + std::string(in.field(at)));
 }
 
-double datetime(const CsvReader& in, int column, const char* name) {
+double datetime(const CsvReader& in, int column, const std::string& name) {
   const std::string_view f = in.field(column);
   const auto t = parse_local_datetime(f);
-  if (!t) in.fail(std::string("column `") + name + "`: expected a date-time like \"2017-10-30 08:51:02\", found \"" + std::string(f) + "\"");
+  if (!t) in.fail("column `" + name + "`: expected a date-time like \"2017-10-30 08:51:02\", found \"" + std::string(f) + "\"");
   return static_cast<double>(*t);
 }
 
@@ -95,7 +96,7 @@ class PhillyCsv final : public LineReader {
     r.run_s = in_.number(dur_, "duration");
     if (r.run_s < 0) in_.fail("column `duration`: expected seconds >= 0, found " + std::string(in_.field(dur_)));
     r.gpus = in_.number(gpus_, "num_gpus");
-    check_gpus(in_, r.gpus, "num_gpus");
+    check_gpus(in_, r.gpus, gpus_, "num_gpus");
     if (vc_ >= 0) r.tenant = (labels.tenant(trim(in_.field(vc_))));
     if (r.gpus == 0) return skip("no GPUs");
     return true;
@@ -123,7 +124,7 @@ class OpenbPods final : public LineReader {
     r = TraceRow{};
     r.id = record_;
     const double num = in_.number(num_, "num_gpu");
-    check_gpus(in_, num, "num_gpu");
+    check_gpus(in_, num, num_, "num_gpu");
     const double milli = in_.number(milli_, "gpu_milli", true);
     if (!std::isnan(milli) && (milli < 0 || milli > 1000)) in_.fail("column `gpu_milli`: expected 0 to 1000, found " + std::string(in_.field(milli_)));
     r.gpus = num == 1 && !std::isnan(milli) && milli > 0 && milli < 1000 ? milli / 1000 : num;
@@ -143,7 +144,7 @@ class OpenbPods final : public LineReader {
 // Helios, Acme and any job log of one row per job, through a column map.
 class JobLog final : public LineReader {
  public:
-  JobLog(const std::string& path, const JobLogColumns& c) : LineReader(path, "a job-log CSV") {
+  JobLog(const std::string& path, const JobLogColumns& c) : LineReader(path, "a job-log CSV"), names_(c) {
     absolute_time = true;
     auto opt = [&](const std::string& name) { return name.empty() ? -1 : in_.column(name); };
     submit_ = in_.require(c.submit, "submit time");
@@ -165,25 +166,26 @@ class JobLog final : public LineReader {
   bool parse(TraceRow& r) override {
     r = TraceRow{};
     r.id = id_ >= 0 ? numeric_id(in_.field(id_)) : record_;
-    r.submit_s = datetime(in_, submit_, "submit time");
-    r.gpus = in_.number(gpus_, "GPUs");
-    check_gpus(in_, r.gpus, "GPUs");
+    r.submit_s = datetime(in_, submit_, names_.submit);
+    r.gpus = in_.number(gpus_, names_.gpus.c_str());
+    check_gpus(in_, r.gpus, gpus_, names_.gpus);
     if (tenant_ >= 0) r.tenant = labels.tenant(trim(in_.field(tenant_)));
     if (status_ >= 0) r.status = (labels.status(trim(in_.field(status_))));
     if (type_ >= 0) r.gpu_type = (labels.gpu_type(trim(in_.field(type_))));
     if (r.gpus == 0) return skip("no GPUs");
     if (duration_ >= 0) {
-      const double d = in_.number(duration_, "duration", true);
+      const double d = in_.number(duration_, names_.duration.c_str(), true);
       if (std::isnan(d)) return skip("never started or no end");
       r.run_s = d;
     } else {
       if (trim(in_.field(start_)).empty() || trim(in_.field(end_)).empty()) return skip("never started or no end");
-      r.run_s = datetime(in_, end_, "end time") - datetime(in_, start_, "start time");
+      r.run_s = datetime(in_, end_, names_.end) - datetime(in_, start_, names_.start);
     }
     if (r.run_s < 0) in_.fail("expected a run time >= 0 s, found " + std::to_string(r.run_s));
     return true;
   }
   int submit_, gpus_, duration_, start_, end_, id_, tenant_, status_, type_;
+  JobLogColumns names_;  // for messages: the file's own column names
 };
 
 // capsim's own CSV (what `capsim trace convert` writes): id, submit_s, duration_s, gpus, gpu_type, tenant,
@@ -218,7 +220,7 @@ class CapsimCsv final : public LineReader {
     r.run_s = in_.number(dur_, "duration_s");
     if (r.run_s < 0) in_.fail("column `duration_s`: expected seconds >= 0, found " + std::string(in_.field(dur_)));
     r.gpus = in_.number(gpus_, "gpus");
-    check_gpus(in_, r.gpus, "gpus");
+    check_gpus(in_, r.gpus, gpus_, "gpus");
     if (type_ >= 0) r.gpu_type = (labels.gpu_type(trim(in_.field(type_))));
     if (tenant_ >= 0) r.tenant = labels.tenant(trim(in_.field(tenant_)));
     if (status_ >= 0) r.status = (labels.status(trim(in_.field(status_))));

@@ -136,7 +136,7 @@ std::unique_ptr<JobSource> make_job_source(const Scenario& s) {
   if (const auto* syn = std::get_if<SyntheticWorkload>(&s.workload))
     src = std::make_unique<SyntheticSource>(*syn, s.horizon_s, s.seed);
   else if (const auto* gpu = std::get_if<GpuTraceWorkload>(&s.workload))
-    src = std::make_unique<GpuTraceSource>(*gpu, s.horizon_s);
+    src = std::make_unique<GpuTraceSource>(*gpu, s.horizon_s, s.seed);
   else
     src = std::make_unique<SwfSource>(std::get<SwfWorkload>(s.workload), s.horizon_s);
   if (s.training_runs.empty()) return src;

@@ -40,6 +40,8 @@ class JobSource {
   // A GPU trace's labels (tenants, GPU types, statuses), nullptr for other sources.
   virtual const TraceLabels* labels() const { return nullptr; }
   virtual SkipCounts skip_reasons() const { return {}; }
+  // A GPU trace's time compression as used (`scale`, or the one for its `offered_load`); 0 for others.
+  virtual double trace_scale() const { return 0; }
 };
 
 // Each class arrives as its own Poisson process over [0, horizon): its share of the total rate, shaped by
@@ -81,6 +83,7 @@ class WithTrainingRuns final : public JobSource {
   long long skipped() const override { return inner_->skipped(); }
   const TraceLabels* labels() const override { return inner_->labels(); }
   SkipCounts skip_reasons() const override { return inner_->skip_reasons(); }
+  double trace_scale() const override { return inner_->trace_scale(); }
 
  private:
   std::unique_ptr<JobSource> inner_;
@@ -91,23 +94,41 @@ class WithTrainingRuns final : public JobSource {
   JobId next_id_ = 0;
 };
 
-// A GPU trace in submit order, its first job (or `window.from`) at the start, submit times / scale; each
-// job takes whole GPUs (a fraction takes one) and replays at its speedup (docs/traces.md).
+// A GPU trace in submit order, transformed (docs/traces.md): its window's start at the simulation's start,
+// sizes scaled, blocks resampled, times / scale; each job takes whole GPUs (a fraction takes one) and
+// replays at its speedup.
 class GpuTraceSource final : public JobSource {
  public:
-  GpuTraceSource(const GpuTraceWorkload& w, double horizon_s);
+  GpuTraceSource(const GpuTraceWorkload& w, double horizon_s, std::uint64_t seed);
   std::optional<Job> next() override;
   const std::vector<std::string>& class_names() const override { return names_; }
   long long skipped() const override;
   const TraceLabels* labels() const override { return &trace_.reader().labels; }
   SkipCounts skip_reasons() const override { return trace_.reader().skipped; }
+  double trace_scale() const override { return scale_; }
 
  private:
+  bool pull(TraceRow& r);  // the window's next row in submit order
+  std::optional<Job> make(const TraceRow& r, double t);
   double speedup_of(std::uint16_t gpu_type) const;
+  int gpus_of(const TraceRow& r) const;
+  double run_of(const TraceRow& r);
+
   const GpuTraceWorkload& w_;
   double horizon_s_;
   SortedTrace trace_;
-  std::optional<double> origin_;
+  double start_ = 0, end_ = 0;  // the window, on the trace's time base
+  bool held_ = false;           // the window's rows are in rows_ (to measure its load, or to resample)
+  std::vector<TraceRow> rows_;
+  std::size_t next_row_ = 0;
+  std::optional<TraceRow> first_;  // read ahead to find the trace's start
+  double scale_ = 1;
+  // Resampling: the block being emitted (its number and the trace block it copies) and its rows.
+  Rng blocks_;
+  long long block_ = -1;
+  std::size_t block_end_ = 0;
+  double block_from_ = 0;
+  std::vector<std::size_t> block_first_;  // rows_ index of each trace block's first row, and rows_.size()
   std::vector<double> speedups_;  // by label, NaN until first needed
   std::vector<std::string> names_{"trace"};
   JobId next_id_ = 0;

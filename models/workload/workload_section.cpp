@@ -155,12 +155,16 @@ std::vector<Param> declare_gpu_trace(TraceFormat format) {
                           col("status", d.status, "Column of the trace's final status."), col("gpu_type", d.gpu_type, "Column of the GPU type; \"\" for none.")},
                          "Which column holds each field (Helios' names by default; Acme's differ only in having no `vc`)."));
   }
-  Param gpu_type = string("gpu_type", json(), "Accelerator (a hardware catalog key, e.g. `p100-pcie`) the jobs ran on where the trace records no GPU type.");
+  std::vector<std::string> trace_gpus;
+  for (const auto& [key, peak] : builtin_trace_gpus().by_key) trace_gpus.push_back(key);
+  Param gpu_type = string("gpu_type", json(), "Accelerator (a key of scenarios/catalog/trace_gpus.json) the jobs ran on where the trace records no GPU type.");
+  choices(gpu_type, trace_gpus);
   gpu_type.optional = true;
   gpu_type.default_note = "none: such jobs replay at their recorded run time";
   out.push_back(gpu_type);
   Param label = string("label", json(), "A GPU-type label as the trace writes it (compared without case).");
-  Param acc = string("accelerator", json(), "The hardware catalog key it means.");
+  Param acc = string("accelerator", json(), "The accelerator it means: a key of scenarios/catalog/trace_gpus.json.");
+  choices(acc, trace_gpus);
   Param map = array("gpu_types", object("gpu_type", {label, acc}, "A trace label and its accelerator."),
                     "Trace GPU-type labels and the catalog accelerators they mean, beyond the catalog's own `trace_names`.");
   map.optional = true;
@@ -172,6 +176,24 @@ std::vector<Param> declare_gpu_trace(TraceFormat format) {
   Param est = number("estimate_factor", 1.0, "Requested time = replayed run time x this (traces record none); EASY plans with it.");
   range(est, 1.0, 1000.0);
   out.push_back(est);
+  Param from = quantity("from", Dimension::time, "0 s", "Start of the window, after the trace's first submit.");
+  range(from, 0.0, 100 * 365 * kDay);
+  Param to = quantity("to", Dimension::time, json(), "End of the window (exclusive), after the trace's first submit.");
+  range(to, 0.0, 100 * 365 * kDay, true);
+  to.optional = true;
+  to.default_note = "the whole days from `from` that hold the last submit";
+  out.push_back(object("window", {from, to}, "The part of the trace replayed; its start is the simulation's start."));
+  Param size = number("size_factor", 1.0, "Every job's GPUs (whole GPUs first) x this, rounded up, at most the cluster's GPUs.");
+  range(size, 0.0, 1e6, true);
+  out.push_back(size);
+  Param resample = string("resample", "none", "Fill the horizon with whole days (or weeks) of the window drawn uniformly at random with the seed, each job keeping its time in its day (or week); `none`: the window once.");
+  choices(resample, {"none", "day", "week"});
+  out.push_back(resample);
+  Param load = number("offered_load", json(), "Set `scale` so that the window offers this share of the cluster's capacity (its jobs' GPU-seconds after sizes and speedups, over the window, / the mean reference GPUs in service).");
+  range(load, 0.0, 100.0, true);
+  load.optional = true;
+  load.default_note = "none: `scale` as given";
+  out.push_back(load);
   out.push_back(declare_mfu());
   out.push_back(communication_param());
   out.push_back(checkpoint_param());
@@ -361,31 +383,33 @@ GpuTraceWorkload read_gpu_trace(SectionContext& ctx) {
     for (char& ch : k) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return k;
   };
-  // Accelerators by the trace GPU catalog's keys, or the hardware catalog's.
+  // Accelerators by the trace GPU catalog's keys.
   const TraceGpuCatalog& tg = builtin_trace_gpus();
   static const FileDigest tg_digest = digest_of(builtin_trace_gpus_json());
   s.inputs["built-in trace GPU catalog"] = tg_digest;
-  auto peak_of = [&](const std::string& key, const std::string& path) {
-    if (auto it = tg.by_key.find(key); it != tg.by_key.end()) return it->second;
-    if (auto it = s.accelerator_peaks.find(key); it != s.accelerator_peaks.end()) return it->second;
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : tg.by_key) keys.push_back(k);
-    for (const auto& [k, v] : s.accelerator_peaks) keys.push_back(k);
-    const std::string near = near_miss(key, keys);
-    throw InputError(ctx.where(path) + ": expected an accelerator of the trace GPU or hardware catalog" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
-                     ", found \"" + key + "\"");
-  };
+  auto peak_of = [&](const std::string& key) { return tg.by_key.at(key); };  // a declared choice
   g.peaks = tg.by_name;
   if (w.contains("gpu_types"))
-    for (std::size_t i = 0; i < w["gpu_types"].size(); ++i) {
-      const std::string p = "workload.gpu_types." + std::to_string(i);
-      g.peaks[lower(w["gpu_types"][i]["label"])] = peak_of(w["gpu_types"][i]["accelerator"], p + ".accelerator");
-    }
-  if (w.contains("gpu_type")) g.default_peak = peak_of(w["gpu_type"], "workload.gpu_type");
+    for (const json& m : w["gpu_types"]) g.peaks[lower(m["label"])] = peak_of(m["accelerator"]);
+  if (w.contains("gpu_type")) g.default_peak = peak_of(w["gpu_type"]);
   g.reference_peak = s.cluster.gpu_bf16_flops;
   g.max_speedup = w["max_speedup"];
   g.estimate_factor = w["estimate_factor"];
   g.scale = w["scale"];
+  g.from_s = quantity_value(w["window"]["from"], Dimension::time);
+  if (w["window"].contains("to")) {
+    g.to_s = quantity_value(w["window"]["to"], Dimension::time);
+    if (*g.to_s <= g.from_s) throw InputError(ctx.where("workload.window.to") + ": expected a time after `from` (" + w["window"]["from"].dump() + "), found " + w["window"]["to"].dump());
+  }
+  g.size_factor = w["size_factor"];
+  g.max_gpus = s.cluster.gpus();
+  g.resample_block_s = w["resample"] == "day" ? kDay : w["resample"] == "week" ? 7 * kDay : 0;
+  if (w.contains("offered_load")) {
+    if (ctx.doc["workload"].contains("scale"))
+      throw InputError(ctx.where("workload.offered_load") + ": expected either `offered_load` or `scale`, found both");
+    g.offered_load = w["offered_load"].get<double>();
+  }
+  g.capacity_gpus = s.cluster.capacity_gpu_s(0, s.horizon_s) / s.horizon_s;
   g.mfu = w["mfu"];
   g.comm = read_communication(ctx, ctx.r["workload"], "workload");
   g.data = read_data(ctx, w, "workload");

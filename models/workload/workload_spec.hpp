@@ -1,5 +1,6 @@
 #pragma once
 // The workload as the scenario describes it: synthetic job classes or a trace (built by the `workload` section).
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -101,5 +102,16 @@ struct GpuTraceWorkload : TraceClass {
   double default_peak = 0;
   double reference_peak = 0;
   double max_speedup = 1;
+  // Transforms, in this order (docs/traces.md): the window [from, to) in seconds after the trace's first
+  // submit; sizes x size_factor (whole GPUs first), at most max_gpus; resampled by whole blocks (a day
+  // or a week, drawn uniformly with the run's seed) to fill the horizon; time compressed by `scale`, or by the
+  // scale that makes the offered load `offered_load` of `capacity_gpus` reference GPUs.
+  double from_s = 0;
+  std::optional<double> to_s;
+  double size_factor = 1;
+  int max_gpus = 0;
+  double resample_block_s = 0;  // 0: none
+  std::optional<double> offered_load;
+  double capacity_gpus = 0;
 };
 }  // namespace capsim
