@@ -16,6 +16,8 @@
 
 #include "models/common/errors.hpp"
 #include "models/workload/gpu_trace.hpp"
+#include "models/workload/trace_gpus.hpp"
+#include "models/workload/workload.hpp"
 
 namespace capsim {
 namespace {
@@ -552,6 +554,45 @@ TEST(TraceReaders, RealOpenbPods) {
   EXPECT_EQ(r.skipped, (SkipCounts{{"never started or no end", unstarted}, {"no GPUs", cpu}}));
   EXPECT_EQ(r.fractional(), shares);
   EXPECT_FALSE(r.absolute_time);  // seconds from the trace's start
+}
+
+
+// Replay speedups by GPU type: run time / min(reference peak / its peak, max_speedup), rounded up. The
+// peaks are the trace GPU catalog's (dense BF16, else FP16): A100 312, V100 125, T4 65 TFLOP/s, against an
+// H100's 989; jobs without a type replay as recorded.
+TEST(TraceSpeedup, ByTheTracesGpuTypeCappedAtMaxSpeedup) {
+  GpuTraceWorkload w;
+  w.trace.format = TraceFormat::capsim_csv;
+  w.trace.path = hand_made("capsim_trace.csv");
+  w.peaks = builtin_trace_gpus().by_name;
+  w.reference_peak = 989e12;
+  w.max_speedup = 5;
+  const std::map<std::string, double> want = {{"A100", 989.0 / 312}, {"V100", 5}, {"T4", 5}, {"", 1}};
+  std::map<std::string, std::pair<double, double>> recorded;  // by id: type and duration, read here
+  {
+    std::ifstream in(w.trace.path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#' || line.rfind("id,", 0) == 0) continue;
+      std::stringstream ss(line);
+      std::string id, submit, dur, gpus, type;
+      std::getline(ss, id, ',');
+      std::getline(ss, submit, ',');
+      std::getline(ss, dur, ',');
+      std::getline(ss, gpus, ',');
+      std::getline(ss, type, ',');
+      recorded[id] = {want.at(type), std::stod(dur)};
+    }
+  }
+  GpuTraceSource src(w, 1e12, 1);
+  int n = 0;
+  while (auto j = src.next()) {
+    ++n;
+    const auto& [speedup, dur] = recorded.at(std::to_string(j->trace_id));
+    EXPECT_NEAR(j->speedup, speedup, 1e-6) << j->trace_id;
+    EXPECT_EQ(j->run_s, std::max(1.0, std::ceil(dur / speedup - 1e-9))) << j->trace_id;
+  }
+  EXPECT_GT(n, 15);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "models/common/errors.hpp"
 #include "models/workload/swf.hpp"
@@ -175,6 +176,24 @@ TEST(Swf, ReadsTheSharedHpc2nLog) {
   }
   EXPECT_EQ(n + src.skipped(), 3170);
   EXPECT_EQ(src.header().at("MaxProcs"), "240");
+  // Independently: every non-comment line's 18 fields read with a stream; a job's processors are field 8
+  // (requested) if positive, else field 5 (allocated); jobs with run time < 0 or no processors are skipped;
+  // run time rounded up to whole seconds (at least 1).
+  std::ifstream in(path);
+  std::string line;
+  long long jobs = 0, expect_gpu_s = 0;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line[line.find_first_not_of(" \t")] == ';') continue;
+    std::istringstream ss(line);
+    double f[18];
+    for (double& x : f) ss >> x;
+    const double procs = f[7] > 0 ? f[7] : f[4];
+    if (f[3] < 0 || procs <= 0) continue;
+    ++jobs;
+    expect_gpu_s += static_cast<long long>(std::max(1.0, std::ceil(f[3]))) * static_cast<long long>(procs);
+  }
+  EXPECT_EQ(n, jobs);
+  EXPECT_EQ(gpu_s, expect_gpu_s);
 }
 
 }  // namespace
