@@ -265,6 +265,8 @@ void build(SectionContext& ctx) {
   Scenario& s = ctx.s;
   if (!s.training_runs.empty())
     throw InputError(ctx.where("training_runs") + ": not supported in a federation yet (docs/training.md); run it at one member's scenario");
+  if (std::holds_alternative<GpuTraceWorkload>(s.workload))
+    throw InputError(ctx.where("workload.source") + ": a GPU trace in a federation is not supported yet (docs/traces.md); replay it at one member's scenario");
   json& fed = ctx.r["federation"];
   const std::string& file = ctx.file;
   const json members_as_written = fed["members"];  // each is replaced by its resolved form below

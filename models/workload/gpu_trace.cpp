@@ -286,14 +286,18 @@ SortedTrace::SortedTrace(const TraceOptions& o) : reader_(open_trace(o)) {
     std::stable_sort(held_.begin(), held_.end(), [](const TraceRow& a, const TraceRow& b) { return a.submit_s < b.submit_s; });
     return;
   }
-  while (sorted_ && reader_->next(row)) {
-    sorted_ = row.submit_s >= last;
+  std::size_t rows = 0;
+  while (reader_->next(row)) {
+    sorted_ = sorted_ && row.submit_s >= last;
     last = row.submit_s;
+    ++rows;
   }
   reader_ = open_trace(o);
   if (sorted_) return;
+  index_.reserve(rows);  // exactly 16 bytes a row, no growth
   while (reader_->next(row)) index_.push_back({row.submit_s, reader_->position()});
-  std::stable_sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) { return a.submit_s < b.submit_s; });
+  // Positions grow in file order, so this is the stable order, without stable_sort's buffer.
+  std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) { return std::pair(a.submit_s, a.position) < std::pair(b.submit_s, b.position); });
 }
 
 bool SortedTrace::next(TraceRow& row) {
