@@ -158,7 +158,7 @@ class PhillyJson final : public HeldReader {
     r.id = index + 1;
     auto str = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
     r.tenant = labels.tenant(str("vc").empty() ? str("user") : str("vc"));
-    r.status = (labels.status(str("status")));
+    r.status = labels.status(str("status"));
     if (!j.contains("submitted_time")) throw InputError(at + ".submitted_time: missing required key (the submit time)");
     r.submit_s = time_of(j["submitted_time"], at + ".submitted_time");
     if (std::isnan(r.submit_s)) throw InputError(at + ".submitted_time: expected a date-time, found null");
@@ -227,8 +227,8 @@ class Pai2020 final : public HeldReader {
       if (!std::isnan(end)) ends[it->second] = std::isnan(ends[it->second]) ? end + kUtc8 : std::max(ends[it->second], end + kUtc8);
       if (gpus > most_gpus[it->second]) {
         most_gpus[it->second] = gpus;
-        r.gpu_type = (labels.gpu_type(t.field(9)));
-        r.status = (labels.status(t.field(3)));
+        r.gpu_type = labels.gpu_type(t.field(9));
+        r.status = labels.status(t.field(3));
       }
     }
     if (!o.job_table.empty()) join_jobs(o.job_table, by_name);
@@ -262,7 +262,7 @@ class Pai2020 final : public HeldReader {
       if (it == by_name.end()) continue;
       TraceRow& r = rows_[it->second];
       r.tenant = labels.tenant(j.field(2));
-      r.status = (labels.status(j.field(3)));
+      r.status = labels.status(j.field(3));
       const double submitted = j.number(4, "start_time", true);
       if (!std::isnan(submitted)) submitted_[it->second] = submitted + kUtc8;
     }

@@ -97,7 +97,7 @@ class PhillyCsv final : public LineReader {
     if (r.run_s < 0) in_.fail("column `duration`: expected seconds >= 0, found " + std::string(in_.field(dur_)));
     r.gpus = in_.number(gpus_, "num_gpus");
     check_gpus(in_, r.gpus, gpus_, "num_gpus");
-    if (vc_ >= 0) r.tenant = (labels.tenant(trim(in_.field(vc_))));
+    if (vc_ >= 0) r.tenant = labels.tenant(trim(in_.field(vc_)));
     if (r.gpus == 0) return skip("no GPUs");
     return true;
   }
@@ -116,7 +116,6 @@ class OpenbPods final : public LineReader {
     created_ = in_.require("creation_time", "submit time in seconds");
     scheduled_ = in_.require("scheduled_time", "start time in seconds");
     deleted_ = in_.require("deletion_time", "end time in seconds");
-    name_ = in_.column("name");
   }
 
  private:
@@ -128,8 +127,8 @@ class OpenbPods final : public LineReader {
     const double milli = in_.number(milli_, "gpu_milli", true);
     if (!std::isnan(milli) && (milli < 0 || milli > 1000)) in_.fail("column `gpu_milli`: expected 0 to 1000, found " + std::string(in_.field(milli_)));
     r.gpus = num == 1 && !std::isnan(milli) && milli > 0 && milli < 1000 ? milli / 1000 : num;
-    if (spec_ >= 0) r.gpu_type = (labels.gpu_type(trim(in_.field(spec_))));
-    if (phase_ >= 0) r.status = (labels.status(trim(in_.field(phase_))));
+    if (spec_ >= 0) r.gpu_type = labels.gpu_type(trim(in_.field(spec_)));
+    if (phase_ >= 0) r.status = labels.status(trim(in_.field(phase_)));
     r.submit_s = in_.number(created_, "creation_time");
     const double start = in_.number(scheduled_, "scheduled_time", true), end = in_.number(deleted_, "deletion_time", true);
     if (r.gpus == 0) return skip("no GPUs");
@@ -138,7 +137,7 @@ class OpenbPods final : public LineReader {
     r.run_s = end - start;
     return true;
   }
-  int num_, milli_, spec_, phase_, created_, scheduled_, deleted_, name_;
+  int num_, milli_, spec_, phase_, created_, scheduled_, deleted_;
 };
 
 // Helios, Acme and any job log of one row per job, through a column map.
@@ -170,8 +169,8 @@ class JobLog final : public LineReader {
     r.gpus = in_.number(gpus_, names_.gpus.c_str());
     check_gpus(in_, r.gpus, gpus_, names_.gpus);
     if (tenant_ >= 0) r.tenant = labels.tenant(trim(in_.field(tenant_)));
-    if (status_ >= 0) r.status = (labels.status(trim(in_.field(status_))));
-    if (type_ >= 0) r.gpu_type = (labels.gpu_type(trim(in_.field(type_))));
+    if (status_ >= 0) r.status = labels.status(trim(in_.field(status_)));
+    if (type_ >= 0) r.gpu_type = labels.gpu_type(trim(in_.field(type_)));
     if (r.gpus == 0) return skip("no GPUs");
     if (duration_ >= 0) {
       const double d = in_.number(duration_, names_.duration.c_str(), true);
@@ -221,9 +220,9 @@ class CapsimCsv final : public LineReader {
     if (r.run_s < 0) in_.fail("column `duration_s`: expected seconds >= 0, found " + std::string(in_.field(dur_)));
     r.gpus = in_.number(gpus_, "gpus");
     check_gpus(in_, r.gpus, gpus_, "gpus");
-    if (type_ >= 0) r.gpu_type = (labels.gpu_type(trim(in_.field(type_))));
+    if (type_ >= 0) r.gpu_type = labels.gpu_type(trim(in_.field(type_)));
     if (tenant_ >= 0) r.tenant = labels.tenant(trim(in_.field(tenant_)));
-    if (status_ >= 0) r.status = (labels.status(trim(in_.field(status_))));
+    if (status_ >= 0) r.status = labels.status(trim(in_.field(status_)));
     if (r.gpus == 0) return skip("no GPUs");
     return true;
   }
