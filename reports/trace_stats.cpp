@@ -37,7 +37,7 @@ nlohmann::json counts(const Map& m, const std::vector<std::string>& labels, cons
 
 }  // namespace
 
-nlohmann::json trace_stats(TraceReader& reader, const std::string& format) {
+nlohmann::json trace_stats(TraceReader& reader, const std::string& format, const TraceCluster* cluster) {
   std::vector<float> sizes, durations;
   std::map<std::uint32_t, long long> statuses, types;
   std::vector<char> tenants(1, 0);
@@ -95,6 +95,11 @@ nlohmann::json trace_stats(TraceReader& reader, const std::string& format) {
   nlohmann::json skipped = nlohmann::json::object();
   for (const auto& [reason, n] : reader.skipped) skipped[reason] = n;
   out["skipped"] = skipped;
+  if (cluster) {
+    out["cluster"] = {{"nodes", cluster->nodes}, {"gpus", cluster->gpus}, {"gpus_by_type", cluster->gpus_by_type}};
+    // GPU-hours offered over the span, per GPU of the cluster (run times past the span included).
+    out["offered_load"] = span > 0 && cluster->gpus > 0 ? nlohmann::json(gpu_s / span / static_cast<double>(cluster->gpus)) : nlohmann::json(nullptr);
+  }
   return out;
 }
 
@@ -140,6 +145,16 @@ std::string trace_stats_text(const nlohmann::json& s) {
   std::string sk;
   for (const auto& [k, v] : s["skipped"].items()) sk += (sk.empty() ? "" : ", ") + k + " " + std::to_string(v.get<long long>());
   line("skipped", sk.empty() ? "none" : sk);
+  if (s.contains("cluster")) {
+    std::string by;
+    for (const auto& [k, v] : s["cluster"]["gpus_by_type"].items()) by += (by.empty() ? "" : ", ") + k + " " + std::to_string(v.get<long long>());
+    std::snprintf(buf, sizeof buf, "%lld nodes, %lld GPUs (%s)", s["cluster"]["nodes"].get<long long>(), s["cluster"]["gpus"].get<long long>(), by.c_str());
+    line("cluster", buf);
+    if (!s["offered_load"].is_null()) {
+      std::snprintf(buf, sizeof buf, "%.3f of the cluster's GPUs over the span", s["offered_load"].get<double>());
+      line("offered load", buf);
+    }
+  }
   return out;
 }
 

@@ -11,7 +11,8 @@ namespace capsim {
 // Jobs, GPU-hours (GPUs as recorded x run time), size and run-time quantiles (linear between closest
 // ranks), arrivals by local hour and weekday (with an absolute time base), statuses, tenants, GPU types
 // and the jobs skipped, by reason.
-nlohmann::json trace_stats(TraceReader& reader, const std::string& format);
+// With its cluster (`capsim trace stats --nodes`): its GPUs and the load the trace offered them.
+nlohmann::json trace_stats(TraceReader& reader, const std::string& format, const TraceCluster* cluster = nullptr);
 std::string trace_stats_text(const nlohmann::json& stats);
 
 }  // namespace capsim

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
 
@@ -23,7 +24,8 @@ struct FormatName {
   const char* name;
 };
 constexpr FormatName kFormats[] = {{TraceFormat::philly_json, "philly_json"}, {TraceFormat::philly_csv, "philly_csv"}, {TraceFormat::pai_2020, "pai_2020"},
-                                   {TraceFormat::openb, "openb"},             {TraceFormat::job_log, "job_log"},       {TraceFormat::capsim_csv, "capsim_csv"}};
+                                   {TraceFormat::openb, "openb"},             {TraceFormat::job_log, "job_log"},       {TraceFormat::capsim_csv, "capsim_csv"},
+                                   {TraceFormat::swf, "swf"}};
 }  // namespace
 
 std::optional<TraceFormat> trace_format(std::string_view name) {
@@ -41,10 +43,35 @@ const char* to_string(TraceFormat f) {
 const std::vector<std::string>& trace_format_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (const FormatName& f : kFormats) v.emplace_back(f.name);
+    for (const FormatName& f : kFormats)
+      if (f.format != TraceFormat::swf) v.emplace_back(f.name);
     return v;
   }();
   return names;
+}
+
+std::optional<TraceFormat> detect_trace_format(const std::string& path) {
+  auto ends = [&](const char* ext) { return path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0; };
+  if (ends(".swf")) return TraceFormat::swf;
+  if (ends(".json")) return TraceFormat::philly_json;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line) && (line.empty() || line[0] == '#')) {
+  }
+  auto has = [&](const char* column) {
+    const std::string c = column;
+    for (std::size_t at = line.find(c); at != std::string::npos; at = line.find(c, at + 1)) {
+      const bool starts = at == 0 || line[at - 1] == ',' || line[at - 1] == ' ';
+      const std::size_t end = at + c.size();
+      if (starts && (end == line.size() || line[end] == ',' || line[end] == '\r' || line[end] == ' ')) return true;
+    }
+    return false;
+  };
+  if (has("timestamp") && has("num_gpus")) return TraceFormat::philly_csv;
+  if (has("num_gpu") && has("gpu_milli")) return TraceFormat::openb;
+  if (has("submit_s") && has("duration_s")) return TraceFormat::capsim_csv;
+  if (has("submit_time") && has("gpu_num")) return TraceFormat::job_log;
+  return std::nullopt;
 }
 
 std::uint32_t TraceLabels::intern(std::vector<std::string>& v, std::unordered_map<std::string, std::uint32_t>& ix, std::string_view s, std::size_t most) {

@@ -15,11 +15,15 @@
 
 namespace capsim {
 
-enum class TraceFormat { philly_json, philly_csv, pai_2020, openb, job_log, capsim_csv };
+// `swf` only for `capsim trace` (a scenario reads SWF through its own source, models/workload/swf.hpp).
+enum class TraceFormat { philly_json, philly_csv, pai_2020, openb, job_log, capsim_csv, swf };
 std::optional<TraceFormat> trace_format(std::string_view name);
 const char* to_string(TraceFormat f);
-// The formats' names, as `workload.source` and `--format` take them.
+// The GPU formats' names, as `workload.source` takes them (`capsim trace` takes swf too).
 const std::vector<std::string>& trace_format_names();
+// The format a file's name (.swf, .json) or header line shows, if it shows one (PAI 2020's tables have
+// no header: never guessed).
+std::optional<TraceFormat> detect_trace_format(const std::string& path);
 
 // Labels a trace carries, interned: index 0 is "" (none).
 struct TraceLabels {
@@ -98,6 +102,15 @@ class SortedTrace {
   std::vector<TraceRow> held_;
   std::size_t next_ = 0;
 };
+
+// A trace's cluster from its machine list: openb's node list (`gpu`, `model`), Philly's
+// cluster_machine_list (`number of GPUs`, `single GPU mem`) or PAI 2020's pai_machine_spec (no header:
+// machine, gpu_type, cap_cpu, cap_mem, cap_gpu).
+struct TraceCluster {
+  long long nodes = 0, gpus = 0;
+  std::map<std::string, long long> gpus_by_type;  // "(none)" where the list names no type
+};
+TraceCluster read_trace_cluster(const std::string& path);
 
 // "2017-10-30 08:51:02", optionally with "T" and a "+08:00" or "Z" zone (dropped: times stay local wall
 // clock), as seconds since 1970 on that clock; nullopt if it does not parse.

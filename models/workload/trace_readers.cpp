@@ -4,12 +4,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <limits>
 #include <unordered_map>
 
 #include "models/common/errors.hpp"
 #include "models/common/json_file.hpp"
 #include "models/workload/csv_reader.hpp"
 #include "models/workload/gpu_trace.hpp"
+#include "models/workload/swf.hpp"
 
 namespace capsim {
 
@@ -231,10 +234,60 @@ class CapsimCsv final : public LineReader {
   double base_ = 0;
 };
 
+// An SWF log for `capsim trace`: its jobs as models/workload/swf.cpp reads them (one processor, one GPU).
+class SwfTrace final : public TraceReader {
+ public:
+  explicit SwfTrace(const std::string& path) : src_(workload(path), std::numeric_limits<double>::infinity()) {}
+  bool next(TraceRow& r) override {
+    const std::optional<Job> j = src_.next();
+    skipped["unknown run time or size"] = src_.skipped();
+    if (!j) return false;
+    r = TraceRow{};
+    r.id = j->trace_id;
+    r.submit_s = j->submit_s;
+    r.run_s = j->run_s;
+    r.gpus = j->gpus;
+    return true;
+  }
+
+ private:
+  static SwfWorkload workload(const std::string& path) {
+    SwfWorkload w;
+    w.path = path;
+    return w;
+  }
+  SwfSource src_;
+};
+
 }  // namespace
 
 std::unique_ptr<TraceReader> open_philly_json(const TraceOptions& o);
 std::unique_ptr<TraceReader> open_pai_2020(const TraceOptions& o);
+
+TraceCluster read_trace_cluster(const std::string& path) {
+  require_regular_file(path, "a machine list");
+  std::ifstream first(path);
+  std::string line;
+  std::getline(first, line);
+  const bool pai = line.find("gpu") == std::string::npos && line.find("GPU") == std::string::npos;
+  CsvReader in = pai ? CsvReader(path, "a PAI 2020 machine spec", ',', {"machine", "gpu_type", "cap_cpu", "cap_mem", "cap_gpu"})
+                     : CsvReader(path, "a machine list");
+  int gpus = 4, type = 1;
+  if (!pai) {
+    gpus = in.column("gpu") >= 0 ? in.column("gpu") : in.require("number of GPUs", "GPUs per machine: openb's `gpu` or Philly's `number of GPUs`");
+    type = in.column("model") >= 0 ? in.column("model") : in.column("single GPU mem");
+  }
+  TraceCluster c;
+  while (in.next()) {
+    const double g = in.number(gpus, in.header()[static_cast<std::size_t>(gpus)].c_str());
+    if (g < 0 || g != std::floor(g)) in.fail("column `" + in.header()[static_cast<std::size_t>(gpus)] + "`: expected a whole number of GPUs >= 0, found " + std::string(in.field(gpus)));
+    ++c.nodes;
+    c.gpus += static_cast<long long>(g);
+    const std::string t(type >= 0 ? trim(in.field(type)) : std::string_view());
+    if (g > 0) c.gpus_by_type[t.empty() ? "(none)" : t] += static_cast<long long>(g);
+  }
+  return c;
+}
 
 std::unique_ptr<TraceReader> open_trace(const TraceOptions& o) {
   switch (o.format) {
@@ -244,6 +297,7 @@ std::unique_ptr<TraceReader> open_trace(const TraceOptions& o) {
     case TraceFormat::capsim_csv: return std::make_unique<CapsimCsv>(o.path);
     case TraceFormat::philly_json: return open_philly_json(o);
     case TraceFormat::pai_2020: return open_pai_2020(o);
+    case TraceFormat::swf: return std::make_unique<SwfTrace>(o.path);
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -19,12 +20,13 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
   for (const std::string& f : trace_format_names()) formats += (formats.empty() ? "" : ", ") + f;
   auto common = [&](CLI::App* c) {
     c->add_option("FILE", a.file, "The trace file")->required();
-    c->add_option("--format,-f", a.format, "Its format: " + formats)->required();
+    c->add_option("--format,-f", a.format, "Its format: " + formats + " or swf (default: from the file's name or header)");
     c->add_option("--job-table", a.job_table, "pai_2020: the job table (FILE is the task table)");
   };
   a.stats = t->add_subcommand("stats", "Jobs, GPU-hours, size and duration quantiles, arrivals by hour and weekday, statuses");
   common(a.stats);
   a.stats->add_flag("--json", a.json, "Print JSON (for scripts)");
+  a.stats->add_option("--nodes", a.nodes, "The trace's machine list (openb node list, Philly's cluster_machine_list, PAI 2020's pai_machine_spec): its GPUs and the load offered them");
   a.convert = t->add_subcommand("convert", "Write the trace, sorted by submit time, as capsim's CSV (to fix by hand and read back as capsim_csv)");
   common(a.convert);
   a.convert->add_option("--out,-o", a.out, "The CSV file to write")->required();
@@ -35,13 +37,14 @@ namespace {
 
 TraceOptions options(const TraceArgs& a) {
   TraceOptions o;
-  const auto f = trace_format(a.format);
-  if (!f) {
-    std::string formats;
-    for (const std::string& n : trace_format_names()) formats += (formats.empty() ? "" : ", ") + n;
-    throw InputError("--format: expected one of " + formats + ", found \"" + a.format + "\"");
-  }
-  if (!a.job_table.empty() && *f != TraceFormat::pai_2020) throw InputError("--job-table: expected only with --format pai_2020, found --format " + a.format);
+  std::string formats;
+  for (const std::string& n : trace_format_names()) formats += n + ", ";
+  formats += "swf";
+  const auto f = a.format.empty() ? detect_trace_format(a.file) : trace_format(a.format);
+  if (!f && a.format.empty())
+    throw InputError(a.file + ": cannot tell the trace's format from its name or header; expected --format (one of " + formats + ")");
+  if (!f) throw InputError("--format: expected one of " + formats + ", found \"" + a.format + "\"");
+  if (!a.job_table.empty() && *f != TraceFormat::pai_2020) throw InputError("--job-table: expected only with --format pai_2020, found " + std::string(to_string(*f)));
   o.format = *f;
   o.path = a.file;
   o.job_table = a.job_table;
@@ -87,8 +90,11 @@ int convert(const TraceArgs& a) {
 
 int run_trace(const TraceArgs& a) {
   if (a.convert->parsed()) return convert(a);
-  auto reader = open_trace(options(a));
-  const nlohmann::json s = trace_stats(*reader, a.format);
+  const TraceOptions o = options(a);
+  std::optional<TraceCluster> cluster;
+  if (!a.nodes.empty()) cluster = read_trace_cluster(a.nodes);
+  auto reader = open_trace(o);
+  const nlohmann::json s = trace_stats(*reader, to_string(o.format), cluster ? &*cluster : nullptr);
   if (a.json) std::printf("%s\n", s.dump(2).c_str());
   else std::fputs(trace_stats_text(s).c_str(), stdout);
   return 0;

@@ -9,7 +9,7 @@ class App;
 namespace capsim {
 
 struct TraceArgs {
-  std::string file, format, job_table, out;
+  std::string file, format, job_table, out, nodes;
   bool json = false;
   CLI::App* stats = nullptr;
   CLI::App* convert = nullptr;

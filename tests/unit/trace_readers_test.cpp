@@ -595,5 +595,39 @@ TEST(TraceSpeedup, ByTheTracesGpuTypeCappedAtMaxSpeedup) {
   EXPECT_GT(n, 15);
 }
 
+
+TEST(TraceFormat, DetectedFromTheNameOrTheHeader) {
+  const std::string src = CAPSIM_SOURCE_DIR;
+  EXPECT_EQ(detect_trace_format(hand_made("philly_job_log.json")), TraceFormat::philly_json);
+  EXPECT_EQ(detect_trace_format(hand_made("helios_cluster_log.csv")), TraceFormat::job_log);
+  EXPECT_EQ(detect_trace_format(hand_made("acme_trace.csv")), TraceFormat::job_log);
+  EXPECT_EQ(detect_trace_format(hand_made("capsim_trace.csv")), TraceFormat::capsim_csv);
+  EXPECT_EQ(detect_trace_format(src + "/scenarios/traces/philly_jobs_pollux_week_2017-10-30_to_11-05.csv"), TraceFormat::philly_csv);
+  EXPECT_EQ(detect_trace_format(src + "/tests/scenarios/empty.swf"), TraceFormat::swf);
+  EXPECT_EQ(detect_trace_format(hand_made("pai_task_table.csv")), std::nullopt) << "PAI's tables have no header";
+  EXPECT_EQ(detect_trace_format(hand_made("pai_job_table.csv")), std::nullopt) << "nor a header of another format";
+}
+
+
+TEST(TraceCluster, TheSharedMachineLists) {
+  // The shared folder's README counts them: openb 1,213 GPU nodes, 6,212 GPUs (G2 549 nodes, T4 404,
+  // P100 134, V100M16 55, G3 39, V100M32 30, A10 2); Philly 552 machines = 321 x 2 + 231 x 8 = 2,490
+  // GPUs; PAI 2020 1,897 machines, 6,742 GPUs (MISC 2,240, P100 1,596, T4 994, V100M32 1,080, V100 832).
+  const std::string d = std::string(CAPSIM_SHARED_DIR) + "/data/traces/";
+  if (!std::filesystem::exists(d)) GTEST_SKIP() << "shared traces absent: " << d;
+  const TraceCluster openb = read_trace_cluster(d + "alibaba_pai_v2023/openb_node_list_gpu_node.csv");
+  EXPECT_EQ(openb.nodes, 1213);
+  EXPECT_EQ(openb.gpus, 6212);
+  const TraceCluster philly = read_trace_cluster(d + "philly/cluster_machine_list.csv");
+  EXPECT_EQ(philly.nodes, 552);
+  EXPECT_EQ(philly.gpus, 321 * 2 + 231 * 8);
+  EXPECT_EQ(philly.gpus_by_type.at("12GB"), 321 * 2);
+  const TraceCluster pai = read_trace_cluster(d + "alibaba_pai_v2020/pai_machine_spec.csv");
+  EXPECT_EQ(pai.nodes, 1897);
+  EXPECT_EQ(pai.gpus, 6742);
+  EXPECT_EQ(pai.gpus_by_type.at("MISC"), 2240);
+  EXPECT_EQ(pai.gpus_by_type.at("V100"), 832);
+}
+
 }  // namespace
 }  // namespace capsim
