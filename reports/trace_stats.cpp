@@ -37,7 +37,7 @@ nlohmann::json counts(const Map& m, const std::vector<std::string>& labels, cons
 
 }  // namespace
 
-nlohmann::json trace_stats(TraceReader& reader, const std::string& format, const TraceCluster* cluster) {
+nlohmann::json trace_stats(TraceReader& reader, const std::string& format, const TraceCluster* cluster, const std::function<void(long long rows)>& progress) {
   std::vector<float> sizes, durations;
   std::map<std::uint32_t, long long> statuses, types;
   std::vector<char> tenants(1, 0);
@@ -48,6 +48,7 @@ nlohmann::json trace_stats(TraceReader& reader, const std::string& format, const
   TraceRow r;
   while (reader.next(r)) {
     ++jobs;
+    if (progress && (jobs & 0xffff) == 0) progress(jobs);
     sizes.push_back(static_cast<float>(r.gpus));
     durations.push_back(static_cast<float>(r.run_s));
     gpu_s += r.gpus * r.run_s;

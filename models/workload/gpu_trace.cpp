@@ -301,7 +301,10 @@ class Pai2020 final : public HeldReader {
 std::unique_ptr<TraceReader> open_philly_json(const TraceOptions& o) { return std::make_unique<PhillyJson>(o.path); }
 std::unique_ptr<TraceReader> open_pai_2020(const TraceOptions& o) { return std::make_unique<Pai2020>(o); }
 
-SortedTrace::SortedTrace(const TraceOptions& o) : reader_(open_trace(o)) {
+SortedTrace::SortedTrace(const TraceOptions& o, const Progress& progress) : reader_(open_trace(o)) {
+  auto tell = [&](const char* pass, long long rows) {
+    if (progress && (rows & 0xffff) == 0) progress(pass, rows);
+  };
   TraceRow row;
   double last = -std::numeric_limits<double>::infinity();
   if (!reader_->seekable()) {
@@ -309,6 +312,7 @@ SortedTrace::SortedTrace(const TraceOptions& o) : reader_(open_trace(o)) {
       sorted_ = sorted_ && row.submit_s >= last;
       last = row.submit_s;
       held_.push_back(row);
+      tell("reading", static_cast<long long>(held_.size()));
     }
     std::stable_sort(held_.begin(), held_.end(), [](const TraceRow& a, const TraceRow& b) { return a.submit_s < b.submit_s; });
     return;
@@ -317,12 +321,15 @@ SortedTrace::SortedTrace(const TraceOptions& o) : reader_(open_trace(o)) {
   while (reader_->next(row)) {
     sorted_ = sorted_ && row.submit_s >= last;
     last = row.submit_s;
-    ++rows;
+    tell("checking the order", static_cast<long long>(++rows));
   }
   reader_ = open_trace(o);
   if (sorted_) return;
   index_.reserve(rows);  // exactly 16 bytes a row, no growth
-  while (reader_->next(row)) index_.push_back({row.submit_s, reader_->position()});
+  while (reader_->next(row)) {
+    index_.push_back({row.submit_s, reader_->position()});
+    tell("indexing", static_cast<long long>(index_.size()));
+  }
   // Positions grow in file order, so this is the stable order, without stable_sort's buffer.
   std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) { return std::pair(a.submit_s, a.position) < std::pair(b.submit_s, b.position); });
 }

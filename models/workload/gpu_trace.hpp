@@ -86,7 +86,9 @@ std::unique_ptr<TraceReader> open_trace(const TraceOptions& o);
 // position; the JSON and two-table formats are held whole.
 class SortedTrace {
  public:
-  explicit SortedTrace(const TraceOptions& o);
+  // `progress` is told the rows read so far in each pass over the file (for a progress line).
+  using Progress = std::function<void(const char* pass, long long rows)>;
+  explicit SortedTrace(const TraceOptions& o, const Progress& progress = {});
   bool next(TraceRow& row);
   const TraceReader& reader() const { return *reader_; }
   bool was_sorted() const { return sorted_; }

@@ -1,8 +1,11 @@
 #include "sim/cli/trace.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +25,7 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
     c->add_option("FILE", a.file, "The trace file")->required();
     c->add_option("--format,-f", a.format, "Its format: " + formats + " or swf (default: from the file's name or header)");
     c->add_option("--job-table", a.job_table, "pai_2020: the job table (FILE is the task table)");
+    c->add_flag("--quiet,-q", a.quiet, "No progress on stderr");
   };
   a.stats = t->add_subcommand("stats", "Jobs, GPU-hours, size and duration quantiles, arrivals by hour and weekday, statuses");
   common(a.stats);
@@ -34,6 +38,29 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
 }
 
 namespace {
+
+// "[capsim] indexing 1,200,000 jobs" on stderr, at most twice a second, on a terminal and without --quiet.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool quiet) : on_(!quiet && isatty(STDERR_FILENO)) {}
+  ~ProgressLine() { done(); }
+  void done() {
+    if (shown_) std::fputs("\n", stderr);
+    shown_ = false;
+  }
+  void operator()(const char* pass, long long rows) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!on_ || now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    shown_ = true;
+    std::fprintf(stderr, "\r[capsim] %s: %lld jobs    ", pass, rows);
+    std::fflush(stderr);
+  }
+
+ private:
+  bool on_, shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 TraceOptions options(const TraceArgs& a) {
   TraceOptions o;
@@ -54,11 +81,13 @@ TraceOptions options(const TraceArgs& a) {
 // capsim's CSV: submit_s from the trace's first job's day (00:00 local), given as `# time_base` when the
 // trace has calendar times.
 int convert(const TraceArgs& a) {
-  SortedTrace trace(options(a));
+  ProgressLine progress(a.quiet);
+  SortedTrace trace(options(a), [&](const char* pass, long long rows) { progress(pass, rows); });
   AtomicFileWriter out(a.out);
   TraceRow r;
   bool first = true;
   double base = 0;
+  long long written = 0;
   std::string rows;
   while (trace.next(r)) {
     if (first) {
@@ -70,6 +99,7 @@ int convert(const TraceArgs& a) {
       rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
     }
     const TraceLabels& l = trace.reader().labels;
+    progress("writing", ++written);
     rows += std::to_string(r.id) + ',' + num(r.submit_s - base) + ',' + num(r.run_s) + ',' + num(r.gpus) + ',' + l.gpu_types[r.gpu_type] + ',' + l.tenants[r.tenant] +
             ',' + l.statuses[r.status] + '\n';
     if (rows.size() > (1u << 20)) {
@@ -80,6 +110,7 @@ int convert(const TraceArgs& a) {
   if (first) rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
   out.append(rows);
   out.commit();
+  progress.done();
   long long skipped = 0;
   for (const auto& [reason, n] : trace.reader().skipped) skipped += n;
   std::fprintf(stderr, "capsim: wrote %s%s; %lld records skipped\n", a.out.c_str(), trace.was_sorted() ? "" : " (sorted by submit time)", skipped);
@@ -94,7 +125,9 @@ int run_trace(const TraceArgs& a) {
   std::optional<TraceCluster> cluster;
   if (!a.nodes.empty()) cluster = read_trace_cluster(a.nodes);
   auto reader = open_trace(o);
-  const nlohmann::json s = trace_stats(*reader, to_string(o.format), cluster ? &*cluster : nullptr);
+  ProgressLine progress(a.quiet);
+  const nlohmann::json s = trace_stats(*reader, to_string(o.format), cluster ? &*cluster : nullptr, [&](long long rows) { progress("reading", rows); });
+  progress.done();
   if (a.json) std::printf("%s\n", s.dump(2).c_str());
   else std::fputs(trace_stats_text(s).c_str(), stdout);
   return 0;

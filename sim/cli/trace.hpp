@@ -10,7 +10,7 @@ namespace capsim {
 
 struct TraceArgs {
   std::string file, format, job_table, out, nodes;
-  bool json = false;
+  bool json = false, quiet = false;
   CLI::App* stats = nullptr;
   CLI::App* convert = nullptr;
 };
