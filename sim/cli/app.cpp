@@ -89,6 +89,7 @@ int cmd_validate(const RunArgs& a) {
     ++jobs;
     if (j->submit_s >= s.warmup_s) offered += j->gpus * j->run_s;
   }
+  s.expected_jobs = static_cast<double>(jobs);  // counted: a trace's transforms make the estimate from its size wrong
   long long gpus = s.cluster.gpus();
   double capacity = s.cluster.capacity_gpu_s(s.warmup_s, s.horizon_s);
   if (s.federated()) {
