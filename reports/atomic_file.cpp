@@ -14,6 +14,11 @@ namespace fs = std::filesystem;
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   fs::path p(path_);
+  // The rename would replace whatever is there: a device or a directory is not an output file.
+  std::error_code ec;
+  const fs::file_status st = fs::status(p, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw OutputError(path_ + ": cannot write (expected a regular file, found " + (fs::is_directory(st) ? "a directory" : "a device, FIFO or socket") + ")");
   tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd_ < 0) throw OutputError(path_ + ": cannot write (" + std::strerror(errno) + ")");

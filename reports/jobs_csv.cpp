@@ -1,5 +1,6 @@
 // jobs.csv (docs/outputs.md): a row per job, with a section's columns where it is present.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "reports/goodput.hpp"
@@ -46,15 +47,15 @@ void append_job_row(std::string& out, const JobRecord& j, const std::vector<std:
 // A GPU trace's own record of the job (docs/traces.md).
 static void append_trace_columns(std::string& out, const Job& j, const TraceLabels& l) {
   out += ',';
-  out += num(j.trace_gpus);
+  out += shortest(j.trace_gpus);
   out += ',';
-  out += l.gpu_types[j.trace_gpu_type];
+  out += csv_field(l.gpu_types[j.trace_gpu_type]);
   out += ',';
-  out += l.tenants[j.tenant];
+  out += csv_field(l.tenants[j.tenant]);
   out += ',';
-  out += l.statuses[j.trace_status];
+  out += csv_field(l.statuses[j.trace_status]);
   out += ',';
-  out += num(j.speedup);
+  out += shortest(j.speedup);
 }
 
 std::string jobs_csv(const Scenario& s, const RunResult& r) {
@@ -85,11 +86,11 @@ nlohmann::json gpu_trace_json(const Scenario& s, const RunResult& r) {
     ++t.first;
     t.second += j.job.trace_gpus * j.job.run_s * j.job.speedup / 3600;
     speedup[j.job.trace_gpu_type] = j.job.speedup;
-    if (j.job.trace_gpus < j.job.gpus) ++fractional;
+    if (j.job.trace_gpus < 1 || j.job.trace_gpus != std::floor(j.job.trace_gpus)) ++fractional;
   }
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [t, v] : by_type)
-    types[t == 0 ? "(none)" : r.trace_labels->gpu_types[t]] = {{"jobs", v.first}, {"recorded_gpu_hours", v.second}, {"speedup", speedup[t]}};
+    types[t == 0 ? "(none)" : r.trace_labels->gpu_types[t]] = {{"jobs", v.first}, {"recorded_gpu_hours", v.second}, {"speedup", std::stod(shortest(static_cast<float>(speedup[t])))}};
   return {{"format", to_string(g.trace.format)},
           {"scale", r.trace_scale},
           {"jobs_skipped", r.trace_jobs_skipped},

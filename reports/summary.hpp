@@ -22,6 +22,9 @@ HourRates hour_rates(const Scenario& s, std::size_t h);
 // Pieces shared with the federation's outputs.
 inline constexpr const char* kJobsCsvHeader = "id,trace_id,class,submit_s,start_s,end_s,gpus,nodes,generations,status,work_gpu_s,done_gpu_s";
 std::string num(double v);  // shortest exact text (%.17g)
+std::string shortest(float v);  // the shortest text that reads back as the same float ("0.3", not 0.30000001...)
+// A CSV field as RFC 4180 wants it: quoted (quotes doubled) when it holds a comma, a quote or a line end.
+std::string csv_field(const std::string& s);
 nlohmann::json wait_stats(const std::vector<double>& waits_s);  // nulls when there is no wait
 // A mean of waits weighted by each job's work (GPUs x run time): the wait a unit of work sees.
 struct WorkWeighted {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <unordered_map>
@@ -154,8 +155,11 @@ class JobLog final : public LineReader {
     duration_ = opt(c.duration);
     start_ = opt(c.start);
     end_ = opt(c.end);
-    if (duration_ < 0 && (start_ < 0 || end_ < 0))
-      throw InputError(in_.path() + ":1: expected a column `" + c.duration + "` (run time in seconds), or `" + c.start + "` and `" + c.end + "`, in the header");
+    if (duration_ < 0 && (start_ < 0 || end_ < 0)) {
+      auto named = [](const std::string& n, const char* role) { return n.empty() ? std::string("none named (workload.columns.") + role + ")" : "`" + n + "`"; };
+      throw InputError(in_.path() + ":1: expected a run-time column " + named(c.duration, "duration") + ", or start and end columns " + named(c.start, "start") +
+                       " and " + named(c.end, "end") + ", in the header");
+    }
     id_ = opt(c.id);
     seekable_ = id_ >= 0;
     tenant_ = opt(c.tenant);
@@ -183,7 +187,13 @@ class JobLog final : public LineReader {
       if (trim(in_.field(start_)).empty() || trim(in_.field(end_)).empty()) return skip("never started or no end");
       r.run_s = datetime(in_, end_, names_.end) - datetime(in_, start_, names_.start);
     }
-    if (r.run_s < 0) in_.fail("expected a run time >= 0 s, found " + std::to_string(r.run_s));
+    if (r.run_s < 0) {
+      char found[64];
+      std::snprintf(found, sizeof found, "%g s", r.run_s);
+      in_.fail(duration_ >= 0 ? "column `" + in_.header()[static_cast<std::size_t>(duration_)] + "`: expected a run time >= 0 s, found " + found
+                              : "columns `" + in_.header()[static_cast<std::size_t>(end_)] + "` - `" + in_.header()[static_cast<std::size_t>(start_)] +
+                                    "`: expected a run time >= 0 s, found " + found);
+    }
     return true;
   }
   int submit_, gpus_, duration_, start_, end_, id_, tenant_, status_, type_;
@@ -267,8 +277,9 @@ std::unique_ptr<TraceReader> open_pai_2020(const TraceOptions& o);
 TraceCluster read_trace_cluster(const std::string& path) {
   require_regular_file(path, "a machine list");
   std::ifstream first(path);
+  if (!first) throw InputError(path + ": cannot open the machine list (" + std::strerror(errno) + ")");
   std::string line;
-  std::getline(first, line);
+  if (!std::getline(first, line) || line.empty()) throw InputError(path + ": expected a machine list, found an empty file");
   const bool pai = line.find("gpu") == std::string::npos && line.find("GPU") == std::string::npos;
   CsvReader in = pai ? CsvReader(path, "a PAI 2020 machine spec", ',', {"machine", "gpu_type", "cap_cpu", "cap_mem", "cap_gpu"})
                      : CsvReader(path, "a machine list");

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "models/common/errors.hpp"
@@ -34,8 +35,11 @@ GpuTraceSource::GpuTraceSource(const GpuTraceWorkload& w, double horizon_s, std:
   if (w.resample_block_s <= 0) return;
   const auto blocks = static_cast<std::size_t>(std::floor(period / w.resample_block_s + 1e-9));
   if (blocks == 0)
-    throw InputError("workload.resample: expected a trace window of at least one block (" + std::to_string(w.resample_block_s / kDay) + " d), found " +
-                     std::to_string(period / kDay) + " d");
+  {
+    char found[96];
+    std::snprintf(found, sizeof found, "expected a trace window of at least one block (%g d), found %g d", w.resample_block_s / kDay, period / kDay);
+    throw InputError(w.resample_where + ": " + found);
+  }
   for (std::size_t k = 0; k <= blocks; ++k) {
     const double from = start_ + static_cast<double>(k) * w.resample_block_s;
     block_first_.push_back(static_cast<std::size_t>(

@@ -404,6 +404,7 @@ GpuTraceWorkload read_gpu_trace(SectionContext& ctx) {
   g.size_factor = w["size_factor"];
   g.max_gpus = s.cluster.gpus();
   g.resample_block_s = w["resample"] == "day" ? kDay : w["resample"] == "week" ? 7 * kDay : 0;
+  g.resample_where = ctx.where("workload.resample");
   if (w.contains("offered_load")) {
     if (ctx.doc["workload"].contains("scale"))
       throw InputError(ctx.where("workload.offered_load") + ": expected either `offered_load` or `scale`, found both");

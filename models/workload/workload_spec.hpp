@@ -111,6 +111,7 @@ struct GpuTraceWorkload : TraceClass {
   double size_factor = 1;
   int max_gpus = 0;
   double resample_block_s = 0;  // 0: none
+  std::string resample_where;   // "FILE: workload.resample", for the error when the window is shorter than a block
   std::optional<double> offered_load;
   double capacity_gpus = 0;
 };

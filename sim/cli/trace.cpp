@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <optional>
 
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "models/common/errors.hpp"
+#include "models/common/json_file.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/summary.hpp"
 #include "reports/trace_stats.hpp"
@@ -67,6 +71,10 @@ TraceOptions options(const TraceArgs& a) {
   std::string formats;
   for (const std::string& n : trace_format_names()) formats += n + ", ";
   formats += "swf";
+  if (a.format.empty()) {
+    require_regular_file(a.file, "a trace file");
+    if (!std::ifstream(a.file)) throw InputError(a.file + ": cannot open the trace file (" + std::strerror(errno) + ")");
+  }
   const auto f = a.format.empty() ? detect_trace_format(a.file) : trace_format(a.format);
   if (!f && a.format.empty())
     throw InputError(a.file + ": cannot tell the trace's format from its name or header; expected --format (one of " + formats + ")");
@@ -100,8 +108,8 @@ int convert(const TraceArgs& a) {
     }
     const TraceLabels& l = trace.reader().labels;
     progress("writing", ++written);
-    rows += std::to_string(r.id) + ',' + num(r.submit_s - base) + ',' + num(r.run_s) + ',' + num(r.gpus) + ',' + l.gpu_types[r.gpu_type] + ',' + l.tenants[r.tenant] +
-            ',' + l.statuses[r.status] + '\n';
+    rows += (r.id >= 0 ? std::to_string(r.id) : "") + ',' + num(r.submit_s - base) + ',' + num(r.run_s) + ',' + num(r.gpus) + ',' + csv_field(l.gpu_types[r.gpu_type]) +
+            ',' + csv_field(l.tenants[r.tenant]) + ',' + csv_field(l.statuses[r.status]) + '\n';
     if (rows.size() > (1u << 20)) {
       out.append(rows);
       rows.clear();
