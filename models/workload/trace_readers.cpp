@@ -201,7 +201,7 @@ class JobLog final : public LineReader {
 };
 
 // capsim's own CSV (what `capsim trace convert` writes): id, submit_s, duration_s, gpus, gpu_type, tenant,
-// status; a `# time_base: YYYY-MM-DD HH:MM:SS` comment makes submit_s count from that local time.
+// status, attempts (all but submit_s, duration_s and gpus optional); a `# time_base: YYYY-MM-DD HH:MM:SS` comment makes submit_s count from that local time.
 class CapsimCsv final : public LineReader {
  public:
   explicit CapsimCsv(const std::string& path) : LineReader(path, "a capsim trace CSV") {
@@ -213,6 +213,7 @@ class CapsimCsv final : public LineReader {
     type_ = in_.column("gpu_type");
     tenant_ = in_.column("tenant");
     status_ = in_.column("status");
+    attempts_ = in_.column("attempts");
   }
 
  private:
@@ -236,10 +237,16 @@ class CapsimCsv final : public LineReader {
     if (type_ >= 0) r.gpu_type = labels.gpu_type(trim(in_.field(type_)));
     if (tenant_ >= 0) r.tenant = labels.tenant(trim(in_.field(tenant_)));
     if (status_ >= 0) r.status = labels.status(trim(in_.field(status_)));
+    if (attempts_ >= 0) {
+      const double n = in_.number(attempts_, "attempts", true);
+      if (!std::isnan(n) && (n < 1 || n != std::floor(n) || n > 1e9))
+        in_.fail("column `attempts`: expected a whole number >= 1 (or empty), found " + std::string(in_.field(attempts_)));
+      if (!std::isnan(n)) r.attempts = static_cast<int>(n);
+    }
     if (r.gpus == 0) return skip("no GPUs");
     return true;
   }
-  int id_, submit_, dur_, gpus_, type_, tenant_, status_;
+  int id_, submit_, dur_, gpus_, type_, tenant_, status_, attempts_;
   bool based_ = false;
   double base_ = 0;
 };

@@ -104,18 +104,18 @@ int convert(const TraceArgs& a) {
         base = std::floor(r.submit_s / 86400) * 86400;
         rows += "# time_base: " + format_local_datetime(static_cast<long long>(base)) + "\n";
       }
-      rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
+      rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status,attempts\n";
     }
     const TraceLabels& l = trace.reader().labels;
     progress("writing", ++written);
     rows += (r.id >= 0 ? std::to_string(r.id) : "") + ',' + num(r.submit_s - base) + ',' + num(r.run_s) + ',' + num(r.gpus) + ',' + csv_field(l.gpu_types[r.gpu_type]) +
-            ',' + csv_field(l.tenants[r.tenant]) + ',' + csv_field(l.statuses[r.status]) + '\n';
+            ',' + csv_field(l.tenants[r.tenant]) + ',' + csv_field(l.statuses[r.status]) + ',' + std::to_string(r.attempts) + '\n';
     if (rows.size() > (1u << 20)) {
       out.append(rows);
       rows.clear();
     }
   }
-  if (first) rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status\n";
+  if (first) rows += "id,submit_s,duration_s,gpus,gpu_type,tenant,status,attempts\n";
   out.append(rows);
   out.commit();
   progress.done();
