@@ -3,6 +3,7 @@
 #include "models/workload/gpu_trace.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -48,6 +49,12 @@ const std::vector<std::string>& trace_format_names() {
     return v;
   }();
   return names;
+}
+
+std::string gpu_label_key(std::string_view label) {
+  std::string k(label);
+  for (char& ch : k) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return k;
 }
 
 std::optional<TraceFormat> detect_trace_format(const std::string& path) {

@@ -37,6 +37,9 @@ struct TraceLabels {
   std::unordered_map<std::string, std::uint32_t> tenant_ix_, gpu_type_ix_, status_ix_;
 };
 
+// The key a GPU-type label is looked up by: labels are compared without case ("V100" and "v100").
+std::string gpu_label_key(std::string_view label);
+
 // One job as the trace records it.
 struct TraceRow {
   double submit_s = 0;  // on the trace's time base: with an absolute base, local wall-clock seconds since 1970

@@ -1,8 +1,7 @@
 #include "models/workload/trace_gpus.hpp"
 
-#include <cctype>
-
 #include "models/common/json_file.hpp"
+#include "models/workload/gpu_trace.hpp"
 
 namespace capsim {
 
@@ -22,9 +21,7 @@ TraceGpuCatalog load_trace_gpus(std::string_view text, const std::string& origin
     if (!names.is_array()) r.fail(path + ".trace_names", "expected a list of labels, found " + names.dump());
     for (const auto& n : names) {
       if (!n.is_string() || n.get<std::string>().empty()) r.fail(path + ".trace_names", "expected non-empty labels, found " + n.dump());
-      std::string low = n.get<std::string>();
-      for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (!c.by_name.emplace(low, peak).second) r.fail(path + ".trace_names", "expected labels unique over the catalog, found a second " + n.dump());
+      if (!c.by_name.emplace(gpu_label_key(n.get<std::string>()), peak).second) r.fail(path + ".trace_names", "expected labels unique over the catalog, found a second " + n.dump());
     }
   }
   return c;

@@ -1,6 +1,5 @@
 // A GPU trace as the workload's job source, with its transforms (docs/traces.md).
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -75,9 +74,7 @@ long long GpuTraceSource::skipped() const {
 double GpuTraceSource::speedup_of(std::uint16_t gpu_type) const {
   double peak = w_.default_peak;
   if (gpu_type != 0) {
-    std::string key = trace_.reader().labels.gpu_types[gpu_type];
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    auto it = w_.peaks.find(key);
+    auto it = w_.peaks.find(gpu_label_key(trace_.reader().labels.gpu_types[gpu_type]));
     peak = it != w_.peaks.end() ? it->second : 0;
   }
   return peak > 0 ? std::min(w_.reference_peak / peak, w_.max_speedup) : 1.0;

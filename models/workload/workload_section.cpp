@@ -2,7 +2,6 @@
 #include "models/scenario/section.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include "models/common/errors.hpp"
@@ -379,10 +378,6 @@ GpuTraceWorkload read_gpu_trace(SectionContext& ctx) {
                               {"gpus", &m.gpus}, {"tenant", &m.tenant}, {"user", &m.user}, {"status", &m.status}, {"gpu_type", &m.gpu_type}})
       *field = c[key].get<std::string>();
   }
-  auto lower = [](std::string k) {
-    for (char& ch : k) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return k;
-  };
   // Accelerators by the trace GPU catalog's keys.
   const TraceGpuCatalog& tg = builtin_trace_gpus();
   static const FileDigest tg_digest = digest_of(builtin_trace_gpus_json());
@@ -390,7 +385,7 @@ GpuTraceWorkload read_gpu_trace(SectionContext& ctx) {
   auto peak_of = [&](const std::string& key) { return tg.by_key.at(key); };  // a declared choice
   g.peaks = tg.by_name;
   if (w.contains("gpu_types"))
-    for (const json& m : w["gpu_types"]) g.peaks[lower(m["label"])] = peak_of(m["accelerator"]);
+    for (const json& m : w["gpu_types"]) g.peaks[gpu_label_key(m["label"].get<std::string>())] = peak_of(m["accelerator"]);
   if (w.contains("gpu_type")) g.default_peak = peak_of(w["gpu_type"]);
   g.reference_peak = s.cluster.gpu_bf16_flops;
   g.max_speedup = w["max_speedup"];
